@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * libbpf-stream: read what BPF programs print.
+ *
+ * Every BPF program has two text streams, BPF_STDOUT and BPF_STDERR. BPF code
+ * writes to them with bpf_stream_printk() from <bpf_stream.h>; the kernel
+ * writes its own runtime error reports to stderr. This library reads them:
+ * a thin wrapper of the bpf(2) read command, line-framed drains, an
+ * iterator, a multi-program reader with follow mode, skeleton hooks that
+ * pick a working transport (native kernel streams, or the ring-buffer
+ * transport on kernels whose native streams are missing or broken) and a
+ * parser for the kernel's structured error reports.
+ *
+ * Conventions (the same as libbpf's):
+ *  - functions returning int return 0 or a positive count on success and a
+ *    negative errno on failure, with errno set to the same (positive) value;
+ *  - functions returning a pointer return NULL on failure with errno set;
+ *  - "__" separates an object type from its method (bpf_stream_reader__poll);
+ *  - optional arguments come in a trailing opts struct that starts with
+ *    `size_t sz` (use LIBBPF_OPTS() to declare one), so old callers keep
+ *    working with a newer library and the reverse;
+ *  - the library never writes to stdout; diagnostics go through the print
+ *    callback set with bpf_stream_set_print().
+ */
+#ifndef __LIBBPF_STREAM_H
+#define __LIBBPF_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdarg.h>
+#include <linux/types.h>
+#include <bpf/libbpf.h>
+#include <bpf/libbpf_version.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef BPF_STREAM_API
+#define BPF_STREAM_API __attribute__((visibility("default")))
+#endif
+
+#define LIBBPF_STREAM_MAJOR_VERSION 1
+#define LIBBPF_STREAM_MINOR_VERSION 0
+
+/* Stream ids, as the kernel numbers them (enum bpf_stream_id in the kernel,
+ * BPF_STREAM_STDOUT/BPF_STREAM_STDERR in the UAPI header). */
+#ifndef BPF_STDOUT
+#define BPF_STDOUT 1
+#endif
+#ifndef BPF_STDERR
+#define BPF_STDERR 2
+#endif
+
+/* Bit masks naming a set of streams (reader, drain_object); 0 means both. */
+#define BPF_STREAM_MASK_STDOUT (1U << BPF_STDOUT)
+#define BPF_STREAM_MASK_STDERR (1U << BPF_STDERR)
+#define BPF_STREAM_MASK_ALL (BPF_STREAM_MASK_STDOUT | BPF_STREAM_MASK_STDERR)
+
+/* Longest line delivered in one message; longer lines arrive in pieces of
+ * at most this many bytes, each but the last flagged BPF_STREAM_MSG_F_PARTIAL. */
+#define BPF_STREAM_LINE_MAX 4096
+
+/* ---------------------------------------------------------------------- */
+/* Diagnostics                                                             */
+
+enum bpf_stream_print_level {
+	BPF_STREAM_WARN,
+	BPF_STREAM_INFO,
+	BPF_STREAM_DEBUG,
+};
+
+typedef int (*bpf_stream_print_fn_t)(enum bpf_stream_print_level level,
+				     const char *fmt, va_list args);
+
+/**
+ * bpf_stream_set_print() - replace the library's diagnostic printer.
+ * @fn: new printer, or NULL to silence the library.
+ *
+ * The default printer writes warnings and info to stderr, never to stdout.
+ * Return: the previous printer.
+ */
+BPF_STREAM_API bpf_stream_print_fn_t bpf_stream_set_print(bpf_stream_print_fn_t fn);
+
+/* ---------------------------------------------------------------------- */
+/* Raw reads                                                               */
+
+/**
+ * bpf_stream_read() - one read of a program's stream (BPF_PROG_STREAM_READ_BY_FD).
+ * @prog_fd: fd of a loaded BPF program.
+ * @stream_id: BPF_STDOUT or BPF_STDERR.
+ * @buf: destination; may be NULL only if @buf_len is 0.
+ * @buf_len: size of @buf; values above INT_MAX are clamped to INT_MAX so the
+ *           kernel never sees a negative length.
+ *
+ * The bytes are consumed from the stream. Messages are not framed: a read may
+ * end in the middle of a line.
+ * Return: bytes read (0 when the stream is empty), or -errno: -EBADF (bad fd),
+ * -EINVAL (fd is not a program), -ENOENT (bad stream id), -EFAULT (bad buffer),
+ * -EOPNOTSUPP (kernel without BPF streams).
+ */
+BPF_STREAM_API int bpf_stream_read(int prog_fd, __u32 stream_id, void *buf, __u32 buf_len);
+
+#if LIBBPF_MAJOR_VERSION == 0 || (LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION < 6)
+/*
+ * libbpf 1.6 added bpf_prog_stream_read(). When the libbpf this header is used
+ * with is older, libbpf-stream provides the same function with the same
+ * signature, so code written for newer libbpf builds here unchanged.
+ */
+#define LIBBPF_STREAM_PROVIDES_PROG_STREAM_READ 1
+struct bpf_prog_stream_read_opts {
+	size_t sz;
+	size_t :0;
+};
+#define bpf_prog_stream_read_opts__last_field sz
+
+/**
+ * bpf_prog_stream_read() - libbpf 1.6's read of a program's stream.
+ * @prog_fd: program fd; @stream_id: BPF_STDOUT or BPF_STDERR;
+ * @buf, @buf_len: destination; @opts: may be NULL.
+ * Return: as bpf_stream_read().
+ */
+BPF_STREAM_API int bpf_prog_stream_read(int prog_fd, __u32 stream_id, void *buf, __u32 buf_len,
+					struct bpf_prog_stream_read_opts *opts);
+#endif
+
+/* ---------------------------------------------------------------------- */
+/* Messages                                                                */
+
+enum bpf_stream_msg_flags {
+	/* A piece of a line longer than BPF_STREAM_LINE_MAX; the line goes on
+	 * in the next message of the same program and stream. */
+	BPF_STREAM_MSG_F_PARTIAL = 1U << 0,
+	/* The text had no '\n' when the drain ended (the program may finish
+	 * the line later). */
+	BPF_STREAM_MSG_F_UNTERMINATED = 1U << 1,
+	/* The BPF side cut the message at its size limit (ring-buffer transport). */
+	BPF_STREAM_MSG_F_TRUNCATED = 1U << 2,
+	/* Not program output: a notice that messages were dropped, e.g.
+	 * "[3 messages dropped on stderr]"; msg->dropped holds the count. */
+	BPF_STREAM_MSG_F_DROP_NOTICE = 1U << 3,
+	/* The line is part of a kernel error report (see bpf_stream_report). */
+	BPF_STREAM_MSG_F_KERNEL = 1U << 4,
+};
+
+struct bpf_stream_msg {
+	__u32 prog_id;		/* kernel program id (0 if unknown) */
+	const char *prog_name;	/* program name ("" if unknown) */
+	__u32 stream_id;	/* BPF_STDOUT or BPF_STDERR */
+	const char *text;	/* one line, NUL-terminated, without its '\n' */
+	size_t len;		/* strlen(text) */
+	/* fields below are new in libbpf-stream 1.0 beyond api.md's list */
+	__u64 ts_ns;		/* CLOCK_MONOTONIC time the BPF side stamped, 0 if none */
+	__u32 flags;		/* enum bpf_stream_msg_flags */
+	__u64 dropped;		/* with BPF_STREAM_MSG_F_DROP_NOTICE: messages lost */
+};
+
+/* Message callback: return 0 to go on, non-zero to stop (that value is returned). */
+typedef int (*bpf_stream_msg_fn)(void *ctx, const struct bpf_stream_msg *msg);
+
+/**
+ * bpf_stream_drain() - deliver every complete line queued now on one stream.
+ * @prog_fd: program fd; @stream_id: BPF_STDOUT or BPF_STDERR;
+ * @fn: called once per line (required); @ctx: passed to @fn.
+ *
+ * Lines split across reads are reassembled, NUL bytes are dropped, a trailing
+ * line without '\n' is delivered at the end (flagged UNTERMINATED) and lines
+ * longer than BPF_STREAM_LINE_MAX arrive in pieces. Works whichever transport
+ * bpf_stream_prepare() picked for the program's object.
+ * Return: number of lines delivered, the callback's non-zero value if it
+ * stopped the drain, or -errno (-EINVAL for a NULL @fn or bad fd, -ENOENT for
+ * a bad stream id, -EBADF for a closed fd).
+ */
+BPF_STREAM_API int bpf_stream_drain(int prog_fd, __u32 stream_id, bpf_stream_msg_fn fn, void *ctx);
+
+/* ---------------------------------------------------------------------- */
+/* Iterator                                                                */
+
+struct bpf_stream_iter;
+
+struct bpf_stream_iter_opts {
+	size_t sz;
+	const char *prog_name;	/* name to put in messages; NULL: ask the kernel */
+	size_t :0;
+};
+#define bpf_stream_iter_opts__last_field prog_name
+
+/**
+ * bpf_stream_iter__new() - iterate over the lines queued on one stream.
+ * @prog_fd: program fd (duplicated; the caller may close its own);
+ * @stream_id: BPF_STDOUT or BPF_STDERR; @opts: may be NULL.
+ * Return: a new iterator, or NULL with errno set.
+ */
+BPF_STREAM_API struct bpf_stream_iter *
+bpf_stream_iter__new(int prog_fd, __u32 stream_id, const struct bpf_stream_iter_opts *opts);
+
+/**
+ * bpf_stream_iter__next() - the next line.
+ * @it: iterator.
+ * Return: the next message, valid until the next call or __free(); NULL with
+ * errno 0 at the end of what is queued now (a later call may find more); NULL
+ * with errno set on error.
+ */
+BPF_STREAM_API const struct bpf_stream_msg *bpf_stream_iter__next(struct bpf_stream_iter *it);
+
+/** bpf_stream_iter__free() - free an iterator (NULL is fine). */
+BPF_STREAM_API void bpf_stream_iter__free(struct bpf_stream_iter *it);
+
+/* ---------------------------------------------------------------------- */
+/* Kernel error reports                                                    */
+
+enum bpf_stream_report_kind {
+	BPF_STREAM_REPORT_UNKNOWN = 0,		/* an "ERROR:" block of another form */
+	BPF_STREAM_REPORT_MAY_GOTO_TIMEOUT,	/* may_goto / can_loop ran too long */
+	BPF_STREAM_REPORT_RES_SPIN_DEADLOCK,	/* AA or ABBA deadlock on bpf_res_spin_lock */
+	BPF_STREAM_REPORT_RES_SPIN_TIMEOUT,	/* timeout on bpf_res_spin_lock */
+	BPF_STREAM_REPORT_ARENA_FAULT,		/* arena access at an unmapped address */
+};
+
+struct bpf_stream_frame {
+	const char *symbol;	/* "bpf_prog_xxx_name" or kernel symbol */
+	__u64 offset;		/* +0x.. */
+	__u64 size;		/* /0x.. */
+	const char *src;	/* BPF source line text, or NULL */
+	const char *file;	/* source file, or NULL */
+	__u32 line;		/* source line number, 0 if none */
+};
+
+struct bpf_stream_report {
+	enum bpf_stream_report_kind kind;
+	const char *message;	/* the ERROR: line without "ERROR: " */
+	__u32 prog_id;
+	const char *prog_name;
+	int cpu, uid, pid;	/* -1 when absent */
+	const char *comm;	/* NULL when absent */
+	bool irqsave;		/* res_spin_lock variant was _irqsave */
+	bool arena_write;	/* ARENA_FAULT: write (true) or read */
+	__u64 addr;		/* ARENA_FAULT: address; RES_SPIN_*: attempted lock */
+	__u32 nr_held_locks;	/* RES_SPIN_*: "Total held locks" */
+	const __u64 *held_locks;
+	__u32 nr_held_listed;	/* entries in held_locks */
+	const struct bpf_stream_frame *frames;
+	__u32 nr_frames;
+	bool truncated;		/* the block ended before its blank line */
+};
+
+typedef int (*bpf_stream_report_fn)(void *ctx, const struct bpf_stream_report *report);
+
+/** bpf_stream_report_kind_str() - "may_goto_timeout", ..., "unknown". */
+BPF_STREAM_API const char *bpf_stream_report_kind_str(enum bpf_stream_report_kind kind);
+
+struct bpf_stream_report_parser;
+
+/**
+ * bpf_stream_report_parser__new() - a parser that turns stderr lines into reports.
+ * @fn: called once per complete report; @ctx: passed to @fn.
+ * Return: parser, or NULL with errno set.
+ */
+BPF_STREAM_API struct bpf_stream_report_parser *
+bpf_stream_report_parser__new(bpf_stream_report_fn fn, void *ctx);
+
+/**
+ * bpf_stream_report_parser__push() - feed one line (a stderr message).
+ * Return: 0, the callback's non-zero value, or -errno.
+ */
+BPF_STREAM_API int bpf_stream_report_parser__push(struct bpf_stream_report_parser *p,
+						  const struct bpf_stream_msg *msg);
+
+/** bpf_stream_report_parser__flush() - end a pending report (marked truncated). */
+BPF_STREAM_API int bpf_stream_report_parser__flush(struct bpf_stream_report_parser *p);
+
+/** bpf_stream_report_parser__free() - free a parser (NULL is fine). */
+BPF_STREAM_API void bpf_stream_report_parser__free(struct bpf_stream_report_parser *p);
+
+/* ---------------------------------------------------------------------- */
+/* Reader: many programs, both streams, follow mode                        */
+
+struct bpf_stream_reader;
+
+struct bpf_stream_reader_opts {
+	size_t sz;
+	bpf_stream_report_fn report_fn;	/* optional: structured kernel reports */
+	void *report_ctx;
+	int idle_max_ms;		/* poll backoff cap when idle; 0: 200 ms */
+	bool order_by_time;		/* within one poll, order lines of all streams by ts_ns */
+	size_t :0;
+};
+#define bpf_stream_reader_opts__last_field order_by_time
+
+/**
+ * bpf_stream_reader__new() - a reader that delivers lines of many programs.
+ * @fn: message callback (required); @ctx: passed to @fn; @opts: may be NULL.
+ * Return: reader, or NULL with errno set.
+ */
+BPF_STREAM_API struct bpf_stream_reader *
+bpf_stream_reader__new(bpf_stream_msg_fn fn, void *ctx, const struct bpf_stream_reader_opts *opts);
+
+/**
+ * bpf_stream_reader__add_prog() - follow a program by fd.
+ * @r: reader; @prog_fd: program fd (duplicated); @streams: BPF_STREAM_MASK_*, 0 = both.
+ * Return: 0, or -errno (-EEXIST if the program is already followed).
+ */
+BPF_STREAM_API int bpf_stream_reader__add_prog(struct bpf_stream_reader *r, int prog_fd, __u32 streams);
+
+/** bpf_stream_reader__add_id() - follow a program by kernel id. Return: as __add_prog(). */
+BPF_STREAM_API int bpf_stream_reader__add_id(struct bpf_stream_reader *r, __u32 prog_id, __u32 streams);
+
+/**
+ * bpf_stream_reader__add_object() - follow every loaded program of an object
+ * (names come from the object, transport from bpf_stream_prepare()).
+ * Return: number of programs added, or -errno.
+ */
+BPF_STREAM_API int bpf_stream_reader__add_object(struct bpf_stream_reader *r,
+						 struct bpf_object *obj, __u32 streams);
+
+/** bpf_stream_reader__remove_id() - stop following a program. Return: 0 or -ENOENT. */
+BPF_STREAM_API int bpf_stream_reader__remove_id(struct bpf_stream_reader *r, __u32 prog_id);
+
+/**
+ * bpf_stream_reader__poll() - wait for lines and deliver them.
+ * @timeout_ms: -1 waits until at least one line arrives, 0 does not wait.
+ *
+ * The kernel has no wake-up for streams, so the reader sleeps adaptively:
+ * short while data flows, backing off up to idle_max_ms when idle. Ring-buffer
+ * transport objects wake it at once. A signal ends the wait early.
+ * Return: lines delivered (0 on timeout), the callback's non-zero value, or
+ * -errno (-EINTR when a signal arrived before any line).
+ */
+BPF_STREAM_API int bpf_stream_reader__poll(struct bpf_stream_reader *r, int timeout_ms);
+
+/** bpf_stream_reader__consume() - drain everything queued now, no waiting. Return: as __poll(). */
+BPF_STREAM_API int bpf_stream_reader__consume(struct bpf_stream_reader *r);
+
+/** bpf_stream_reader__free() - free a reader and its fds (NULL is fine). */
+BPF_STREAM_API void bpf_stream_reader__free(struct bpf_stream_reader *r);
+
+/* ---------------------------------------------------------------------- */
+/* Objects and skeletons: transport choice                                 */
+
+enum bpf_stream_transport {
+	BPF_STREAM_TRANSPORT_AUTO = 0,		/* probe: native when it works, else ringbuf */
+	BPF_STREAM_TRANSPORT_NATIVE = 1,	/* the kernel's streams */
+	BPF_STREAM_TRANSPORT_RINGBUF = 2,	/* bpf_stream.h's ring-buffer transport */
+};
+
+struct bpf_stream_prepare_opts {
+	size_t sz;
+	enum bpf_stream_transport transport;	/* AUTO unless set; env BPF_STREAM_TRANSPORT wins */
+	size_t :0;
+};
+#define bpf_stream_prepare_opts__last_field transport
+
+/**
+ * bpf_stream_prepare() - pick and wire the transport of an opened object.
+ * @obj: an object opened but not loaded yet, built with <bpf_stream.h>.
+ *
+ * Probes once per process whether the kernel's stream kfunc exists and whether
+ * a native write actually lands, then sets the object's transport constant.
+ * BPF_STREAM_TRANSPORT=native|ringbuf|auto in the environment overrides;
+ * forcing native where it cannot work is an error.
+ * Return: 0, or -errno (-EBUSY: already loaded; -EOPNOTSUPP: native forced on
+ * a kernel whose streams do not work; -EINVAL: bad env value).
+ */
+BPF_STREAM_API int bpf_stream_prepare(struct bpf_object *obj);
+
+/** bpf_stream_prepare_opts() - bpf_stream_prepare() with options. */
+BPF_STREAM_API int bpf_stream_prepare_opts(struct bpf_object *obj,
+					   const struct bpf_stream_prepare_opts *opts);
+
+/**
+ * bpf_stream_object_transport() - which transport an object uses, and why.
+ * @obj: prepared object; @reason: if not NULL, set to a static sentence.
+ * Return: BPF_STREAM_TRANSPORT_NATIVE or _RINGBUF, or -errno (-ENOENT: not prepared).
+ */
+BPF_STREAM_API int bpf_stream_object_transport(const struct bpf_object *obj, const char **reason);
+
+/** bpf_stream_transport_str() - "auto", "native" or "ringbuf". */
+BPF_STREAM_API const char *bpf_stream_transport_str(enum bpf_stream_transport t);
+
+/**
+ * bpf_stream_drain_object() - drain both streams of every loaded program of @obj.
+ * Return: lines delivered, the callback's non-zero value, or -errno.
+ */
+BPF_STREAM_API int bpf_stream_drain_object(struct bpf_object *obj, bpf_stream_msg_fn fn, void *ctx);
+
+/**
+ * bpf_stream_object_dropped() - messages the BPF side failed to queue.
+ * @obj: loaded object built with <bpf_stream.h>; @stream_id: BPF_STDOUT/BPF_STDERR;
+ * @count: out.
+ * Return: 0, or -errno (-ENOENT: the object has no drop counters).
+ */
+BPF_STREAM_API int bpf_stream_object_dropped(struct bpf_object *obj, __u32 stream_id, __u64 *count);
+
+/**
+ * bpf_stream_release() - forget an object before bpf_object__close().
+ * Safe on objects never prepared.
+ */
+BPF_STREAM_API void bpf_stream_release(struct bpf_object *obj);
+
+/*
+ * Skeleton helpers: take any bpftool-generated skeleton. The usual flow is
+ *   skel = x_bpf__open(); bpf_stream_skel_prepare(skel); x_bpf__load(skel);
+ *   x_bpf__attach(skel); reader = bpf_stream_reader__new(...);
+ *   bpf_stream_skel_follow(reader, skel); loop bpf_stream_reader__poll();
+ *   bpf_stream_reader__free(reader); bpf_stream_skel_release(skel); x_bpf__destroy(skel);
+ */
+#define bpf_stream_skel_prepare(skel) bpf_stream_prepare((skel)->obj)
+#define bpf_stream_skel_drain(skel, fn, ctx) bpf_stream_drain_object((skel)->obj, (fn), (ctx))
+#define bpf_stream_skel_follow(reader, skel) bpf_stream_reader__add_object((reader), (skel)->obj, 0)
+#define bpf_stream_skel_release(skel) bpf_stream_release((skel)->obj)
+
+/* ---------------------------------------------------------------------- */
+/* Printing                                                                */
+
+/* Tri-state for printer features that depend on the output being a terminal. */
+enum bpf_stream_when {
+	BPF_STREAM_WHEN_AUTO = 0,	/* when the FILE is a terminal */
+	BPF_STREAM_WHEN_ALWAYS,
+	BPF_STREAM_WHEN_NEVER,
+};
+
+struct bpf_stream_printer;
+
+struct bpf_stream_printer_opts {
+	size_t sz;
+	bool no_prefix;			/* omit "[name:stream] " */
+	enum bpf_stream_when color;	/* stderr lines and drop notices in colour */
+	enum bpf_stream_when escape;	/* escape control bytes and invalid UTF-8 */
+	size_t :0;
+};
+#define bpf_stream_printer_opts__last_field escape
+
+/**
+ * bpf_stream_printer__new() - a line printer for @out.
+ * Control characters are escaped when @out is a terminal, so a BPF program
+ * cannot move the cursor or retitle the terminal of whoever reads its stream.
+ * Return: printer, or NULL with errno set.
+ */
+BPF_STREAM_API struct bpf_stream_printer *
+bpf_stream_printer__new(FILE *out, const struct bpf_stream_printer_opts *opts);
+
+/**
+ * bpf_stream_printer__print() - a bpf_stream_msg_fn: pass the printer as ctx.
+ * Return: 0, or -errno on a write error.
+ */
+BPF_STREAM_API int bpf_stream_printer__print(void *printer, const struct bpf_stream_msg *msg);
+
+/** bpf_stream_printer__free() - free a printer (NULL is fine; @out is not closed). */
+BPF_STREAM_API void bpf_stream_printer__free(struct bpf_stream_printer *p);
+
+/**
+ * bpf_stream_print_msg() - ready callback: ctx is a FILE *, default printer options.
+ * Return: 0, or -errno on a write error.
+ */
+BPF_STREAM_API int bpf_stream_print_msg(void *file, const struct bpf_stream_msg *msg);
+
+/**
+ * bpf_stream_escape() - escape control characters and invalid UTF-8 for a terminal.
+ * @dst, @dst_sz: output (always NUL-terminated when @dst_sz > 0);
+ * @src, @len: input bytes.
+ * Return: length the escaped text needs (without NUL), like snprintf.
+ */
+BPF_STREAM_API size_t bpf_stream_escape(char *dst, size_t dst_sz, const char *src, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* __LIBBPF_STREAM_H */

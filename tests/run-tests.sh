@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Run every Criterion test binary, then print one closing line that counts
+# them all (with the kernel-patch harness, whose result make left in
+# $OUT/kernel-patch.log): "tests: N passed, N failed, N skipped".
+# A binary that crashes or leaves no TAP report counts as one failure.
+set -u
+out=$1; shift
+tap_dir=$out/tap
+mkdir -p "$tap_dir"
+passed=0 failed=0 skipped=0
+failed_names=()
+
+for bin in "$@"; do
+	name=$(basename "$bin")
+	tap=$tap_dir/$name.tap
+	rm -f "$tap"
+	echo "==== $name"
+	{ timeout "${TEST_TIMEOUT:-900}" "$bin" -j1 --tap="$tap" 2>&1; echo $? > "$tap.rc"; } |
+		grep -v '^\[----\] *$'
+	rc=$(cat "$tap.rc")
+	if [ ! -s "$tap" ]; then
+		echo "$name: no TAP report (exit $rc): counted as 1 failure"
+		failed=$((failed + 1)); failed_names+=("$name")
+		continue
+	fi
+	p=$(grep -c '^ok ' "$tap" | tr -d ' ')
+	s=$(grep -c '^ok .*# SKIP' "$tap" | tr -d ' ')
+	f=$(grep -c '^not ok ' "$tap" | tr -d ' ')
+	p=$((p - s))
+	passed=$((passed + p)); skipped=$((skipped + s)); failed=$((failed + f))
+	if [ "$f" -gt 0 ] || { [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; }; then
+		[ "$f" -eq 0 ] && { failed=$((failed + 1)); echo "$name: exit $rc with no failed test: counted as 1 failure"; }
+		failed_names+=("$name")
+	fi
+	grep '# SKIP' "$tap" | sed "s/^ok - /  skipped: /" || true
+done
+
+# kernel-patch harness: its own closing line "N passed, N failed[, N skipped]"
+if [ -f "$out/kernel-patch.log" ]; then
+	kp_rc=$(cat "$out/kernel-patch.rc" 2>/dev/null || echo 1)
+	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$out/kernel-patch.log" | tail -n 1)
+	if [ -n "$line" ]; then
+		kp=$(echo "$line" | sed -E 's/^[A-Za-z-]+: //')
+		kpp=$(echo "$kp" | sed -E 's/^([0-9]+) passed.*/\1/')
+		kpf=$(echo "$kp" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+		kps=$(echo "$kp" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+' || echo 0)
+		passed=$((passed + kpp)); failed=$((failed + kpf)); skipped=$((skipped + kps))
+		echo "==== kernel-patch: $kp (exit $kp_rc)"
+		if [ "$kp_rc" != 0 ] && [ "$kpf" -eq 0 ]; then
+			failed=$((failed + 1)); failed_names+=(kernel-patch)
+		elif [ "$kpf" -gt 0 ]; then
+			failed_names+=(kernel-patch)
+		fi
+	else
+		echo "==== kernel-patch: no summary line (exit $kp_rc): counted as 1 failure; see $out/kernel-patch.log"
+		failed=$((failed + 1)); failed_names+=(kernel-patch)
+	fi
+fi
+
+[ ${#failed_names[@]} -gt 0 ] && echo "failing: ${failed_names[*]}"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
