@@ -272,7 +272,7 @@ static int bpf_stream_read(struct bpf_stream *stream, void __user *buf, u32 len)
 	}
 	mutex_unlock(&stream->lock);
 
-	return pos ? pos : err;
+	return pos ? (int)pos : err;
 }
 
 int bpf_prog_stream_read(struct bpf_prog *prog, enum bpf_stream_id stream_id,
@@ -371,7 +371,7 @@ __bpf_kfunc_end_defs();
 
 void bpf_prog_stream_init(struct bpf_prog *prog)
 {
-	int i;
+	u32 i;
 
 	for (i = 0; i < ARRAY_SIZE(prog->aux->stream); i++) {
 		struct bpf_stream *stream = &prog->aux->stream[i];
@@ -388,7 +388,7 @@ void bpf_prog_stream_init(struct bpf_prog *prog)
 /* The program is gone: nobody writes or reads its streams any more. */
 void bpf_prog_stream_free(struct bpf_prog *prog)
 {
-	int i;
+	u32 i;
 
 	for (i = 0; i < ARRAY_SIZE(prog->aux->stream); i++) {
 		struct bpf_stream *stream = &prog->aux->stream[i];

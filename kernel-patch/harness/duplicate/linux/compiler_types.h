@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Harness duplicate: force-included like the kernel's compiler_types.h. */
+#ifndef __LINUX_COMPILER_TYPES_H
+#define __LINUX_COMPILER_TYPES_H
+
+#define __user
+#define __percpu
+#define __force
+#define __must_check	__attribute__((warn_unused_result))
+#define noinline	__attribute__((noinline))
+#define __always_inline	inline __attribute__((always_inline))
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+
+#endif
