@@ -105,6 +105,98 @@ struct bs_chunk {
 /* Called once per line (no '\n', NUL-terminated at line[len]). */
 typedef int (*bs_line_fn)(void *ctx, const char *line, size_t len, __u64 ts_ns, __u32 flags);
 
+/*
+ * Line framer: pure (no syscalls, no globals), fed chunk by chunk.
+ *  - a line split across chunks is reassembled; NUL bytes are dropped;
+ *  - a line longer than BPF_STREAM_LINE_MAX is delivered in pieces of
+ *    BPF_STREAM_LINE_MAX bytes flagged BPF_STREAM_MSG_F_PARTIAL (the last
+ *    piece is not flagged), nothing is lost;
+ *  - a line carries the ts_ns of the chunk its first byte came from and the
+ *    OR of the flags of every chunk that gave it bytes;
+ *  - when the callback returns non-zero the framer stops at once and keeps
+ *    the undelivered rest; bs_framer_resume() (or the next push) delivers it
+ *    first.
+ * Return of push/resume/flush: 0, the callback's non-zero value, or -ENOMEM.
+ */
+struct bs_framer;
+
+struct bs_framer *bs_framer_new(void);
+void bs_framer_free(struct bs_framer *f);
+int bs_framer_push(struct bs_framer *f, const struct bs_chunk *c, bs_line_fn fn, void *ctx);
+int bs_framer_resume(struct bs_framer *f, bs_line_fn fn, void *ctx);
+/* Deliver leftovers, then the trailing partial line flagged UNTERMINATED. */
+int bs_framer_flush(struct bs_framer *f, bs_line_fn fn, void *ctx);
+/* Undelivered bytes are held (stopped chunk rest or a partial line). */
+bool bs_framer_has_leftover(const struct bs_framer *f);
+bool bs_framer_has_partial(const struct bs_framer *f);
+/* Move everything @src holds to the end of @dst (@src is emptied). */
+int bs_framer_absorb(struct bs_framer *dst, struct bs_framer *src);
+
+/* ---- pending state between drains (pending.c) --------------------------- */
+
+/* Take the process-wide framer state of (prog_id, stream_id): the caller owns
+ * it until bs_pending_put(). Never NULL unless out of memory. */
+struct bs_framer *bs_pending_take(__u32 prog_id, __u32 stream_id);
+/* Give it back; kept only if it still holds bytes, else freed. */
+void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f);
+/* Drop counter bookkeeping: returns the messages dropped on (o, stream_id)
+ * since the last call that reported them (0 if none), and records @now. */
+__u64 bs_pending_drop_delta(const void *o, __u32 stream_id, __u64 now);
+
+/* ---- stream sources and the shared drain engine (drain.c) --------------- */
+
+struct bs_source_meta;
+
+/* One read of a stream: bytes (0 = nothing now) or -errno. */
+typedef int (*bs_read_fn)(void *ctx, void *buf, size_t len, struct bs_source_meta *meta);
+
+/* Where a drain reads from: the transport (bs_source_read) or, in tests, a
+ * scripted source. prog_name must stay valid while the source is used. */
+struct bs_stream_src {
+	bs_read_fn read;
+	void *read_ctx;
+	__u32 prog_id;
+	const char *prog_name;
+	__u32 stream_id;
+	/* Optional drop counter (scripted sources); NULL: the prepared object
+	 * owning prog_id (bs_object_dropped). */
+	int (*dropped)(void *read_ctx, __u64 *count);
+};
+
+/* Check that @prog_fd is a BPF program; fill its id and kernel name.
+ * Return: 0, -EBADF (not an open fd), -EINVAL (not a program). */
+int bs_prog_identify(int prog_fd, __u32 *prog_id, char *name, size_t name_sz);
+
+/* Read/frame/deliver everything queued on @src now, then flush the trailing
+ * partial line. Uses and updates the pending state of the stream.
+ * Return: lines delivered, the callback's non-zero value, or -errno. */
+int bs_drain_src(const struct bs_stream_src *src, bpf_stream_msg_fn fn, void *ctx);
+/* The same, with the count apart: return 0, the callback's non-zero value
+ * or -errno; *lines gets the lines delivered either way. */
+int bs_drain_src_lines(const struct bs_stream_src *src, bpf_stream_msg_fn fn, void *ctx,
+		       int *lines);
+
+/* Messages dropped on @src's stream since they were last reported (0: none
+ * new, or no counter). Records the new count as reported. */
+__u64 bs_src_drops(const struct bs_stream_src *src);
+
+/* The msg of a drop notice for @src (text written into @buf). */
+void bs_drop_notice_msg(struct bpf_stream_msg *msg, char *buf, size_t buf_sz, __u32 prog_id,
+			const char *prog_name, __u32 stream_id, __u64 dropped);
+
+/* ---- iterator and reader over scripted sources (tests) ------------------ */
+
+struct bpf_stream_iter *bs_iter_new_src(const struct bs_stream_src *src);
+/* Follow a scripted stream; @src is copied (prog_name is duplicated). */
+int bs_reader_add_src(struct bpf_stream_reader *r, const struct bs_stream_src *src);
+
+/* ---- report parser internals (report.c) --------------------------------- */
+
+/* Like bpf_stream_report_parser__push(); *in_report tells whether the line
+ * belongs to a kernel report block. */
+int bs_report_parser_push(struct bpf_stream_report_parser *p, const struct bpf_stream_msg *msg,
+			  bool *in_report);
+
 /* ---- transport side (transport.c, ringbuf.c, source.c) ----------------- */
 
 struct bs_object;	/* registry entry of a prepared object */

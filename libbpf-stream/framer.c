@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Line framer: stream bytes in, lines out. Pure: no syscalls, no globals,
+ * so it can be fuzzed and tested with scripted chunks (see stream_internal.h
+ * for the contract).
+ *
+ * State: the line being assembled (at most BPF_STREAM_LINE_MAX bytes plus a
+ * NUL) and a queue of input not yet framed. The queue only fills when a
+ * callback stops the framer in the middle of a chunk: the rest of that chunk
+ * (and any chunk pushed while the queue is not empty) is copied there and
+ * framed first on the next resume/push/flush.
+ */
+#include <stdlib.h>
+#include "stream_internal.h"
+
+struct bs_qchunk {
+	struct bs_qchunk *next;
+	size_t len, off;
+	__u64 ts_ns;
+	__u32 flags;
+	char data[];
+};
+
+struct bs_framer {
+	char line[BPF_STREAM_LINE_MAX + 1];
+	size_t len;		/* bytes in line[] */
+	bool started;		/* line[] belongs to a line (even if len is 0) */
+	__u64 line_ts;		/* ts_ns of the chunk the line started in */
+	__u32 line_flags;	/* OR of chunk flags, plus PARTIAL continuation */
+	struct bs_qchunk *head, *tail;
+};
+
+struct bs_framer *bs_framer_new(void)
+{
+	return calloc(1, sizeof(struct bs_framer));
+}
+
+void bs_framer_free(struct bs_framer *f)
+{
+	struct bs_qchunk *q, *n;
+
+	if (!f)
+		return;
+	for (q = f->head; q; q = n) {
+		n = q->next;
+		free(q);
+	}
+	free(f);
+}
+
+bool bs_framer_has_leftover(const struct bs_framer *f)
+{
+	return f && (f->head || f->started);
+}
+
+bool bs_framer_has_partial(const struct bs_framer *f)
+{
+	return f && f->started;
+}
+
+static int queue_append(struct bs_framer *f, const char *data, size_t len, __u64 ts, __u32 flags)
+{
+	struct bs_qchunk *q;
+
+	if (!len)
+		return 0;
+	q = malloc(sizeof(*q) + len);
+	if (!q)
+		return -ENOMEM;
+	q->next = NULL;
+	q->len = len;
+	q->off = 0;
+	q->ts_ns = ts;
+	q->flags = flags;
+	memcpy(q->data, data, len);
+	if (f->tail)
+		f->tail->next = q;
+	else
+		f->head = q;
+	f->tail = q;
+	return 0;
+}
+
+static int emit(struct bs_framer *f, __u32 extra, bs_line_fn fn, void *ctx)
+{
+	__u32 flags = f->line_flags | extra;
+	__u64 ts = f->line_ts;
+	size_t len = f->len;
+
+	f->line[len] = '\0';
+	f->len = 0;
+	f->started = false;
+	f->line_flags = 0;
+	f->line_ts = 0;
+	return fn(ctx, f->line, len, ts, flags);
+}
+
+/*
+ * Frame bytes data[0..len). Return 0 when all were consumed, else the
+ * callback's non-zero value with *used set to the bytes consumed.
+ */
+static int frame(struct bs_framer *f, const char *data, size_t len, __u64 ts, __u32 flags,
+		 bs_line_fn fn, void *ctx, size_t *used)
+{
+	size_t i = 0;
+	int ret;
+
+	while (i < len) {
+		char c = data[i];
+
+		if (c == '\0') {
+			i++;
+			continue;
+		}
+		if (!f->started) {
+			f->started = true;
+			f->line_ts = ts;
+		}
+		f->line_flags |= flags;
+		if (c == '\n') {
+			i++;
+			ret = emit(f, 0, fn, ctx);
+			if (ret) {
+				*used = i;
+				return ret;
+			}
+			continue;
+		}
+		if (f->len == BPF_STREAM_LINE_MAX) {
+			/* One more byte would not fit: hand out the piece, the
+			 * line goes on in the next message (same ts). */
+			ret = emit(f, BPF_STREAM_MSG_F_PARTIAL, fn, ctx);
+			f->started = true;
+			f->line_ts = ts;
+			f->line_flags = flags;
+			if (ret) {
+				*used = i;
+				return ret;
+			}
+		}
+		/* copy the run of ordinary bytes in one go */
+		{
+			size_t room = BPF_STREAM_LINE_MAX - f->len, j = i;
+
+			while (j < len && j - i < room && data[j] != '\n' && data[j] != '\0')
+				j++;
+			memcpy(f->line + f->len, data + i, j - i);
+			f->len += j - i;
+			i = j;
+		}
+	}
+	*used = len;
+	return 0;
+}
+
+int bs_framer_resume(struct bs_framer *f, bs_line_fn fn, void *ctx)
+{
+	struct bs_qchunk *q;
+	size_t used;
+	int ret;
+
+	while ((q = f->head)) {
+		ret = frame(f, q->data + q->off, q->len - q->off, q->ts_ns, q->flags, fn, ctx, &used);
+		q->off += used;
+		if (q->off == q->len) {
+			f->head = q->next;
+			if (!f->head)
+				f->tail = NULL;
+			free(q);
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int bs_framer_push(struct bs_framer *f, const struct bs_chunk *c, bs_line_fn fn, void *ctx)
+{
+	size_t used = 0;
+	int ret, err;
+
+	if (f->head) {
+		/* Earlier input is waiting: keep the order. */
+		err = queue_append(f, c->data, c->len, c->ts_ns, c->flags);
+		if (err)
+			return err;
+		return bs_framer_resume(f, fn, ctx);
+	}
+	ret = frame(f, c->data, c->len, c->ts_ns, c->flags, fn, ctx, &used);
+	if (ret && used < c->len) {
+		err = queue_append(f, c->data + used, c->len - used, c->ts_ns, c->flags);
+		if (err)
+			return err;
+	}
+	return ret;
+}
+
+int bs_framer_flush(struct bs_framer *f, bs_line_fn fn, void *ctx)
+{
+	int ret = bs_framer_resume(f, fn, ctx);
+
+	if (ret)
+		return ret;
+	if (!f->started)
+		return 0;
+	return emit(f, BPF_STREAM_MSG_F_UNTERMINATED, fn, ctx);
+}
+
+int bs_framer_absorb(struct bs_framer *dst, struct bs_framer *src)
+{
+	int err;
+
+	/* The partial line of src goes first, as bytes that start a line. */
+	if (src->started) {
+		err = queue_append(dst, src->line, src->len, src->line_ts,
+				   src->line_flags & ~(__u32)BPF_STREAM_MSG_F_PARTIAL);
+		if (err)
+			return err;
+		src->started = false;
+		src->len = 0;
+	}
+	if (src->head) {
+		if (dst->tail)
+			dst->tail->next = src->head;
+		else
+			dst->head = src->head;
+		dst->tail = src->tail;
+		src->head = src->tail = NULL;
+	}
+	return 0;
+}
