@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Minimal test runner in the style of the kernel's userspace harnesses.
+ * TEST() registers a test; CONCURRENT_TEST() one that also runs under
+ * ThreadSanitizer. Assertions print both values and end the test.
+ */
+#ifndef _STREAM_TEST_H
+#define _STREAM_TEST_H
+
+#include <linux/bpf.h>
+#include <linux/bpf_stream.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "harness.h"
+
+typedef void (*test_fn)(void);
+void test_register(const char *name, test_fn fn, int concurrent);
+extern __thread int test_failed;
+
+#define __TEST(name, conc)						\
+	static void name(void);						\
+	__attribute__((constructor)) static void reg_##name(void)	\
+	{ test_register(#name, name, conc); }				\
+	static void name(void)
+#define TEST(name)		__TEST(name, 0)
+#define CONCURRENT_TEST(name)	__TEST(name, 1)
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define ASSERT_EQ(a, b) do {						\
+	long long __a = (long long)(a), __b = (long long)(b);		\
+	if (__a != __b) {						\
+		test_fail(__FILE__, __LINE__, "%s == %s: got %lld, expected %lld", \
+			  #a, #b, __a, __b);				\
+		return;							\
+	}								\
+} while (0)
+
+#define ASSERT_TRUE(c) do {						\
+	if (!(c)) {							\
+		test_fail(__FILE__, __LINE__, "%s is false", #c);	\
+		return;							\
+	}								\
+} while (0)
+
+#define ASSERT_MEM(got, exp, n) do {					\
+	size_t __n = (n);						\
+	if (memcmp((got), (exp), __n)) {				\
+		test_fail(__FILE__, __LINE__,				\
+			  "%s == %s (%zu bytes): got \"%.*s\", expected \"%.*s\"", \
+			  #got, #exp, __n, (int)(__n > 80 ? 80 : __n),	\
+			  (const char *)(got), (int)(__n > 80 ? 80 : __n), \
+			  (const char *)(exp));				\
+		return;							\
+	}								\
+} while (0)
+
+/* util.c */
+struct bpf_prog *prog_new(void);
+void prog_free(struct bpf_prog *prog);
+int stream_queued(struct bpf_prog *prog, int stream_id);
+/* Read until empty with reads of @chunk bytes; returns bytes or -errno. */
+long drain(struct bpf_prog *prog, int stream_id, char *buf, size_t cap, u32 chunk);
+u64 rnd(u64 *state);
+
+/* The BPF-side call: args packed as u64, never a NULL args pointer. */
+#define PRINTK(prog, id, fmt, ...) ({					\
+	u64 __args[] = { 0, ##__VA_ARGS__ };				\
+	bpf_stream_vprintk((id), (fmt), __args + 1,			\
+			   sizeof(__args) - sizeof(u64), (prog)->aux); })
+
+#define PTR(p)	((u64)(uintptr_t)(p))
+
+#endif

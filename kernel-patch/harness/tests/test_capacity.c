@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Capacity accounting, allocation failures and the kernel-report cap. */
+#include <errno.h>
+#include <stdlib.h>
+#include "test.h"
+
+/* 54 bytes, like the selftest's message. */
+#define MSG54	"01234567890123456789012345678901234567890123456789012\n"
+
+/*
+ * A write of len bytes fails when queued + len >= capacity, so with
+ * 54-byte messages the last accepted one brings the queue to the largest
+ * multiple of 54 below capacity - 54 + 1 (99954 for the 6.18 capacity of
+ * 100000, as its selftest expects).
+ */
+static long expected_full_queue(long capacity, long len)
+{
+	return ((capacity - len - 1) / len + 1) * len;
+}
+
+TEST(exhaustion_exactly_at_capacity_arithmetic)
+{
+	struct bpf_prog *prog = prog_new();
+	long n = 0, queued;
+	char *buf;
+	int ret;
+
+	ASSERT_EQ(sizeof(MSG54) - 1, 54);
+	ASSERT_EQ(expected_full_queue(100000, 54), 99954);
+	while (!(ret = PRINTK(prog, BPF_STDOUT, MSG54)))
+		n++;
+	ASSERT_EQ(ret, -ENOSPC);
+	queued = stream_queued(prog, BPF_STDOUT);
+	ASSERT_EQ(queued, expected_full_queue(BPF_STREAM_MAX_CAPACITY, 54));
+	ASSERT_EQ(queued, n * 54);
+	/* a smaller message may still fit: the rule is per length */
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "x"), 0);
+	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), queued + 1);
+
+	buf = malloc(BPF_STREAM_MAX_CAPACITY);
+	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, BPF_STREAM_MAX_CAPACITY, 65536), queued + 1);
+	free(buf);
+	prog_free(prog);
+}
+
+TEST(full_stream_refuses_with_enospc_and_accepts_after_drain)
+{
+	struct bpf_prog *prog = prog_new();
+	char *buf = malloc(BPF_STREAM_MAX_CAPACITY);
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		long n = 0;
+
+		while (!PRINTK(prog, BPF_STDERR, MSG54))
+			n++;
+		ASSERT_EQ(PRINTK(prog, BPF_STDERR, MSG54), -ENOSPC);
+		ASSERT_EQ(PRINTK(prog, BPF_STDERR, MSG54), -ENOSPC);
+		/* the other stream has its own budget */
+		ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "ok"), 0);
+		ASSERT_EQ(drain(prog, BPF_STDERR, buf, BPF_STREAM_MAX_CAPACITY, 1 << 20),
+			  n * 54);
+		ASSERT_EQ(stream_queued(prog, BPF_STDERR), 0);
+		ASSERT_EQ(PRINTK(prog, BPF_STDERR, MSG54), 0);
+		ASSERT_EQ(drain(prog, BPF_STDERR, buf, 64, 64), 54);
+		ASSERT_EQ(drain(prog, BPF_STDOUT, buf, 64, 64), 2);
+	}
+	free(buf);
+	prog_free(prog);
+}
+
+/*
+ * Regression test for the 6.18 leak: a failed allocation kept its charge,
+ * so ~capacity bytes of failed writes killed the stream for good.
+ */
+TEST(failed_allocations_leave_capacity_unchanged)
+{
+	struct bpf_prog *prog = prog_new();
+	long i, writes = BPF_STREAM_MAX_CAPACITY / 53 + 1000;
+	char buf[128];
+
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "before\n"), 0);
+	harness_stream_drop_cpu_caches();	/* next write needs a new page */
+	harness_pages_fail_after(0);
+	for (i = 0; i < writes; i++) {
+		int ret = PRINTK(prog, BPF_STDOUT, "%s\n",
+				 PTR("0123456789012345678901234567890123456789012345678901"));
+
+		if (ret != -ENOMEM) {
+			test_fail(__FILE__, __LINE__, "write %ld: got %d, expected %d",
+				  i, ret, -ENOMEM);
+			break;
+		}
+	}
+	ASSERT_TRUE(!test_failed);
+	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 7);
+	harness_pages_fail_after(-1);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "after\n"), 0);
+	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, sizeof(buf), 128), 13);
+	ASSERT_MEM(buf, "before\nafter\n", 13);
+	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0);
+	prog_free(prog);
+}
+
+/* Allocation failures walked at every page boundary of a long run. */
+TEST(allocation_failure_at_every_page_boundary_keeps_accounting_exact)
+{
+	struct bpf_prog *prog = prog_new();
+	char *buf = malloc(1 << 20);
+	long ok_bytes = 0, fails = 0, i;
+	int budget;
+
+	for (budget = 0; budget < 6; budget++) {
+		harness_stream_drop_cpu_caches();
+		harness_pages_fail_after(budget);
+		for (i = 0; i < 400; i++) {
+			int ret = PRINTK(prog, BPF_STDOUT, "%04ld %s\n", i,
+					 PTR("some padding to fill pages faster...."));
+
+			if (!ret)
+				ok_bytes += snprintf(NULL, 0, "%04ld %s\n", i,
+						     "some padding to fill pages faster....");
+			else if (ret == -ENOMEM)
+				fails++;
+			else
+				ASSERT_EQ(ret, 0);
+		}
+		ASSERT_EQ(stream_queued(prog, BPF_STDOUT), ok_bytes);
+	}
+	harness_pages_fail_after(-1);
+	ASSERT_TRUE(fails > 0);
+	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, 1 << 20, 4096), ok_bytes);
+	free(buf);
+	prog_free(prog);
+}
+
+static struct bpf_prog *nmi_prog;
+static int nmi_ret;
+
+static void nmi_write(void *arg)
+{
+	(void)arg;
+	nmi_ret = PRINTK(nmi_prog, BPF_STDOUT, "nested\n");
+}
+
+/*
+ * A write from an NMI that lands inside this CPU's allocator fails with
+ * -ENOMEM instead of deadlocking, and gives its charge back.
+ */
+TEST(nested_write_inside_allocator_fails_cleanly)
+{
+	struct bpf_prog *prog = prog_new();
+	char buf[32];
+
+	nmi_prog = prog;
+	nmi_ret = 1;
+	harness_irq_hook_once(nmi_write, NULL);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "outer\n"), 0);
+	ASSERT_EQ(nmi_ret, -ENOMEM);
+	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 6);
+	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, sizeof(buf), 32), 6);
+	ASSERT_MEM(buf, "outer\n", 6);
+	prog_free(prog);
+}
+
+/*
+ * 6.18 formatted (~1 us) before finding the stream full. Here a message
+ * whose literal text alone cannot fit is refused before any formatting.
+ */
+TEST(full_stream_is_refused_before_formatting)
+{
+	struct bpf_prog *prog = prog_new();
+	char *buf = malloc(BPF_STREAM_MAX_CAPACITY);
+	unsigned long calls;
+	long n = 0;
+
+	while (!PRINTK(prog, BPF_STDOUT, MSG54))
+		n++;
+	calls = harness_bprintf_calls();
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, MSG54), -ENOSPC);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%d %s " MSG54, 1, PTR("x")), -ENOSPC);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%pI4 %% %llx " MSG54, PTR("abcd"), 1), -ENOSPC);
+	ASSERT_EQ(harness_bprintf_calls(), calls);
+	/* only conversions: the bound is 1 byte, so it is formatted, then refused */
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%s", PTR(MSG54)), -ENOSPC);
+	ASSERT_EQ(harness_bprintf_calls(), calls + 1);
+	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, BPF_STREAM_MAX_CAPACITY, 1 << 20), n * 54);
+	free(buf);
+	prog_free(prog);
+}
+
+TEST(error_cap_stops_kernel_reports_after_limit)
+{
+	struct bpf_prog *prog = prog_new();
+	struct bpf_stream_stage ss;
+	char *buf = malloc(1 << 20);
+	long len, lines = 0, i;
+
+	for (i = 0; i < BPF_PROG_STREAM_ERROR_CNT + 300; i++)
+		bpf_stream_stage(ss, prog, BPF_STDERR, ({
+			bpf_stream_printk(ss, "ERROR: report %ld\n", i);
+			bpf_stream_printk(ss, "CPU: %d\n", 0);
+		}));
+	ASSERT_EQ(atomic_read(&prog->aux->stream_error_cnt), BPF_PROG_STREAM_ERROR_CNT);
+	ASSERT_TRUE(bpf_prog_stream_error_limit(prog));
+	ASSERT_EQ(atomic_read(&prog->aux->stream_error_cnt), BPF_PROG_STREAM_ERROR_CNT);
+	len = drain(prog, BPF_STDERR, buf, 1 << 20, 4096);
+	ASSERT_TRUE(len > 0);
+	for (i = 0; i < len; i++)
+		lines += buf[i] == '\n';
+	ASSERT_EQ(lines, 2 * BPF_PROG_STREAM_ERROR_CNT);
+	/* programs' own writes are not capped */
+	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "still here"), 0);
+	ASSERT_EQ(drain(prog, BPF_STDERR, buf, 64, 64), 10);
+	free(buf);
+	prog_free(prog);
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Read side: order, partial reads, the kernel selftests' expectations. */
+#include <errno.h>
+#include <stdlib.h>
+#include "test.h"
+
+#define BIG	(512 * 1024)
+
+/* Write a message of random length; append the expected bytes to @exp. */
+static int write_random(struct bpf_prog *prog, u64 *seed, u32 cycle, u32 seq,
+			char *exp, size_t *exp_len)
+{
+	static const char pad[] = "abcdefghijklmnopqrstuvwxyz0123456789"
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_=+*/abcdefghij";
+	const char *tail = pad + rnd(seed) % (sizeof(pad) - 1);
+	int ret;
+
+	ret = PRINTK(prog, BPF_STDOUT, "%u:%u %s\n", cycle, seq, PTR(tail));
+	if (!ret)
+		*exp_len += sprintf(exp + *exp_len, "%u:%u %s\n", cycle, seq, tail);
+	return ret;
+}
+
+TEST(fifo_order_across_fill_drain_cycles)
+{
+	struct bpf_prog *prog = prog_new();
+	char *exp = malloc(BIG), *got = malloc(BIG);
+	u64 seed = 42;
+	u32 cycle;
+
+	for (cycle = 0; cycle < 300 && !test_failed; cycle++) {
+		u32 n = 1 + rnd(&seed) % 400, seq;
+		size_t exp_len = 0;
+		long got_len;
+
+		for (seq = 0; seq < n; seq++)
+			if (write_random(prog, &seed, cycle, seq, exp, &exp_len))
+				break;
+		if (seq != n) {
+			test_fail(__FILE__, __LINE__, "write %u of cycle %u failed", seq, cycle);
+			break;
+		}
+		got_len = drain(prog, BPF_STDOUT, got, BIG, 1 + rnd(&seed) % 5000);
+		if (got_len != (long)exp_len) {
+			test_fail(__FILE__, __LINE__, "cycle %u: got %ld bytes, expected %zu",
+				  cycle, got_len, exp_len);
+			break;
+		}
+		if (memcmp(got, exp, exp_len)) {
+			test_fail(__FILE__, __LINE__, "cycle %u: bytes differ", cycle);
+			break;
+		}
+		if (stream_queued(prog, BPF_STDOUT)) {
+			test_fail(__FILE__, __LINE__, "cycle %u: %d bytes still charged",
+				  cycle, stream_queued(prog, BPF_STDOUT));
+			break;
+		}
+	}
+	free(exp);
+	free(got);
+	prog_free(prog);
+}
+
+TEST(partial_reads_of_1_to_N_bytes_reassemble_exactly)
+{
+	char *exp = malloc(BIG), *got = malloc(BIG);
+	u64 seed = 7;
+	u32 chunk;
+
+	for (chunk = 1; chunk <= 97 && !test_failed; chunk++) {
+		struct bpf_prog *prog = prog_new();
+		size_t exp_len = 0;
+		long got_len;
+		u32 seq;
+
+		for (seq = 0; seq < 60; seq++)
+			write_random(prog, &seed, chunk, seq, exp, &exp_len);
+		got_len = drain(prog, BPF_STDOUT, got, BIG, chunk);
+		prog_free(prog);
+		if (got_len != (long)exp_len || memcmp(got, exp, exp_len)) {
+			test_fail(__FILE__, __LINE__,
+				  "chunk %u: got %ld bytes, expected %zu (or content differs)",
+				  chunk, got_len, exp_len);
+		}
+	}
+	free(exp);
+	free(got);
+}
+
+/* prog_tests/stream.c: "foo", then reads of 2 bytes give 2, 1, 0. */
+TEST(selftest_read_sequence_2_1_0_after_foo)
+{
+	struct bpf_prog *prog = prog_new();
+	char buf[8] = { 0 };
+
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 2), 2);
+	ASSERT_MEM(buf, "fo", 2);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 2), 1);
+	ASSERT_MEM(buf, "o", 1);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 2), 0);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDERR, buf, 2), 0);
+	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0);
+	prog_free(prog);
+}
+
+TEST(selftest_stream_ids_0_and_3_are_enoent)
+{
+	struct bpf_prog *prog = prog_new();
+	char buf[8];
+
+	ASSERT_EQ(bpf_prog_stream_read(prog, 0, buf, sizeof(buf)), -ENOENT);
+	ASSERT_EQ(bpf_prog_stream_read(prog, 3, buf, sizeof(buf)), -ENOENT);
+	ASSERT_EQ(PRINTK(prog, 0, "x"), -ENOENT);
+	ASSERT_EQ(PRINTK(prog, 3, "x"), -ENOENT);
+	ASSERT_EQ(PRINTK(prog, -1, "x"), -ENOENT);
+	prog_free(prog);
+}
+
+/* A NULL buffer faults; the data stays for the next read. */
+TEST(selftest_efault_on_bad_buffer_keeps_unread_data)
+{
+	struct bpf_prog *prog = prog_new();
+	char buf[16];
+
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, NULL, 16), -EFAULT);
+	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 3);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 3);
+	ASSERT_MEM(buf, "foo", 3);
+	/* an empty stream never touches the buffer */
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, NULL, 16), 0);
+	prog_free(prog);
+}
+
+/*
+ * A fault part-way: the bytes before it are returned as a short read, the
+ * rest (even of the same message) comes with the next read.
+ */
+TEST(efault_mid_buffer_returns_short_read_then_rest)
+{
+	struct bpf_prog *prog = prog_new();
+	char buf[64];
+
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "hello "), 0);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "world\n"), 0);
+	harness_uaccess_fault_from(buf + 8);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 8);
+	ASSERT_MEM(buf, "hello wo", 8);
+	/* nothing copyable at all: -EFAULT, nothing consumed */
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf + 8, 10), -EFAULT);
+	/* a message stays charged until it is read in full */
+	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 6);
+	harness_uaccess_fault_from(NULL);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 4);
+	ASSERT_MEM(buf, "rld\n", 4);
+	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0);
+	prog_free(prog);
+}
+
+/* 6.18 turned a u32 length above INT_MAX into a negative int. */
+TEST(read_length_above_int_max_is_not_negative)
+{
+	struct bpf_prog *prog = prog_new();
+	char buf[16];
+
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 0x80000000u), 3);
+	ASSERT_MEM(buf, "foo", 3);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "bar"), 0);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 0xffffffffu), 3);
+	ASSERT_MEM(buf, "bar", 3);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 0xffffffffu), 0);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 0), 0);
+	prog_free(prog);
+}
+
+TEST(streams_of_one_program_are_independent)
+{
+	struct bpf_prog *prog = prog_new();
+	char buf[16];
+
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "out"), 0);
+	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "err!"), 0);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDERR, buf, sizeof(buf)), 4);
+	ASSERT_MEM(buf, "err!", 4);
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 3);
+	ASSERT_MEM(buf, "out", 3);
+	prog_free(prog);
+}

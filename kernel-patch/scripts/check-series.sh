@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Check the patch series under patches/:
+#  - every patch is in git format-patch form (From, Subject, Signed-off-by,
+#    a diffstat that matches its hunks);
+#  - the files the series adds are byte for byte the ones in this tree
+#    (kernel/bpf/stream.c, include/linux/bpf_stream.h).
+# Usage: check-series.sh <kernel-patch dir> <scratch dir>
+set -eu
+src=$1
+out=$2
+fail=0
+rm -rf "$out"
+mkdir -p "$out/tree"
+
+for p in "$src"/patches/*.patch; do
+	name=$(basename "$p")
+	head -1 "$p" | grep -q '^From [0-9a-f]\{40\} ' || { echo "$name: no From line"; fail=1; }
+	grep -q '^Subject: \[PATCH' "$p" || { echo "$name: no Subject"; fail=1; }
+	grep -q '^Signed-off-by: ' "$p" || { echo "$name: no Signed-off-by"; fail=1; }
+	# diffstat summary written in the patch vs. computed from its hunks
+	want=$(sed -n 's/^ \([0-9]* files\{0,1\} changed.*\)$/\1/p' "$p" | head -1)
+	got=$(GIT_CEILING_DIRECTORIES="$out" sh -c "cd '$out/tree' && git apply --stat '$p'" |
+		tail -1 | sed 's/^ *//')
+	[ "$want" = "$got" ] || { echo "$name: diffstat '$want' but hunks give '$got'"; fail=1; }
+done
+
+# Apply only the files the series creates to an empty tree and compare.
+for p in "$src"/patches/*.patch; do
+	(cd "$out/tree" && GIT_CEILING_DIRECTORIES="$out" git apply \
+		--include=kernel/bpf/stream.c --include=include/linux/bpf_stream.h "$p")
+done
+for f in kernel/bpf/stream.c include/linux/bpf_stream.h; do
+	if ! cmp -s "$out/tree/$f" "$src/$f"; then
+		echo "series: $f differs from $src/$f (regenerate with scripts/mkseries.sh)"
+		fail=1
+	fi
+done
+[ $fail -eq 0 ] && echo "  series ok: $(ls "$src"/patches/*.patch | wc -l) patches, new files identical to the tree"
+exit $fail
