@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bpf_stream_reader__*: follow both streams of many programs, like libbpf's
+ * ring_buffer__new/__add/__poll/__consume/__free.
+ *
+ * One poll cycle drains every followed stream in the order they were added
+ * (stdout before stderr), so callbacks see one merged order, arrival order
+ * within each stream. With order_by_time the lines of one cycle are instead
+ * sorted by ts_ns (stable; a line without a stamp keeps the place of the
+ * line before it in its stream).
+ *
+ * Waiting. Native streams have no kernel wake-up (no pollable stream fd
+ * exists upstream yet; one has been proposed: with it, its fd would simply
+ * join the poll set below). So the reader sleeps adaptively: 1 ms after a
+ * cycle that delivered lines, doubling while idle up to idle_max_ms. Ring
+ * buffer maps of ringbuf-transport objects are in the poll set, so their
+ * data wakes the reader at once. The wait is a ppoll() whose signal mask is
+ * the caller's while every other moment of __poll() runs with catchable
+ * asynchronous signals blocked: a signal that arrives anywhere in __poll(),
+ * even inside a callback, ends the wait at once with -EINTR, none is lost
+ * between a check and the sleep.
+ *
+ * Partial lines: a trailing line without '\n' is held across cycles and
+ * delivered (UNTERMINATED) by the first cycle that finds no new bytes on its
+ * stream. Leftovers go back to the process-wide pending state when a program
+ * is removed or the reader freed.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "stream_internal.h"
+
+#define RD_BUF 16384
+#define RD_MIN_SLEEP_MS 1
+#define RD_DEFAULT_IDLE_MAX_MS 200
+#define RD_MAX_RING_FDS 64
+
+struct rd_prog;
+
+struct rd_stream {
+	struct rd_prog *prog;
+	struct bs_stream_src src;
+	bool enabled;
+	struct bs_framer *f;
+	struct bpf_stream_report_parser *rp;	/* stderr with report_fn */
+	__u64 last_key;				/* order_by_time: last sort key */
+};
+
+struct rd_prog {
+	int fd;			/* our dup; -1 for scripted sources */
+	__u32 id;
+	char *name;
+	struct rd_stream st[2];	/* [0] stdout, [1] stderr */
+};
+
+struct rd_line {
+	struct bpf_stream_msg msg;	/* text points into the line's own copy */
+	__u64 key;
+	size_t seq;
+};
+
+struct bpf_stream_reader {
+	bpf_stream_msg_fn fn;
+	void *ctx;
+	bpf_stream_report_fn report_fn;
+	void *report_ctx;
+	int idle_max_ms;
+	bool order_by_time;
+	struct rd_prog **progs;
+	size_t nr_progs, cap_progs;
+	int sleep_ms;
+	int ring_misses;	/* ring wake-ups that gave no line */
+	/* order_by_time: lines of the cycle; [next_line, nr_lines) not delivered */
+	struct rd_line *lines;
+	size_t nr_lines, cap_lines, next_line;
+	/* while a cycle runs */
+	int cycle_lines;
+	struct rd_stream *cur;
+	char buf[RD_BUF];
+};
+
+/* ---- setup ------------------------------------------------------------- */
+
+struct bpf_stream_reader *bpf_stream_reader__new(bpf_stream_msg_fn fn, void *ctx,
+						 const struct bpf_stream_reader_opts *opts)
+{
+	struct bpf_stream_reader *r;
+
+	if (!fn || !OPTS_VALID(opts, bpf_stream_reader_opts))
+		return bs_err_ptr(-EINVAL);
+	if (OPTS_GET(opts, idle_max_ms, 0) < 0)
+		return bs_err_ptr(-EINVAL);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return bs_err_ptr(-ENOMEM);
+	r->fn = fn;
+	r->ctx = ctx;
+	r->report_fn = OPTS_GET(opts, report_fn, NULL);
+	r->report_ctx = OPTS_GET(opts, report_ctx, NULL);
+	r->idle_max_ms = OPTS_GET(opts, idle_max_ms, 0) ?: RD_DEFAULT_IDLE_MAX_MS;
+	r->order_by_time = OPTS_GET(opts, order_by_time, false);
+	r->sleep_ms = RD_MIN_SLEEP_MS;
+	return r;
+}
+
+static int rd_fd_read(void *ctx, void *buf, size_t len, struct bs_source_meta *meta)
+{
+	struct rd_stream *s = ctx;
+
+	return bs_source_read(s->prog->fd, s->prog->id, s->src.stream_id, buf, len, meta);
+}
+
+static void prog_free(struct rd_prog *p)
+{
+	int i;
+
+	if (!p)
+		return;
+	for (i = 0; i < 2; i++) {
+		struct rd_stream *s = &p->st[i];
+
+		if (s->f)
+			bs_pending_put(p->id, s->src.stream_id, s->f);
+		bpf_stream_report_parser__free(s->rp);
+	}
+	if (p->fd >= 0)
+		close(p->fd);
+	free(p->name);
+	free(p);
+}
+
+static struct rd_prog *find_prog(struct bpf_stream_reader *r, __u32 id, size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_progs; i++) {
+		if (r->progs[i]->id == id) {
+			if (idx)
+				*idx = i;
+			return r->progs[i];
+		}
+	}
+	return NULL;
+}
+
+static int on_report(void *ctx, const struct bpf_stream_report *rep)
+{
+	struct bpf_stream_reader *r = ctx;
+
+	return r->report_fn(r->report_ctx, rep);
+}
+
+static int stream_enable(struct bpf_stream_reader *r, struct rd_prog *p, __u32 stream_id)
+{
+	struct rd_stream *s = &p->st[stream_id - 1];
+
+	s->prog = p;
+	s->enabled = true;
+	s->src.prog_id = p->id;
+	s->src.prog_name = p->name;
+	s->src.stream_id = stream_id;
+	s->f = bs_pending_take(p->id, stream_id);
+	if (!s->f)
+		return -ENOMEM;
+	if (stream_id == BPF_STDERR && r->report_fn) {
+		s->rp = bpf_stream_report_parser__new(on_report, r);
+		if (!s->rp)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int prog_append(struct bpf_stream_reader *r, struct rd_prog *p)
+{
+	if (r->nr_progs == r->cap_progs) {
+		size_t cap = r->cap_progs ? r->cap_progs * 2 : 8;
+		struct rd_prog **n = realloc(r->progs, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		r->progs = n;
+		r->cap_progs = cap;
+	}
+	r->progs[r->nr_progs++] = p;
+	return 0;
+}
+
+/* Follow prog_fd (duplicated) under @name (NULL: object's or kernel's). */
+static int add_fd(struct bpf_stream_reader *r, int prog_fd, __u32 streams, const char *name)
+{
+	char kname[16 + 1];
+	struct bs_object *o;
+	struct rd_prog *p;
+	__u32 id, sid;
+	int err;
+
+	if (!r)
+		return -EINVAL;
+	if (!streams)
+		streams = BPF_STREAM_MASK_ALL;
+	if (streams & ~(__u32)BPF_STREAM_MASK_ALL)
+		return -EINVAL;
+	err = bs_prog_identify(prog_fd, &id, kname, sizeof(kname));
+	if (err)
+		return err;
+	if (find_prog(r, id, NULL))
+		return -EEXIST;
+	if (!name) {
+		o = bs_object_find_prog(id);
+		name = o ? bs_object_prog_name(o, id) : NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->id = id;
+	p->fd = fcntl(prog_fd, F_DUPFD_CLOEXEC, 3);
+	p->name = strdup(name ? name : kname);
+	if (p->fd < 0 || !p->name) {
+		err = p->fd < 0 ? -errno : -ENOMEM;
+		goto err_out;
+	}
+	for (sid = BPF_STDOUT; sid <= BPF_STDERR; sid++) {
+		if (!(streams & (1U << sid)))
+			continue;
+		p->st[sid - 1].src.read = rd_fd_read;
+		p->st[sid - 1].src.read_ctx = &p->st[sid - 1];
+		err = stream_enable(r, p, sid);
+		if (err)
+			goto err_out;
+	}
+	err = prog_append(r, p);
+	if (err)
+		goto err_out;
+	return 0;
+err_out:
+	prog_free(p);
+	return err;
+}
+
+int bpf_stream_reader__add_prog(struct bpf_stream_reader *r, int prog_fd, __u32 streams)
+{
+	return bs_err(add_fd(r, prog_fd, streams, NULL));
+}
+
+int bpf_stream_reader__add_id(struct bpf_stream_reader *r, __u32 prog_id, __u32 streams)
+{
+	int fd, err;
+
+	if (!r)
+		return bs_err(-EINVAL);
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return bs_err(-errno);
+	err = add_fd(r, fd, streams, NULL);
+	close(fd);
+	return bs_err(err);
+}
+
+int bpf_stream_reader__add_object(struct bpf_stream_reader *r, struct bpf_object *obj,
+				  __u32 streams)
+{
+	struct bpf_program *prog;
+	struct bs_object *o;
+	int added = 0, err;
+
+	if (!r || !obj)
+		return bs_err(-EINVAL);
+	o = bs_object_find(obj);
+	bpf_object__for_each_program(prog, obj) {
+		int fd = bpf_program__fd(prog);
+		const char *name = NULL;
+		__u32 id;
+
+		if (fd < 0)
+			continue; /* not loaded */
+		if (o && !bs_prog_identify(fd, &id, NULL, 0))
+			name = bs_object_prog_name(o, id);
+		err = add_fd(r, fd, streams, name ? name : bpf_program__name(prog));
+		if (err == -EEXIST)
+			continue;
+		if (err)
+			return bs_err(err);
+		added++;
+	}
+	return added;
+}
+
+int bs_reader_add_src(struct bpf_stream_reader *r, const struct bs_stream_src *src)
+{
+	struct rd_prog *p;
+	struct rd_stream *s;
+	bool created = false;
+	int err;
+
+	if (!r || !src || !src->read || !bs_stream_id_valid(src->stream_id))
+		return -EINVAL;
+	p = find_prog(r, src->prog_id, NULL);
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		p->fd = -1;
+		p->id = src->prog_id;
+		p->name = strdup(src->prog_name ? src->prog_name : "");
+		if (!p->name) {
+			free(p);
+			return -ENOMEM;
+		}
+		created = true;
+	}
+	s = &p->st[src->stream_id - 1];
+	if (s->enabled)
+		return -EEXIST;
+	s->src = *src;
+	err = stream_enable(r, p, src->stream_id);
+	if (!err && created)
+		err = prog_append(r, p);
+	if (err && created)
+		prog_free(p);
+	return err;
+}
+
+int bpf_stream_reader__remove_id(struct bpf_stream_reader *r, __u32 prog_id)
+{
+	struct rd_prog *p;
+	size_t i;
+
+	if (!r)
+		return bs_err(-EINVAL);
+	p = find_prog(r, prog_id, &i);
+	if (!p)
+		return bs_err(-ENOENT);
+	memmove(&r->progs[i], &r->progs[i + 1], (r->nr_progs - i - 1) * sizeof(*r->progs));
+	r->nr_progs--;
+	prog_free(p);
+	return 0;
+}
+
+static void lines_clear(struct bpf_stream_reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_lines; i++)
+		free((char *)r->lines[i].msg.text);
+	r->nr_lines = r->next_line = 0;
+}
+
+void bpf_stream_reader__free(struct bpf_stream_reader *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nr_progs; i++)
+		prog_free(r->progs[i]);
+	free(r->progs);
+	lines_clear(r);
+	free(r->lines);
+	free(r);
+}
+
+/* ---- one cycle ---------------------------------------------------------- */
+
+static int collect(struct bpf_stream_reader *r, const struct bpf_stream_msg *msg)
+{
+	struct rd_stream *s = r->cur;
+	struct rd_line *l;
+	char *copy;
+
+	if (r->nr_lines == r->cap_lines) {
+		size_t cap = r->cap_lines ? r->cap_lines * 2 : 64;
+		struct rd_line *n = realloc(r->lines, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		r->lines = n;
+		r->cap_lines = cap;
+	}
+	copy = malloc(msg->len + 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, msg->text, msg->len);
+	copy[msg->len] = '\0';
+	l = &r->lines[r->nr_lines];
+	l->msg = *msg;
+	l->msg.text = copy;
+	if (msg->ts_ns)
+		s->last_key = msg->ts_ns;
+	l->key = s->last_key;
+	l->seq = r->nr_lines;
+	r->nr_lines++;
+	return 0;
+}
+
+/* A message of the current stream: through the report parser, then out. */
+static int emit_msg(struct bpf_stream_reader *r, struct bpf_stream_msg *msg)
+{
+	struct rd_stream *s = r->cur;
+	bool in_report = false;
+	int ret;
+
+	if (s->rp) {
+		ret = bs_report_parser_push(s->rp, msg, &in_report);
+		if (ret)
+			return ret;
+		if (in_report)
+			msg->flags |= BPF_STREAM_MSG_F_KERNEL;
+	}
+	if (r->order_by_time)
+		return collect(r, msg);
+	r->cycle_lines++;
+	return r->fn(r->ctx, msg);
+}
+
+static int rd_line(void *ctx, const char *line, size_t len, __u64 ts_ns, __u32 flags)
+{
+	struct bpf_stream_reader *r = ctx;
+	struct rd_stream *s = r->cur;
+	struct bpf_stream_msg msg = {
+		.prog_id = s->prog->id,
+		.prog_name = s->prog->name,
+		.stream_id = s->src.stream_id,
+		.text = line,
+		.len = len,
+		.ts_ns = ts_ns,
+		.flags = flags,
+	};
+
+	return emit_msg(r, &msg);
+}
+
+static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
+{
+	struct bs_source_meta meta;
+	bool got_bytes = false;
+	__u64 dropped;
+	int ret, n;
+
+	r->cur = s;
+	ret = bs_framer_resume(s->f, rd_line, r);
+	while (!ret) {
+		memset(&meta, 0, sizeof(meta));
+		n = s->src.read(s->src.read_ctx, r->buf, sizeof(r->buf), &meta);
+		if (n < 0)
+			return n;
+		if (n == 0)
+			break;
+		got_bytes = true;
+		struct bs_chunk c = { .data = r->buf, .len = n, .ts_ns = meta.ts_ns,
+				      .flags = meta.flags };
+
+		ret = bs_framer_push(s->f, &c, rd_line, r);
+	}
+	if (ret)
+		return ret;
+	/* A partial line waits one cycle for its end, no longer. */
+	if (!got_bytes && bs_framer_has_partial(s->f)) {
+		ret = bs_framer_flush(s->f, rd_line, r);
+		if (ret)
+			return ret;
+	}
+	dropped = bs_src_drops(&s->src);
+	if (dropped) {
+		struct bpf_stream_msg msg;
+		char text[64];
+
+		bs_drop_notice_msg(&msg, text, sizeof(text), s->prog->id, s->prog->name,
+				   s->src.stream_id, dropped);
+		return emit_msg(r, &msg);
+	}
+	return 0;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	const struct rd_line *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Deliver collected lines; on a stop the rest waits for the next cycle. */
+static int deliver_collected(struct bpf_stream_reader *r)
+{
+	int ret;
+
+	while (r->next_line < r->nr_lines) {
+		struct rd_line *l = &r->lines[r->next_line++];
+
+		r->cycle_lines++;
+		ret = r->fn(r->ctx, &l->msg);
+		if (ret)
+			return ret;
+	}
+	lines_clear(r);
+	return 0;
+}
+
+static int cycle(struct bpf_stream_reader *r)
+{
+	size_t i, first;
+	int ret, k;
+
+	r->cycle_lines = 0;
+	if (r->order_by_time && r->next_line < r->nr_lines) {
+		ret = deliver_collected(r);
+		if (ret)
+			return ret;
+	}
+	first = r->nr_lines;
+	for (i = 0; i < r->nr_progs; i++) {
+		for (k = 0; k < 2; k++) {
+			struct rd_stream *s = &r->progs[i]->st[k];
+
+			if (!s->enabled)
+				continue;
+			ret = drain_stream(r, s);
+			if (ret)
+				return ret;
+		}
+	}
+	if (r->order_by_time) {
+		qsort(r->lines + first, r->nr_lines - first, sizeof(*r->lines), cmp_line);
+		return deliver_collected(r);
+	}
+	return 0;
+}
+
+/* ---- waiting ------------------------------------------------------------ */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int ring_fds(struct bpf_stream_reader *r, struct pollfd *pfd, int max)
+{
+	int n = 0, fd, j;
+	size_t i;
+
+	for (i = 0; i < r->nr_progs && n < max; i++) {
+		struct bs_object *o;
+
+		if (r->progs[i]->fd < 0)
+			continue;
+		o = bs_object_find_prog(r->progs[i]->id);
+		fd = o ? bs_object_ring_epoll_fd(o) : -1;
+		if (fd < 0)
+			continue;
+		for (j = 0; j < n && pfd[j].fd != fd; j++)
+			;
+		if (j < n)
+			continue;
+		pfd[n].fd = fd;
+		pfd[n].events = POLLIN;
+		pfd[n].revents = 0;
+		n++;
+	}
+	return n;
+}
+
+static void block_async_signals(sigset_t *old)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	/* synchronous faults must never be blocked */
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGTRAP);
+	sigdelset(&all, SIGSYS);
+	pthread_sigmask(SIG_BLOCK, &all, old);
+}
+
+static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
+{
+	struct pollfd pfd[RD_MAX_RING_FDS];
+	long long start = now_ms();
+	struct timespec ts;
+	sigset_t old;
+	int ret, n, nfds, wait;
+
+	block_async_signals(&old);
+	for (;;) {
+		ret = cycle(r);
+		if (ret)
+			break;
+		if (r->cycle_lines) {
+			r->sleep_ms = RD_MIN_SLEEP_MS;
+			r->ring_misses = 0;
+			ret = r->cycle_lines;
+			break;
+		}
+		if (timeout_ms == 0)
+			break;
+		wait = r->sleep_ms;
+		if (timeout_ms > 0) {
+			long long left = timeout_ms - (now_ms() - start);
+
+			if (left <= 0)
+				break;
+			if (left < wait)
+				wait = (int)left;
+		}
+		/* Ring fds that woke us twice for nothing are left out until
+		 * a line arrives again, so a busy ring cannot make us spin. */
+		nfds = r->ring_misses >= 2 ? 0 : ring_fds(r, pfd, RD_MAX_RING_FDS);
+		ts.tv_sec = wait / 1000;
+		ts.tv_nsec = (wait % 1000) * 1000000L;
+		n = ppoll(pfd, nfds, &ts, &old);
+		if (n < 0) {
+			if (errno == EINTR) {
+				ret = -EINTR;
+				break;
+			}
+			ret = -errno;
+			break;
+		}
+		if (n > 0) {
+			r->ring_misses++;
+			r->sleep_ms = RD_MIN_SLEEP_MS;
+		} else if (r->sleep_ms < r->idle_max_ms) {
+			r->sleep_ms = r->sleep_ms * 2 > r->idle_max_ms ? r->idle_max_ms
+								     : r->sleep_ms * 2;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ret < 0 ? bs_err(ret) : ret;
+}
+
+int bpf_stream_reader__poll(struct bpf_stream_reader *r, int timeout_ms)
+{
+	if (!r)
+		return bs_err(-EINVAL);
+	return do_poll(r, timeout_ms < 0 ? -1 : timeout_ms);
+}
+
+int bpf_stream_reader__consume(struct bpf_stream_reader *r)
+{
+	if (!r)
+		return bs_err(-EINVAL);
+	return do_poll(r, 0);
+}
