@@ -17,7 +17,6 @@
 #include <arpa/inet.h>
 #include <linux/kernel.h>
 #include <linux/bpf.h>
-#include <stdatomic.h>
 #include "harness.h"
 
 #define MAX_BPRINTF_NEST_LEVEL	3
@@ -33,11 +32,12 @@ struct bin_args {
 static __thread struct bin_args bin_bufs[MAX_BPRINTF_NEST_LEVEL];
 static __thread char out_bufs[MAX_BPRINTF_NEST_LEVEL][MAX_BPRINTF_BUF];
 static __thread int nest;
-static _Atomic unsigned long prepare_calls;
+/* per thread: a shared counter would bounce between CPUs in the bench */
+static __thread unsigned long prepare_calls;
 
 unsigned long harness_bprintf_calls(void)
 {
-	return atomic_load(&prepare_calls);
+	return prepare_calls;
 }
 
 /*
@@ -102,7 +102,7 @@ int bpf_bprintf_prepare(const char *fmt, u32 fmt_size, const u64 *raw_args,
 	const char *end;
 	u32 i, num_spec = 0;
 
-	atomic_fetch_add(&prepare_calls, 1);
+	prepare_calls++;
 	if (num_args > MAX_BPRINTF_VARARGS)
 		return -EINVAL;
 	end = memchr(fmt, 0, fmt_size);

@@ -38,7 +38,7 @@ void harness_uaccess_fault_from(const void *addr);
  */
 void harness_irq_hook_once(void (*fn)(void *), void *arg);
 
-/* bpf_bprintf_prepare() calls made so far (all threads). */
+/* bpf_bprintf_prepare() calls made so far by the calling thread. */
 unsigned long harness_bprintf_calls(void);
 
 /* stream_tu.c: give back every per-CPU cached stream page. */
