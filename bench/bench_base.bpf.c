@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Baselines of the BPF-side cost per message (BPF_PROG_TEST_RUN, xdp):
+ *   bench_empty      the floor: the program and the test-run loop
+ *   bench_tvprintk   bpf_trace_vprintk(), what users pick today
+ *   bench_rec        a hand-written bpf_snprintf() into a reserved ring
+ *                    record laid out like the transport's (the limit of
+ *                    the ring-buffer transport's path)
+ * All print the same two-argument message.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "bpf_stream_record.h"
+#include "bench_common.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Text room of a hand-written record; userspace matches it to the transport's. */
+#ifndef BENCH_REC_TEXT
+#define BENCH_REC_TEXT 1024 /* bpf_stream.h: BPF_STREAM_MSG_MAX + 1 */
+#endif
+
+struct bench_rec {
+	struct bpf_stream_rec_hdr hdr;
+	char text[BENCH_REC_TEXT];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20); /* userspace resizes it before load */
+} bench_rb SEC(".maps");
+
+/* One copy of the format for every program (identical static locals would
+ * be merged by clang into overlapping .rodata entries that BTF refuses). */
+static const char fmt[] = BENCH_FMT;
+__u64 seq;
+__u64 rets[BENCH_NR_RET];
+
+static __always_inline __u32 pkt_len(struct xdp_md *ctx)
+{
+	return ctx->data_end - ctx->data;
+}
+
+SEC("xdp")
+int bench_empty(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int bench_tvprintk(struct xdp_md *ctx)
+{
+	__u64 args[2] = { seq++, pkt_len(ctx) };
+
+	bench_count(rets, bpf_trace_vprintk(fmt, sizeof(fmt), args, sizeof(args)));
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int bench_rec(struct xdp_md *ctx)
+{
+	__u64 args[2] = { seq++, pkt_len(ctx) };
+	struct bench_rec *r;
+	long n;
+
+	r = bpf_ringbuf_reserve(&bench_rb, sizeof(*r), 0);
+	if (!r) {
+		bench_count(rets, -ENOSPC);
+		return XDP_PASS;
+	}
+	n = bpf_snprintf(r->text, sizeof(r->text), fmt, args, sizeof(args));
+	if (n < 0) {
+		bpf_ringbuf_discard(r, 0);
+		bench_count(rets, n);
+		return XDP_PASS;
+	}
+	r->hdr.magic = BPF_STREAM_REC_MAGIC;
+	r->hdr.version = BPF_STREAM_REC_VERSION;
+	r->hdr.stream_id = 1;
+	r->hdr.flags = n > (long)sizeof(r->text) ? BPF_STREAM_REC_F_TRUNCATED : 0;
+	r->hdr.text_len = n > (long)sizeof(r->text) ? sizeof(r->text) - 1 : n - 1;
+	r->hdr.ts_ns = 0;
+	__builtin_memset(r->hdr.func, 0, sizeof(r->hdr.func));
+	__builtin_memcpy(r->hdr.func, "bench_rec", 10);
+	bpf_ringbuf_submit(r, 0);
+	bench_count(rets, 0);
+	return XDP_PASS;
+}
+
+/* Decomposition of the record path: the formatting alone (into a stack
+ * buffer) and the ring alone (reserve, header, submit, no formatting). */
+SEC("xdp")
+int bench_fmt_only(struct xdp_md *ctx)
+{
+	__u64 args[2] = { seq++, pkt_len(ctx) };
+	char buf[128];
+
+	bench_count(rets, bpf_snprintf(buf, sizeof(buf), fmt, args, sizeof(args)) < 0 ? -EINVAL : 0);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int bench_ring_only(struct xdp_md *ctx)
+{
+	struct bench_rec *r;
+
+	r = bpf_ringbuf_reserve(&bench_rb, sizeof(*r), 0);
+	if (!r) {
+		bench_count(rets, -ENOSPC);
+		return XDP_PASS;
+	}
+	r->hdr.magic = BPF_STREAM_REC_MAGIC;
+	r->hdr.version = BPF_STREAM_REC_VERSION;
+	r->hdr.stream_id = 1;
+	r->hdr.flags = 0;
+	r->hdr.text_len = 0;
+	r->hdr.ts_ns = seq++;
+	__builtin_memset(r->hdr.func, 0, sizeof(r->hdr.func));
+	bpf_ringbuf_submit(r, 0);
+	bench_count(rets, 0);
+	return XDP_PASS;
+}

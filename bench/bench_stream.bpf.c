@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bpf_stream_printk() as users write it: one program, measured on whichever
+ * transport userspace selects (bpf_stream_transport_sel, set by
+ * bpf_stream_prepare_opts()). Used for the BPF-side cost per message and
+ * for the end-to-end rate. Builds without <bpf_stream.h> too (then the
+ * program does nothing and bench_have_stream tells userspace so).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "bench_common.bpf.h"
+
+#if __has_include(<bpf_stream.h>)
+#include <bpf_stream.h>
+#define BENCH_HAVE_STREAM 1
+#else
+#define BENCH_HAVE_STREAM 0
+#endif
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+const volatile int bench_have_stream = BENCH_HAVE_STREAM;
+__u64 seq;
+__u64 rets[BENCH_NR_RET];
+
+SEC("xdp")
+int bench_stream(struct xdp_md *ctx)
+{
+#if BENCH_HAVE_STREAM
+	__u32 len = ctx->data_end - ctx->data;
+
+	bench_count(rets, bpf_stream_printk(BPF_STDOUT, BENCH_FMT, seq++, len));
+#endif
+	return XDP_PASS;
+}

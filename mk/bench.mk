@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# make bench: the benchmarks (bench/README.md explains every figure).
+# Not part of `make check`: it needs root, a real kernel and a quiet machine,
+# and takes a few minutes. BENCH_ARGS passes options to the bench binary
+# (e.g. BENCH_ARGS="-r 9" for nine runs, "-s 13" for sections 1 and 3 only).
+
+BENCH_SRCS := $(sort $(filter-out %.bpf.c,$(wildcard bench/*.c)))
+BENCH_BIN := $(OUT)/bench/bench
+BENCH_SKELS := $(patsubst %.bpf.c,$(OUT)/%.skel.h,$(wildcard bench/*.bpf.c))
+BENCH_KP_OUT := $(OUT)/kernel-patch
+BENCH_ARGS ?=
+
+.PHONY: bench-build
+bench-build: $(BENCH_BIN)
+
+# Whole archive: the bench looks up library functions that may not exist yet
+# (weak references) and must see every one that does.
+$(BENCH_BIN): $(BENCH_SRCS) $(wildcard bench/*.h) $(LIB_A) $(BENCH_SKELS)
+	$(call msg,BINARY,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibench -I$(OUT)/bench -o $@ $(BENCH_SRCS) \
+		-Wl,--whole-archive $(LIB_A) -Wl,--no-whole-archive $(ALL_LDFLAGS) $(LIB_DEP_LIBS) -lm
+
+bench: $(BENCH_BIN)
+	$(Q)uptime
+	$(Q)rm -f $(BENCH_KP_OUT)/kernel-bench.json
+	$(Q)if [ -f kernel-patch/Makefile ] && $(MAKE) -n -C kernel-patch bench O=$(BENCH_KP_OUT) >/dev/null 2>&1; then \
+		echo "kernel-patch bench: make -C kernel-patch bench O=$(BENCH_KP_OUT)"; \
+		$(MAKE) --no-print-directory -C kernel-patch bench O=$(BENCH_KP_OUT) \
+			> $(OUT)/bench/kernel-patch-bench.log 2>&1 || \
+			{ echo "kernel-patch bench: failed, see $(OUT)/bench/kernel-patch-bench.log"; \
+			  tail -n 5 $(OUT)/bench/kernel-patch-bench.log; }; \
+	else echo "kernel-patch bench: not available"; fi
+	$(Q)$(BENCH_BIN) -o $(OUT)/bench/results.json -k $(BENCH_KP_OUT)/kernel-bench.json $(BENCH_ARGS)
