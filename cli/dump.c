@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* bpf-stream dump PROG [stdout|stderr|all]: print what is queued now, exit. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "main.h"
+
+void help_dump(FILE *f)
+{
+	fprintf(f,
+		"Usage: " BIN_NAME " dump PROG [STREAM]\n"
+		"  Print every line queued now on the streams of the programs PROG names\n"
+		"  (reading consumes them), then exit.\n"
+		"  PROG   := { id ID | pinned FILE | name NAME | tag TAG | all }\n"
+		"  STREAM := { stdout | stderr | all }  (default: all)\n");
+}
+
+/* Add one program to the reader. Returns 0 or an exit status. */
+static int dump_add(struct bpf_stream_reader *rd, const struct prog_ref *r, __u32 streams)
+{
+	int err;
+
+	if (kernel_has_streams(r->fd) == 0)
+		return err_no_streams();
+	if (prog_uses_ringbuf(r->fd))
+		p_note("program %u (%s) uses the ring-buffer transport of bpf_stream.h: its messages "
+		       "are read by the process that loaded it, not by 'dump'", r->id, r->name);
+	err = bpf_stream_reader__add_prog(rd, r->fd, streams);
+	if (err && err != -EEXIST)
+		return p_err_errno(err, "reading program %u (%s)", r->id, r->name);
+	return EXIT_OK;
+}
+
+int do_dump(int argc, char **argv)
+{
+	struct bpf_stream_reader *rd = NULL;
+	struct prog_sel *sels = NULL;
+	struct prog_ref *refs = NULL;
+	int nr_sels = 0, nr_refs = 0, i, ret;
+	struct out_ctx o;
+	__u32 streams;
+
+	ret = parse_progs(&argc, &argv, 1, &sels, &nr_sels, &streams);
+	if (ret)
+		return ret;
+	ret = resolve_progs(sels, nr_sels, true, NULL, 0, &refs, &nr_refs);
+	if (ret)
+		goto out_sels;
+	ret = out_init(&o);
+	if (ret)
+		goto out_refs;
+	/* a reader, not bpf_stream_drain(), so kernel reports are recognised */
+	rd = out_reader_new(&o, 0);
+	if (!rd) {
+		ret = p_err_errno(errno, "creating the stream reader");
+		goto out_refs;
+	}
+	for (i = 0; i < nr_refs && !ret; i++)
+		ret = dump_add(rd, &refs[i], streams);
+	if (!ret)
+		ret = out_consume(&o, rd);
+	bpf_stream_reader__free(rd);
+	out_fini(&o);
+	if (!ret && o.err)
+		ret = out_err_status(o.err);
+out_refs:
+	free_prog_refs(refs, nr_refs);
+out_sels:
+	free(sels);
+	return ret;
+}

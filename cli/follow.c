@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bpf-stream follow PROG... [stdout|stderr|all]: print lines as they arrive
+ * until SIGINT or SIGTERM. Selectors that scan (all, name NAME, tag TAG)
+ * also pick up programs loaded later: the program ids are rescanned every
+ * RESCAN_MS.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "main.h"
+
+#define POLL_MS 50	/* upper bound of the reaction time to a signal */
+#define RESCAN_MS 250	/* how often new programs are looked for */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+void help_follow(FILE *f)
+{
+	fprintf(f,
+		"Usage: " BIN_NAME " follow PROG... [STREAM]\n"
+		"  Print lines of the programs PROG names as they arrive, until SIGINT or\n"
+		"  SIGTERM. 'all', 'name NAME' and 'tag TAG' also pick up programs loaded\n"
+		"  later. A last word stdout, stderr or all (after at least one PROG) picks\n"
+		"  the streams.\n"
+		"  PROG   := { id ID | pinned FILE | name NAME | tag TAG | all }\n"
+		"  STREAM := { stdout | stderr | all }  (default: all)\n");
+}
+
+struct follow {
+	struct bpf_stream_reader *reader;
+	__u32 streams;
+	__u32 *seen;		/* ids followed or looked at and not matching */
+	int nr_seen, cap_seen;
+	bool probed;
+};
+
+static int mark_seen(struct follow *f, __u32 id)
+{
+	if (f->nr_seen == f->cap_seen) {
+		int cap = f->cap_seen ? 2 * f->cap_seen : 64;
+		__u32 *n = realloc(f->seen, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		f->seen = n;
+		f->cap_seen = cap;
+	}
+	f->seen[f->nr_seen++] = id;
+	return 0;
+}
+
+static bool was_seen(const struct follow *f, __u32 id)
+{
+	int i;
+
+	for (i = 0; i < f->nr_seen; i++)
+		if (f->seen[i] == id)
+			return true;
+	return false;
+}
+
+/* Start following one program; closes @r->fd. Returns 0 or an exit status. */
+static int follow_prog(struct follow *f, struct prog_ref *r)
+{
+	int err;
+
+	if (!f->probed) {
+		err = kernel_has_streams(r->fd);
+		if (err == 0) {
+			close(r->fd);
+			return err_no_streams();
+		}
+		f->probed = true;
+	}
+	if (prog_uses_ringbuf(r->fd))
+		p_note("program %u (%s) uses the ring-buffer transport of bpf_stream.h: its messages "
+		       "are read by the process that loaded it", r->id, r->name);
+	err = bpf_stream_reader__add_prog(f->reader, r->fd, f->streams);
+	close(r->fd);
+	r->fd = -1;
+	if (err && err != -EEXIST)
+		return p_err_errno(err, "following program %u (%s)", r->id, r->name);
+	p_verbose("following program %u (%s)", r->id, r->name);
+	if (mark_seen(f, r->id))
+		return p_err(EXIT_FAIL, "out of memory");
+	return EXIT_OK;
+}
+
+/* Look for programs loaded since the last scan. */
+static int rescan(struct follow *f, const struct prog_sel *sels, int nr_sels)
+{
+	struct prog_ref r;
+	__u32 id = 0;
+	int fd, ret;
+
+	while (!bpf_prog_get_next_id(id, &id)) {
+		if (was_seen(f, id))
+			continue;
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0)
+			continue; /* unloaded meanwhile */
+		if (prog_ref_from_fd(fd, &r)) {
+			close(fd);
+			continue;
+		}
+		if (!prog_sel_match(sels, nr_sels, &r)) {
+			close(fd);
+			if (mark_seen(f, id))
+				return p_err(EXIT_FAIL, "out of memory");
+			continue;
+		}
+		ret = follow_prog(f, &r);
+		if (ret)
+			return ret;
+	}
+	if (errno != ENOENT)
+		return p_err_errno(errno, "listing loaded programs");
+	return EXIT_OK;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+int do_follow(int argc, char **argv)
+{
+	struct prog_sel *sels = NULL;
+	struct prog_ref *refs = NULL;
+	int nr_sels = 0, nr_refs = 0, i, ret, n;
+	struct follow f = {};
+	bool scanning = false;
+	struct sigaction sa;
+	struct out_ctx o;
+	long long last_scan;
+
+	ret = parse_progs(&argc, &argv, 1 << 20, &sels, &nr_sels, &f.streams);
+	if (ret)
+		return ret;
+	for (i = 0; i < nr_sels; i++)
+		if (sels[i].kind != PROG_SEL_ID && sels[i].kind != PROG_SEL_PINNED)
+			scanning = true;
+
+	/* ids and pinned paths must exist; names and tags may come later */
+	ret = resolve_progs(sels, nr_sels, false, NULL, 0, &refs, &nr_refs);
+	if (ret)
+		goto out_sels;
+
+	ret = out_init(&o);
+	if (ret)
+		goto out_refs;
+	f.reader = out_reader_new(&o, POLL_MS);
+	if (!f.reader) {
+		ret = p_err_errno(errno, "creating the stream reader");
+		goto out_out;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: waits end at once */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	for (i = 0; i < nr_refs; i++) {
+		ret = follow_prog(&f, &refs[i]);
+		if (ret)
+			goto out_reader;
+	}
+	if (!scanning && f.nr_seen == 0) {
+		ret = p_err(EXIT_NOPROG, "no program to follow");
+		goto out_reader;
+	}
+	last_scan = now_ms();
+
+	while (!stop_signal) {
+		n = bpf_stream_reader__poll(f.reader, POLL_MS);
+		if (o.err) {
+			ret = out_err_status(o.err);
+			goto out_reader;
+		}
+		if (n < 0 && n != -EINTR && n != -EAGAIN) {
+			ret = p_err_errno(n, "reading streams");
+			goto out_reader;
+		}
+		if (fflush(stdout)) {
+			ret = out_err_status(-errno);
+			goto out_reader;
+		}
+		if (scanning && !stop_signal && now_ms() - last_scan >= RESCAN_MS) {
+			ret = rescan(&f, sels, nr_sels);
+			if (ret)
+				goto out_reader;
+			last_scan = now_ms();
+		}
+	}
+	p_verbose("stopped by signal %d", (int)stop_signal);
+	/* what arrived up to the signal */
+	ret = out_consume(&o, f.reader);
+
+out_reader:
+	bpf_stream_reader__free(f.reader);
+out_out:
+	out_fini(&o);
+	if (!ret && o.err)
+		ret = out_err_status(o.err);
+out_refs:
+	free_prog_refs(refs, nr_refs);
+out_sels:
+	free(f.seen);
+	free(sels);
+	return ret;
+}

@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bpf-stream: read what BPF programs print to their standard streams.
+ *
+ * main.c holds the global options, the command table (each command next to
+ * its help), the one error path that knows about JSON mode, and dispatch.
+ * Each subcommand lives in its own file: dump.c, follow.c, run.c, list.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include <bpf/libbpf.h>
+
+#include "main.h"
+
+bool json_output;
+bool pretty_output;
+bool verbose;
+bool no_prefix;
+bool raw_output;
+enum color_mode color_mode = COLOR_AUTO;
+struct json_writer json_wtr;
+const char *run_prog_name;
+long run_repeat = 1;
+bool run_opts_given;
+
+static const struct cmd *cur_cmd;	/* for usage errors */
+
+/* ---- help ---------------------------------------------------------------- */
+
+static void help_exit_codes(FILE *f)
+{
+	fprintf(f,
+		"Exit status:\n"
+		"  0      success ('run': every program returned its pass value)\n"
+		"  1-63   'run' only: the first failing program's return value, clamped\n"
+		"         to 1..63 (0 and negative values give 1)\n"
+		"  64     bad arguments (usage error)\n"
+		"  65     object file invalid, or a program failed to load\n"
+		"  66     no such program, pinned path or object file\n"
+		"  69     the kernel has no working BPF streams\n"
+		"  70     other failure (a bpf(2) call failed, out of memory)\n"
+		"  74     writing the output failed\n"
+		"  77     permission denied (needs CAP_SYS_ADMIN, or CAP_BPF to load)\n");
+}
+
+static void help_options(FILE *f)
+{
+	fprintf(f,
+		"Options:\n"
+		"  -j, --json              one JSON object per line on stdout\n"
+		"  -p, --pretty            indented JSON (implies --json)\n"
+		"      --color[=WHEN]      colour stderr lines: auto (default), always, never\n"
+		"      --no-prefix         omit the \"[id:name:stream] \" prefix\n"
+		"      --raw               print program bytes as they are, even on a terminal\n"
+		"  -v, --verbose           libbpf and libbpf-stream debug output on stderr\n"
+		"  -h, --help              this help\n"
+		"  -V, --version           version\n");
+}
+
+static void help_main(FILE *f);
+
+static int do_help(int argc, char **argv);
+static int do_version(int argc, char **argv);
+
+static void help_help(FILE *f)
+{
+	fprintf(f, "Usage: " BIN_NAME " help [COMMAND]\n");
+}
+
+static void help_version(FILE *f)
+{
+	fprintf(f, "Usage: " BIN_NAME " version\n");
+}
+
+static const struct cmd cmds[] = {
+	{ "dump", do_dump, help_dump, "print what is queued on the streams now, then exit" },
+	{ "follow", do_follow, help_follow, "print lines as they arrive until SIGINT/SIGTERM" },
+	{ "run", do_run, help_run, "load an object, test-run its programs, print their streams" },
+	{ "list", do_list, help_list, "list loaded programs and whether streams work" },
+	{ "help", do_help, help_help, "show help of a command" },
+	{ "version", do_version, help_version, "show version" },
+	{ NULL }
+};
+
+static void help_main(FILE *f)
+{
+	const struct cmd *c;
+
+	fprintf(f,
+		"Usage: " BIN_NAME " [OPTIONS] COMMAND [ARGS]\n"
+		"\n"
+		"Read what BPF programs print to their streams (BPF_STDOUT, BPF_STDERR).\n"
+		"\n"
+		"Commands (any unambiguous prefix works):\n");
+	for (c = cmds; c->cmd; c++)
+		fprintf(f, "  %-8s %s\n", c->cmd, c->summary);
+	fprintf(f,
+		"\n"
+		"  dump   PROG [STREAM]\n"
+		"  follow PROG... [STREAM]\n"
+		"  run    OBJECT.bpf.o [--prog NAME] [--repeat N]\n"
+		"  list\n"
+		"\n"
+		"  PROG   := { id ID | pinned FILE | name NAME | tag TAG | all }\n"
+		"  STREAM := { stdout | stderr | all }  (default: all)\n"
+		"\n");
+	help_options(f);
+	fprintf(f, "\n");
+	help_exit_codes(f);
+	fprintf(f, "\nSee bpf-stream(8).\n");
+}
+
+static int do_help(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 1) {
+		help_main(stdout);
+		return EXIT_OK;
+	}
+	for (c = cmds; c->cmd; c++) {
+		if (is_prefix(argv[0], c->cmd)) {
+			c->help(stdout);
+			return EXIT_OK;
+		}
+	}
+	return usage_err("unknown command '%s'", argv[0]);
+}
+
+static int do_version(int argc, char **argv)
+{
+	if (argc > 0)
+		return usage_err("'version' takes no arguments");
+	if (json_output) {
+		jsonw_start_object(&json_wtr);
+		jsonw_string_field(&json_wtr, "version", BPF_STREAM_CLI_VERSION);
+		jsonw_uint_field(&json_wtr, "libbpf_stream_major", LIBBPF_STREAM_MAJOR_VERSION);
+		jsonw_uint_field(&json_wtr, "libbpf_stream_minor", LIBBPF_STREAM_MINOR_VERSION);
+		jsonw_uint_field(&json_wtr, "libbpf_major", libbpf_major_version());
+		jsonw_uint_field(&json_wtr, "libbpf_minor", libbpf_minor_version());
+		jsonw_end_object(&json_wtr);
+	} else {
+		printf(BIN_NAME " " BPF_STREAM_CLI_VERSION " (libbpf-stream %d.%d, libbpf %s)\n",
+		       LIBBPF_STREAM_MAJOR_VERSION, LIBBPF_STREAM_MINOR_VERSION,
+		       libbpf_version_string());
+	}
+	return EXIT_OK;
+}
+
+/* ---- errors ---------------------------------------------------------------- */
+
+static void vp_err(int code, const char *fmt, va_list ap)
+{
+	if (json_output) {
+		char msg[1024];
+
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		/* errors go on stdout with the data, like bpftool, so a consumer
+		 * of the JSON stream sees them */
+		jsonw_start_object(&json_wtr);
+		jsonw_string_field(&json_wtr, "error", msg);
+		jsonw_int_field(&json_wtr, "exit_code", code);
+		jsonw_end_object(&json_wtr);
+	} else {
+		fflush(stdout);
+		fprintf(stderr, BIN_NAME ": error: ");
+		vfprintf(stderr, fmt, ap);
+		fprintf(stderr, "\n");
+	}
+}
+
+int p_err(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vp_err(code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int usage_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vp_err(EXIT_USAGE, fmt, ap);
+	va_end(ap);
+	if (!json_output) {
+		if (cur_cmd)
+			cur_cmd->help(stderr);
+		else
+			fprintf(stderr, "Usage: " BIN_NAME " [OPTIONS] COMMAND [ARGS]\n");
+		fprintf(stderr, "Try '" BIN_NAME " --help' for more.\n");
+	}
+	return EXIT_USAGE;
+}
+
+const char *kernel_release(void)
+{
+	static struct utsname u;
+	static bool done;
+
+	if (!done) {
+		if (uname(&u))
+			strcpy(u.release, "unknown");
+		done = true;
+	}
+	return u.release;
+}
+
+int err_no_streams(void)
+{
+	return p_err(EXIT_NOSTREAMS,
+		     "kernel %s has no working BPF streams (BPF_PROG_STREAM_READ_BY_FD, Linux 6.17+): "
+		     "build programs with bpf_stream.h, whose ring-buffer transport works here, and "
+		     "read them with 'bpf-stream run' or libbpf-stream in the loader; or upgrade the "
+		     "kernel to 6.17 or later",
+		     kernel_release());
+}
+
+int p_err_errno(int err, const char *what_fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	if (err < 0)
+		err = -err;
+	va_start(ap, what_fmt);
+	vsnprintf(what, sizeof(what), what_fmt, ap);
+	va_end(ap);
+
+	switch (err) {
+	case ENOENT:
+	case ESRCH:
+		return p_err(EXIT_NOPROG, "%s: %s", what, strerror(err));
+	case EPERM:
+	case EACCES:
+		return p_err(EXIT_PERM,
+			     "%s: permission denied: reading loaded BPF programs needs CAP_SYS_ADMIN, "
+			     "loading them CAP_BPF (plus CAP_NET_ADMIN or CAP_PERFMON by type); "
+			     "run as root",
+			     what);
+	case EOPNOTSUPP:
+		return err_no_streams();
+	case EPIPE:
+		return EXIT_IOERR;
+	default:
+		return p_err(EXIT_FAIL, "%s: %s", what, strerror(err));
+	}
+}
+
+static void vp_stderr(const char *kind, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, BIN_NAME ": %s", kind);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+}
+
+void p_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vp_stderr("note: ", fmt, ap);
+	va_end(ap);
+}
+
+void p_verbose(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	vp_stderr("", fmt, ap);
+	va_end(ap);
+}
+
+/* ---- small shared helpers -------------------------------------------------- */
+
+bool is_prefix(const char *arg, const char *word)
+{
+	size_t n = strlen(arg);
+
+	return n > 0 && n <= strlen(word) && !strncmp(arg, word, n);
+}
+
+__u32 parse_stream(const char *s)
+{
+	if (!strcmp(s, "stdout"))
+		return BPF_STREAM_MASK_STDOUT;
+	if (!strcmp(s, "stderr"))
+		return BPF_STREAM_MASK_STDERR;
+	if (!strcmp(s, "all"))
+		return BPF_STREAM_MASK_ALL;
+	return 0;
+}
+
+const char *stream_str(__u32 stream_id)
+{
+	switch (stream_id) {
+	case BPF_STDOUT:
+		return "stdout";
+	case BPF_STDERR:
+		return "stderr";
+	default:
+		return "unknown";
+	}
+}
+
+int kernel_has_streams(int prog_fd)
+{
+	static int cached = -1;
+	int err;
+
+	if (cached >= 0)
+		return cached;
+	/* zero bytes: nothing is consumed */
+	err = bpf_stream_read(prog_fd, BPF_STDOUT, NULL, 0);
+	if (err >= 0 || err == -ENOENT)
+		cached = 1;
+	else if (err == -EOPNOTSUPP || err == -EINVAL)
+		cached = 0;
+	else
+		return err;
+	return cached;
+}
+
+/* ---- diagnostics of the libraries ------------------------------------------ */
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	if (level == LIBBPF_INFO && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int stream_print(enum bpf_stream_print_level level, const char *fmt, va_list ap)
+{
+	if (level != BPF_STREAM_WARN && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* ---- main ------------------------------------------------------------------- */
+
+enum {
+	OPT_COLOR = 0x100,
+	OPT_NO_PREFIX,
+	OPT_RAW,
+	OPT_PROG,
+	OPT_REPEAT,
+};
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "colour", optional_argument, NULL, OPT_COLOR },
+	{ "no-prefix", no_argument, NULL, OPT_NO_PREFIX },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	/* run's options, accepted anywhere like the global ones */
+	{ "prog", required_argument, NULL, OPT_PROG },
+	{ "repeat", required_argument, NULL, OPT_REPEAT },
+	{ NULL }
+};
+
+static int parse_options(int argc, char **argv, bool *show_help, bool *show_version)
+{
+	char *end;
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":jpvhV", long_opts, NULL)) >= 0) {
+		switch (opt) {
+		case 'j':
+			json_output = true;
+			break;
+		case 'p':
+			json_output = true;
+			pretty_output = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			*show_help = true;
+			break;
+		case 'V':
+			*show_version = true;
+			break;
+		case OPT_COLOR:
+			if (!optarg || !strcmp(optarg, "always"))
+				color_mode = COLOR_ALWAYS;
+			else if (!strcmp(optarg, "auto"))
+				color_mode = COLOR_AUTO;
+			else if (!strcmp(optarg, "never"))
+				color_mode = COLOR_NEVER;
+			else
+				return usage_err("bad --color value '%s': expected auto, always or never",
+						 optarg);
+			break;
+		case OPT_NO_PREFIX:
+			no_prefix = true;
+			break;
+		case OPT_RAW:
+			raw_output = true;
+			break;
+		case OPT_PROG:
+			run_prog_name = optarg;
+			run_opts_given = true;
+			break;
+		case OPT_REPEAT:
+			errno = 0;
+			run_repeat = strtol(optarg, &end, 0);
+			if (errno || *end || end == optarg || run_repeat < 1 || run_repeat > 100000000)
+				return usage_err("bad --repeat value '%s': expected a count from 1 to 100000000",
+						 optarg);
+			run_opts_given = true;
+			break;
+		case ':':
+			return usage_err("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			if (optopt)
+				return usage_err("unknown option '-%c'", optopt);
+			return usage_err("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	bool show_help = false, show_version = false;
+	const struct cmd *c;
+	int ret;
+
+	/* a closed pipe (| head) is a write error we report, not a signal */
+	signal(SIGPIPE, SIG_IGN);
+
+	ret = parse_options(argc, argv, &show_help, &show_version);
+	if (json_output)
+		jsonw_init(&json_wtr, stdout, pretty_output);
+	if (ret)
+		return ret;
+
+	libbpf_set_print(libbpf_print);
+	bpf_stream_set_print(stream_print);
+
+	argc -= optind;
+	argv += optind;
+
+	if (show_version)
+		return do_version(0, NULL);
+	if (argc < 1) {
+		if (show_help) {
+			help_main(stdout);
+			return EXIT_OK;
+		}
+		return usage_err("no command given");
+	}
+	for (c = cmds; c->cmd; c++) {
+		if (!is_prefix(argv[0], c->cmd))
+			continue;
+		cur_cmd = c;
+		if (show_help) {
+			c->help(stdout);
+			return EXIT_OK;
+		}
+		if (run_opts_given && c->func != do_run)
+			return usage_err("--prog and --repeat belong to 'run'");
+		ret = c->func(argc - 1, argv + 1);
+		if (!ret && fflush(stdout) && errno != EPIPE)
+			ret = p_err(EXIT_IOERR, "writing output: %s", strerror(errno));
+		return ret;
+	}
+	return usage_err("unknown command '%s'", argv[0]);
+}

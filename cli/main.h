@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * bpf-stream: command-line reader of BPF program streams.
+ * Shared declarations of the CLI's files (one file per subcommand, plus
+ * main.c for options/dispatch/errors, prog.c for PROG arguments, output.c for
+ * message printers and json_writer.c for JSON).
+ */
+#ifndef __BPF_STREAM_CLI_MAIN_H
+#define __BPF_STREAM_CLI_MAIN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include <libbpf_stream.h>
+
+#include "json_writer.h"
+
+#ifndef __printf
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#endif
+
+#define BIN_NAME "bpf-stream"
+#define BPF_STREAM_CLI_VERSION "1.0.0"
+
+/*
+ * Exit statuses. Errors use sysexits(3)-style values at 64 and above, so
+ * they never collide with the program verdicts that 'run' maps to 1..63.
+ */
+enum {
+	EXIT_OK = 0,
+	EXIT_VERDICT_MAX = 63,	/* run: verdicts are 1..63 */
+	EXIT_USAGE = 64,	/* bad arguments */
+	EXIT_BADOBJ = 65,	/* object file unreadable, or a program failed to load */
+	EXIT_NOPROG = 66,	/* no such program, pinned path or object file */
+	EXIT_NOSTREAMS = 69,	/* the kernel has no (working) BPF streams */
+	EXIT_FAIL = 70,		/* any other failure (a bpf(2) call failed, out of memory) */
+	EXIT_IOERR = 74,	/* writing the output failed */
+	EXIT_PERM = 77,		/* permission denied (capabilities missing) */
+};
+
+enum color_mode {
+	COLOR_AUTO,
+	COLOR_ALWAYS,
+	COLOR_NEVER,
+};
+
+/* Global options (main.c). */
+extern bool json_output;
+extern bool pretty_output;
+extern bool verbose;
+extern bool no_prefix;
+extern bool raw_output;
+extern enum color_mode color_mode;
+extern struct json_writer json_wtr;	/* valid when json_output */
+/* run's own options, parsed with the global ones */
+extern const char *run_prog_name;
+extern long run_repeat;
+extern bool run_opts_given;
+
+/* A subcommand: the table in main.c lists them next to their help. */
+struct cmd {
+	const char *cmd;
+	int (*func)(int argc, char **argv);
+	void (*help)(FILE *f);
+	const char *summary;
+};
+
+/* Subcommands (one file each). */
+int do_dump(int argc, char **argv);
+int do_follow(int argc, char **argv);
+int do_run(int argc, char **argv);
+int do_list(int argc, char **argv);
+void help_dump(FILE *f);
+void help_follow(FILE *f);
+void help_run(FILE *f);
+void help_list(FILE *f);
+
+/* ---- errors (main.c): every failure goes through these ----------------- */
+
+/* Print one error (plain line on stderr, or {"error":...} on stdout in JSON
+ * mode) and return @code, the exit status: return p_err(EXIT_NOPROG, ...). */
+__printf(2, 3) int p_err(int code, const char *fmt, ...);
+/* A usage error: the message, then the current command's usage. EXIT_USAGE. */
+__printf(1, 2) int usage_err(const char *fmt, ...);
+/* An error from a bpf(2)/libbpf call that failed with -@err (or @err):
+ * picks the exit status (ENOENT, EPERM/EACCES, EOPNOTSUPP, ...) and adds
+ * the capability or kernel advice. @what says what was being done. */
+__printf(2, 3) int p_err_errno(int err, const char *what_fmt, ...);
+/* A note or verbose line on stderr ("bpf-stream: note: ..."). */
+__printf(1, 2) void p_note(const char *fmt, ...);
+__printf(1, 2) void p_verbose(const char *fmt, ...);
+/* The running kernel's release, for messages. */
+const char *kernel_release(void);
+
+/* Is @arg a prefix of @word (the command and keyword matching rule)? */
+bool is_prefix(const char *arg, const char *word);
+
+/* ---- streams ------------------------------------------------------------ */
+
+/* Parse "stdout", "stderr" or "all" into a BPF_STREAM_MASK_*; 0 if bad. */
+__u32 parse_stream(const char *s);
+const char *stream_str(__u32 stream_id);
+
+/*
+ * Does this kernel have BPF streams? Probed once with a read of zero bytes
+ * (BPF_PROG_STREAM_READ_BY_FD) on @prog_fd: >= 0 or -ENOENT means yes.
+ * Returns 1 (yes), 0 (no) or -errno when the probe itself failed.
+ */
+int kernel_has_streams(int prog_fd);
+/* The EXIT_NOSTREAMS error, with the kernel version and what to do. */
+int err_no_streams(void);
+
+/* ---- PROG arguments (prog.c) ------------------------------------------- */
+
+enum prog_sel_kind {
+	PROG_SEL_ID,
+	PROG_SEL_PINNED,
+	PROG_SEL_NAME,
+	PROG_SEL_TAG,
+	PROG_SEL_ALL,
+};
+
+struct prog_sel {
+	enum prog_sel_kind kind;
+	__u32 id;
+	const char *arg;	/* pinned path or name (argv string) */
+	unsigned char tag[8];
+};
+
+/* One program found in the kernel. */
+struct prog_ref {
+	__u32 id;
+	int fd;
+	__u32 type;
+	char name[16];
+	char tag[17];		/* hex */
+};
+
+/*
+ * Parse PROG arguments at *argv: one PROG (@max 1) or several, then an
+ * optional stream word. Consumes what it parsed. Returns 0 or an exit status
+ * (usage error already printed). *@streams gets a BPF_STREAM_MASK_*.
+ */
+int parse_progs(int *argc, char ***argv, int max, struct prog_sel **sels, int *nr_sels,
+		__u32 *streams);
+
+/*
+ * Find the programs the selectors name. @must_exist: an id, pinned path,
+ * name or tag that matches nothing is an EXIT_NOPROG error (not for 'all').
+ * @seen/@nr_seen (may be NULL): ids to skip (already followed), which lets
+ * 'follow' rescan cheaply. Returns 0 or an exit status (error printed).
+ */
+int resolve_progs(const struct prog_sel *sels, int nr_sels, bool must_exist,
+		  const __u32 *seen, int nr_seen, struct prog_ref **refs, int *nr_refs);
+/* Does @r match one of the scanning selectors (all, name, tag)? */
+bool prog_sel_match(const struct prog_sel *sels, int nr_sels, const struct prog_ref *r);
+void free_prog_refs(struct prog_ref *refs, int nr_refs);
+/* Fill a prog_ref from a program fd (takes ownership of @fd on success). */
+int prog_ref_from_fd(int fd, struct prog_ref *ref);
+/* Does the program use the ring-buffer transport (a map named bpf_stream_rb)? */
+bool prog_uses_ringbuf(int prog_fd);
+
+/* ---- message output (output.c) ----------------------------------------- */
+
+struct out_ctx {
+	__u32 prog_id;		/* fallbacks when a message lacks them */
+	const char *prog_name;
+	int err;		/* first output error (-errno) */
+	unsigned long lines;
+};
+
+/* Set up output (colour and escaping decisions). 0 or exit status. */
+int out_init(struct out_ctx *o);
+/* Flush stdout; a failure lands in o->err. */
+void out_fini(struct out_ctx *o);
+/* A reader that prints through out_msg/out_report (kernel reports flagged). */
+struct bpf_stream_reader *out_reader_new(struct out_ctx *o, int idle_max_ms);
+/* Deliver everything queued now, trailing unterminated lines included.
+ * Returns 0 or an exit status (error printed). */
+int out_consume(struct out_ctx *o, struct bpf_stream_reader *r);
+/* bpf_stream_msg_fn: print one message in the current mode. */
+int out_msg(void *ctx, const struct bpf_stream_msg *msg);
+/* bpf_stream_report_fn: print one kernel report (JSON mode). */
+int out_report(void *ctx, const struct bpf_stream_report *r);
+/* The exit status for an output error -errno (EPIPE: quiet EXIT_IOERR). */
+int out_err_status(int err);
+
+#endif /* __BPF_STREAM_CLI_MAIN_H */

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* PROG arguments: id ID | pinned FILE | name NAME | tag TAG | all, as in bpftool. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+
+#include "main.h"
+
+#define STREAM_RB_MAP_NAME "bpf_stream_rb" /* bpf_stream_record.h: BPF_STREAM_RINGBUF_MAP */
+
+static int parse_tag(const char *s, unsigned char tag[8])
+{
+	int n = 0, hi = -1;
+
+	for (; *s; s++) {
+		int v;
+
+		if (*s == ':' || *s == ' ')
+			continue;
+		if (*s >= '0' && *s <= '9')
+			v = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			v = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			v = *s - 'A' + 10;
+		else
+			return -EINVAL;
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		if (n == 8)
+			return -EINVAL;
+		tag[n++] = (unsigned char)(hi << 4 | v);
+		hi = -1;
+	}
+	return n == 8 && hi < 0 ? 0 : -EINVAL;
+}
+
+static bool is_prog_keyword(const char *s)
+{
+	return is_prefix(s, "id") || is_prefix(s, "pinned") || is_prefix(s, "name") ||
+	       is_prefix(s, "tag") || !strcmp(s, "all");
+}
+
+int parse_progs(int *argcp, char ***argvp, int max, struct prog_sel **selsp, int *nr_selsp,
+		__u32 *streams)
+{
+	int argc = *argcp, nr = 0;
+	char **argv = *argvp;
+	struct prog_sel *sels;
+
+	*streams = BPF_STREAM_MASK_ALL;
+	sels = calloc(argc > 0 ? argc : 1, sizeof(*sels));
+	if (!sels)
+		return p_err(EXIT_FAIL, "out of memory");
+
+	while (argc > 0) {
+		struct prog_sel *s = &sels[nr];
+		const char *w = argv[0];
+		char *end;
+
+		/* a last stream word after at least one PROG ('all' included) */
+		if (nr > 0 && argc == 1 && parse_stream(w)) {
+			*streams = parse_stream(w);
+			argc--, argv++;
+			break;
+		}
+		if (nr == max || !is_prog_keyword(w)) {
+			free(sels);
+			if (nr == 0)
+				return usage_err("expected PROG (id, pinned, name, tag or all), got '%s'", w);
+			if (argc == 1)
+				return usage_err("bad stream '%s': expected stdout, stderr or all", w);
+			return usage_err("unexpected argument '%s'", w);
+		}
+		if (!strcmp(w, "all")) {
+			s->kind = PROG_SEL_ALL;
+			argc--, argv++;
+			nr++;
+			continue;
+		}
+		if (argc < 2) {
+			free(sels);
+			return usage_err("'%s' needs a value", w);
+		}
+		if (is_prefix(w, "id")) {
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(argv[1], &end, 0);
+			if (errno || *end || end == argv[1] || argv[1][0] == '-' || v == 0 ||
+			    v > UINT_MAX) {
+				free(sels);
+				return usage_err("bad program id '%s'", argv[1]);
+			}
+			s->kind = PROG_SEL_ID;
+			s->id = (__u32)v;
+		} else if (is_prefix(w, "pinned")) {
+			s->kind = PROG_SEL_PINNED;
+			s->arg = argv[1];
+		} else if (is_prefix(w, "name")) {
+			if (!argv[1][0]) {
+				free(sels);
+				return usage_err("empty program name");
+			}
+			s->kind = PROG_SEL_NAME;
+			s->arg = argv[1];
+		} else {
+			if (parse_tag(argv[1], s->tag)) {
+				free(sels);
+				return usage_err("bad tag '%s': expected 16 hex digits", argv[1]);
+			}
+			s->kind = PROG_SEL_TAG;
+			s->arg = argv[1];
+		}
+		argc -= 2, argv += 2;
+		nr++;
+	}
+	if (nr == 0) {
+		free(sels);
+		return usage_err("expected PROG (id ID, pinned FILE, name NAME, tag TAG or all)");
+	}
+	*argcp = argc;
+	*argvp = argv;
+	*selsp = sels;
+	*nr_selsp = nr;
+	return EXIT_OK;
+}
+
+int prog_ref_from_fd(int fd, struct prog_ref *ref)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int i;
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	memset(ref, 0, sizeof(*ref));
+	ref->fd = fd;
+	ref->id = info.id;
+	ref->type = info.type;
+	memcpy(ref->name, info.name, sizeof(ref->name) - 1);
+	for (i = 0; i < 8; i++)
+		snprintf(ref->tag + 2 * i, 3, "%02x", info.tag[i]);
+	return 0;
+}
+
+static bool fd_is_prog(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return true; /* no /proc: let the info call decide */
+	target[n] = '\0';
+	return !strcmp(target, "anon_inode:bpf-prog");
+}
+
+bool prog_uses_ringbuf(int prog_fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info), ids[64], i;
+	bool found = false;
+
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = 64;
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return false;
+	for (i = 0; i < info.nr_map_ids && i < 64 && !found; i++) {
+		struct bpf_map_info minfo;
+		__u32 mlen = sizeof(minfo);
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (fd < 0)
+			continue;
+		memset(&minfo, 0, sizeof(minfo));
+		if (!bpf_obj_get_info_by_fd(fd, &minfo, &mlen) &&
+		    minfo.type == BPF_MAP_TYPE_RINGBUF && !strcmp(minfo.name, STREAM_RB_MAP_NAME))
+			found = true;
+		close(fd);
+	}
+	return found;
+}
+
+static bool name_matches(const char *want, const char *kname)
+{
+	size_t n = strlen(want);
+
+	/* the kernel keeps BPF_OBJ_NAME_LEN - 1 = 15 bytes of a name */
+	if (n >= sizeof(((struct prog_ref *)0)->name) - 1)
+		return !strncmp(want, kname, sizeof(((struct prog_ref *)0)->name) - 1);
+	return !strcmp(want, kname);
+}
+
+static bool sel_matches(const struct prog_sel *s, const struct prog_ref *r)
+{
+	char hex[17];
+	int i;
+
+	switch (s->kind) {
+	case PROG_SEL_ALL:
+		return true;
+	case PROG_SEL_NAME:
+		return name_matches(s->arg, r->name);
+	case PROG_SEL_TAG:
+		for (i = 0; i < 8; i++)
+			snprintf(hex + 2 * i, 3, "%02x", s->tag[i]);
+		return !strcmp(hex, r->tag);
+	default:
+		return false;
+	}
+}
+
+bool prog_sel_match(const struct prog_sel *sels, int nr_sels, const struct prog_ref *r)
+{
+	int i;
+
+	for (i = 0; i < nr_sels; i++)
+		if (sel_matches(&sels[i], r))
+			return true;
+	return false;
+}
+
+static bool id_in(const __u32 *ids, int n, __u32 id)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+static bool ref_in(const struct prog_ref *refs, int n, __u32 id)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (refs[i].id == id)
+			return true;
+	return false;
+}
+
+static int add_ref(struct prog_ref **refs, int *nr, const struct prog_ref *r)
+{
+	struct prog_ref *n = realloc(*refs, (*nr + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	n[*nr] = *r;
+	*refs = n;
+	(*nr)++;
+	return 0;
+}
+
+void free_prog_refs(struct prog_ref *refs, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (refs[i].fd >= 0)
+			close(refs[i].fd);
+	free(refs);
+}
+
+/* id, pinned: exactly one program */
+static int resolve_one(const struct prog_sel *s, struct prog_ref *r)
+{
+	int fd, err;
+
+	if (s->kind == PROG_SEL_ID) {
+		fd = bpf_prog_get_fd_by_id(s->id);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				return p_err(EXIT_NOPROG, "no such program: id %u", s->id);
+			return p_err_errno(errno, "opening program id %u", s->id);
+		}
+	} else {
+		fd = bpf_obj_get(s->arg);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				return p_err(EXIT_NOPROG, "no such pinned program: %s", s->arg);
+			if (errno == EPERM || errno == EACCES)
+				return p_err_errno(errno, "opening pinned program %s", s->arg);
+			return p_err(EXIT_NOPROG, "cannot open pinned program %s: %s", s->arg,
+				     strerror(errno));
+		}
+		if (!fd_is_prog(fd)) {
+			close(fd);
+			return p_err(EXIT_NOPROG, "%s is pinned but is not a BPF program", s->arg);
+		}
+	}
+	err = prog_ref_from_fd(fd, r);
+	if (err) {
+		close(fd);
+		return p_err_errno(err, "reading program info");
+	}
+	return EXIT_OK;
+}
+
+int resolve_progs(const struct prog_sel *sels, int nr_sels, bool must_exist,
+		  const __u32 *seen, int nr_seen, struct prog_ref **refsp, int *nr_refsp)
+{
+	struct prog_ref *refs = NULL, r;
+	bool scan = false, *hit;
+	int nr = 0, i, ret = EXIT_OK;
+	__u32 id = 0;
+
+	hit = calloc(nr_sels, sizeof(*hit));
+	if (!hit)
+		return p_err(EXIT_FAIL, "out of memory");
+
+	for (i = 0; i < nr_sels; i++) {
+		if (sels[i].kind != PROG_SEL_ID && sels[i].kind != PROG_SEL_PINNED) {
+			scan = true;
+			continue;
+		}
+		if (sels[i].kind == PROG_SEL_ID && id_in(seen, nr_seen, sels[i].id))
+			continue;
+		ret = resolve_one(&sels[i], &r);
+		if (ret)
+			goto out_err;
+		hit[i] = true;
+		if (ref_in(refs, nr, r.id) || id_in(seen, nr_seen, r.id)) {
+			close(r.fd);
+			continue;
+		}
+		if (add_ref(&refs, &nr, &r)) {
+			close(r.fd);
+			ret = p_err(EXIT_FAIL, "out of memory");
+			goto out_err;
+		}
+	}
+
+	while (scan) {
+		bool want = false;
+		int fd, err;
+
+		if (bpf_prog_get_next_id(id, &id)) {
+			if (errno == ENOENT)
+				break;
+			ret = p_err_errno(errno, "listing loaded programs");
+			goto out_err;
+		}
+		if (id_in(seen, nr_seen, id) || ref_in(refs, nr, id))
+			continue;
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue; /* unloaded meanwhile */
+			ret = p_err_errno(errno, "opening program id %u", id);
+			goto out_err;
+		}
+		err = prog_ref_from_fd(fd, &r);
+		if (err) {
+			close(fd);
+			continue;
+		}
+		for (i = 0; i < nr_sels; i++) {
+			if (sel_matches(&sels[i], &r)) {
+				hit[i] = true;
+				want = true;
+			}
+		}
+		if (!want) {
+			close(fd);
+			continue;
+		}
+		if (add_ref(&refs, &nr, &r)) {
+			close(fd);
+			ret = p_err(EXIT_FAIL, "out of memory");
+			goto out_err;
+		}
+	}
+
+	if (must_exist) {
+		for (i = 0; i < nr_sels; i++) {
+			if (hit[i] || sels[i].kind == PROG_SEL_ALL)
+				continue;
+			if (sels[i].kind == PROG_SEL_ID && id_in(seen, nr_seen, sels[i].id))
+				continue;
+			ret = p_err(EXIT_NOPROG, "no such program: %s %s",
+				    sels[i].kind == PROG_SEL_NAME ? "name" : "tag", sels[i].arg);
+			goto out_err;
+		}
+	}
+	free(hit);
+	*refsp = refs;
+	*nr_refsp = nr;
+	return EXIT_OK;
+
+out_err:
+	free(hit);
+	free_prog_refs(refs, nr);
+	return ret;
+}

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bpf-stream run OBJECT.bpf.o [--prog NAME] [--repeat N]: open an object,
+ * bpf_stream_prepare() it, load it, run its programs once (or N times) with
+ * BPF_PROG_TEST_RUN, print what they wrote to their streams, and exit with
+ * their verdict.
+ *
+ * Verdicts: a program "passes" when it returns the value that lets things go
+ * on for its type: XDP_PASS for xdp, TC_ACT_OK (0) for tc, a non-zero length
+ * (packet kept) for socket filters, 0 for syscall programs. The exit status
+ * is 0 when every program that ran passed, else the first failing program's
+ * return value clamped to 1..63 (0 and negative values give 1), below the
+ * error statuses (64 and above).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "main.h"
+
+void help_run(FILE *f)
+{
+	fprintf(f,
+		"Usage: " BIN_NAME " run OBJECT.bpf.o [--prog NAME] [--repeat N]\n"
+		"  Load OBJECT (built with bpf_stream.h or not), run each program with\n"
+		"  BPF_PROG_TEST_RUN and print its streams. xdp, tc and socket programs get\n"
+		"  a small Ethernet/IPv4/UDP packet, syscall programs no input; other types\n"
+		"  are loaded but skipped with a note. --prog runs (and loads) only NAME;\n"
+		"  --repeat runs each program N times. -v tells which transport was used.\n"
+		"  Exit status: 0 when every program returned its pass value (xdp: XDP_PASS,\n"
+		"  tc: TC_ACT_OK, socket: non-zero, syscall: 0), else the first failing\n"
+		"  return value clamped to 1..63 (0 and negative values give 1).\n");
+}
+
+/* A dummy packet: Ethernet, IPv4 (valid checksum), UDP, a short payload. */
+struct dummy_pkt {
+	unsigned char bytes[14 + 20 + 8 + 10];
+};
+
+static void build_packet(struct dummy_pkt *p)
+{
+	unsigned char *b = p->bytes, *ip = b + 14, *udp = ip + 20;
+	unsigned int sum = 0, i;
+	static const char payload[10] = "bpf-stream";
+
+	memset(p, 0, sizeof(*p));
+	memcpy(b, "\x02\x00\x00\x00\x00\x02", 6);	/* dst MAC */
+	memcpy(b + 6, "\x02\x00\x00\x00\x00\x01", 6);	/* src MAC */
+	b[12] = 0x08;					/* ETH_P_IP */
+	b[13] = 0x00;
+	ip[0] = 0x45;					/* v4, 5 words */
+	ip[2] = 0;
+	ip[3] = 20 + 8 + sizeof(payload);		/* total length */
+	ip[8] = 64;					/* ttl */
+	ip[9] = 17;					/* UDP */
+	memcpy(ip + 12, "\xc0\x00\x02\x01", 4);		/* 192.0.2.1 (TEST-NET-1) */
+	memcpy(ip + 16, "\xc0\x00\x02\x02", 4);		/* 192.0.2.2 */
+	for (i = 0; i < 20; i += 2)
+		sum += (ip[i] << 8) | ip[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	ip[10] = sum >> 8;
+	ip[11] = sum & 0xff;
+	udp[0] = 0x30, udp[1] = 0x39;			/* port 12345 */
+	udp[2] = 0x00, udp[3] = 0x35;			/* port 53 */
+	udp[5] = 8 + sizeof(payload);			/* length; checksum 0: none */
+	memcpy(udp + 8, payload, sizeof(payload));
+}
+
+enum run_kind { RUN_SKIP, RUN_PACKET, RUN_NODATA };
+
+static enum run_kind run_kind(enum bpf_prog_type t)
+{
+	switch (t) {
+	case BPF_PROG_TYPE_XDP:
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+	case BPF_PROG_TYPE_SOCKET_FILTER:
+		return RUN_PACKET;
+	case BPF_PROG_TYPE_SYSCALL:
+		return RUN_NODATA;
+	default:
+		return RUN_SKIP;
+	}
+}
+
+static bool verdict_pass(enum bpf_prog_type t, __u32 retval)
+{
+	switch (t) {
+	case BPF_PROG_TYPE_XDP:
+		return retval == XDP_PASS;
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+		return retval == 0; /* TC_ACT_OK */
+	case BPF_PROG_TYPE_SOCKET_FILTER:
+		return retval != 0;
+	default:
+		return retval == 0;
+	}
+}
+
+static const char *verdict_name(enum bpf_prog_type t, __u32 retval)
+{
+	static const char *const xdp[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					   "XDP_REDIRECT" };
+	static const char *const tc[] = { "TC_ACT_OK", "TC_ACT_RECLASSIFY", "TC_ACT_SHOT",
+					  "TC_ACT_PIPE", "TC_ACT_STOLEN", "TC_ACT_QUEUED",
+					  "TC_ACT_REPEAT", "TC_ACT_REDIRECT" };
+
+	if (t == BPF_PROG_TYPE_XDP && retval < 5)
+		return xdp[retval];
+	if ((t == BPF_PROG_TYPE_SCHED_CLS || t == BPF_PROG_TYPE_SCHED_ACT)) {
+		if (retval < 8)
+			return tc[retval];
+		if ((int)retval == -1)
+			return "TC_ACT_UNSPEC";
+	}
+	return NULL;
+}
+
+static int verdict_exit(__u32 retval)
+{
+	int v = (int)retval;
+
+	if (v < 1)
+		return 1;
+	return v > EXIT_VERDICT_MAX ? EXIT_VERDICT_MAX : v;
+}
+
+static void print_result(struct bpf_program *p, enum bpf_prog_type t, __u32 retval,
+			 __u32 duration, bool pass)
+{
+	const char *vname = verdict_name(t, retval);
+	const char *tname = libbpf_bpf_prog_type_str(t);
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len);
+	if (json_output) {
+		jsonw_start_object(&json_wtr);
+		jsonw_uint_field(&json_wtr, "prog_id", info.id);
+		jsonw_string_field(&json_wtr, "prog_name", bpf_program__name(p));
+		jsonw_string_field(&json_wtr, "prog_type", tname ? tname : "unknown");
+		jsonw_int_field(&json_wtr, "retval", (int)retval);
+		if (vname)
+			jsonw_string_field(&json_wtr, "verdict_name", vname);
+		jsonw_string_field(&json_wtr, "verdict", pass ? "pass" : "fail");
+		jsonw_uint_field(&json_wtr, "repeat", (__u64)run_repeat);
+		jsonw_uint_field(&json_wtr, "duration_ns", duration);
+		jsonw_end_object(&json_wtr);
+		return;
+	}
+	fflush(stdout);
+	fprintf(stderr, BIN_NAME ": %s (%s): retval %d%s%s%s, %s", bpf_program__name(p),
+		tname ? tname : "unknown", (int)retval, vname ? " (" : "", vname ? vname : "",
+		vname ? ")" : "", pass ? "pass" : "fail");
+	if (run_repeat > 1)
+		fprintf(stderr, ", %ld runs, %u ns each", run_repeat, duration);
+	fprintf(stderr, "\n");
+}
+
+/* Print what the object's programs wrote. Returns 0 or an exit status. */
+static int drain(struct bpf_stream_reader *rd, struct out_ctx *o, struct bpf_program *p)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len);
+	o->prog_id = info.id;
+	o->prog_name = bpf_program__name(p);
+	return out_consume(o, rd);
+}
+
+/*
+ * Run one program run_repeat times: 0 or -errno. The kernel repeats packet
+ * programs itself; syscall programs take no repeat (nor data), so they are
+ * run in a loop here, and report no duration.
+ */
+static int test_run(struct bpf_program *p, enum run_kind k, struct bpf_test_run_opts *topts)
+{
+	long i, n = k == RUN_NODATA ? run_repeat : 1;
+
+	if (k != RUN_NODATA)
+		topts->repeat = (int)run_repeat;
+	for (i = 0; i < n; i++) {
+		if (bpf_prog_test_run_opts(bpf_program__fd(p), topts))
+			return -errno;
+	}
+	return 0;
+}
+
+static int prepare(struct bpf_object *obj, const char *path)
+{
+	const char *reason = NULL;
+	int err, t;
+
+	err = bpf_stream_prepare(obj);
+	if (err == -EOPNOTSUPP)
+		return err_no_streams();
+	if (err == -EINVAL && getenv("BPF_STREAM_TRANSPORT"))
+		return p_err(EXIT_USAGE, "bad BPF_STREAM_TRANSPORT='%s': expected native, ringbuf or auto",
+			     getenv("BPF_STREAM_TRANSPORT"));
+	if (err)
+		return p_err_errno(err, "preparing the streams of %s", path);
+	t = bpf_stream_object_transport(obj, &reason);
+	if (t >= 0)
+		p_verbose("transport: %s%s%s%s", bpf_stream_transport_str(t), reason ? " (" : "",
+			  reason ? reason : "", reason ? ")" : "");
+	else
+		p_verbose("transport: none (%s)", strerror(-t));
+	return EXIT_OK;
+}
+
+int do_run(int argc, char **argv)
+{
+	struct bpf_stream_reader *rd = NULL;
+	struct bpf_object *obj = NULL;
+	struct bpf_program *p, *only = NULL;
+	int ret, fail_exit = 0, nr_run = 0;
+	struct dummy_pkt pkt;
+	const char *path;
+	struct out_ctx o;
+
+	if (argc < 1)
+		return usage_err("expected OBJECT.bpf.o");
+	if (argc > 1)
+		return usage_err("unexpected argument '%s'", argv[1]);
+	path = argv[0];
+	if (access(path, R_OK)) {
+		if (errno == ENOENT)
+			return p_err(EXIT_NOPROG, "no such object file: %s", path);
+		return p_err(errno == EACCES ? EXIT_PERM : EXIT_BADOBJ, "cannot read %s: %s", path,
+			     strerror(errno));
+	}
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj || libbpf_get_error(obj))
+		return p_err(EXIT_BADOBJ, "cannot open BPF object %s: %s", path,
+			     strerror(obj ? (int)-libbpf_get_error(obj) : errno));
+
+	if (run_prog_name) {
+		only = bpf_object__find_program_by_name(obj, run_prog_name);
+		if (!only) {
+			ret = p_err(EXIT_NOPROG, "no program named '%s' in %s", run_prog_name, path);
+			goto out_close;
+		}
+		bpf_object__for_each_program(p, obj)
+			bpf_program__set_autoload(p, p == only);
+	}
+
+	ret = prepare(obj, path);
+	if (ret)
+		goto out_close;
+
+	if (bpf_object__load(obj)) {
+		int err = errno;
+
+		if (err == EPERM || err == EACCES)
+			ret = p_err_errno(err, "loading %s", path);
+		else
+			ret = p_err(EXIT_BADOBJ, "loading %s failed: %s (the verifier log is above)",
+				    path, strerror(err));
+		goto out_release;
+	}
+
+	ret = out_init(&o);
+	if (ret)
+		goto out_release;
+	/*
+	 * The reader drains the object's programs like bpf_stream_drain_object()
+	 * does (whichever transport bpf_stream_prepare() picked) and also runs
+	 * stderr through the kernel report parser.
+	 */
+	rd = out_reader_new(&o, 0);
+	if (!rd) {
+		ret = p_err_errno(errno, "creating the stream reader");
+		goto out_out;
+	}
+	ret = bpf_stream_reader__add_object(rd, obj, 0);
+	if (ret < 0) {
+		ret = p_err_errno(ret, "reading the streams of %s", path);
+		goto out_out;
+	}
+	build_packet(&pkt);
+
+	bpf_object__for_each_program(p, obj) {
+		LIBBPF_OPTS(bpf_test_run_opts, topts);
+		enum bpf_prog_type t = bpf_program__type(p);
+		enum run_kind k = run_kind(t);
+		bool pass;
+
+		if (!bpf_program__autoload(p) || bpf_program__fd(p) < 0)
+			continue;
+		if (k == RUN_SKIP) {
+			const char *tname = libbpf_bpf_prog_type_str(t);
+
+			p_note("skipping %s: BPF_PROG_TEST_RUN cannot run %s programs here",
+			       bpf_program__name(p), tname ? tname : "these");
+			continue;
+		}
+		if (k == RUN_PACKET) {
+			topts.data_in = pkt.bytes;
+			topts.data_size_in = sizeof(pkt.bytes);
+		}
+		ret = test_run(p, k, &topts);
+		if (ret) {
+			int err = ret;
+
+			drain(rd, &o, p);
+			ret = p_err_errno(err, "test-running %s", bpf_program__name(p));
+			goto out_out;
+		}
+		nr_run++;
+		ret = drain(rd, &o, p);
+		if (ret)
+			goto out_out;
+		pass = verdict_pass(t, topts.retval);
+		print_result(p, t, topts.retval, topts.duration, pass);
+		if (!pass && !fail_exit)
+			fail_exit = verdict_exit(topts.retval);
+	}
+	if (!nr_run)
+		p_note("no program of %s could be test-run", path);
+	ret = fail_exit;
+
+out_out:
+	bpf_stream_reader__free(rd);
+	out_fini(&o);
+	if (!ret && o.err)
+		ret = out_err_status(o.err);
+out_release:
+	bpf_stream_release(obj);
+out_close:
+	bpf_object__close(obj);
+	return ret;
+}
