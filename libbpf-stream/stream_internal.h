@@ -233,4 +233,50 @@ int bs_source_read(int prog_fd, __u32 prog_id, __u32 stream_id, void *buf, size_
 /* Drop counter of an object's stream (ring and native drops). */
 int bs_object_dropped(struct bs_object *o, __u32 stream_id, __u64 *count);
 
+/* Ring side of bs_source_read() (transport.c): bytes of the next queued ring
+ * record of (prog_id, stream_id), 0 if none, -ENOENT if @o does not carry
+ * this program over the ring buffer, or -errno. */
+int bs_object_ring_read(struct bs_object *o, __u32 prog_id, __u32 stream_id, void *buf,
+			size_t len, struct bs_source_meta *meta);
+/* True if @o uses the ring buffer and the kernel's native streams exist, so
+ * stderr must be read natively too (kernel reports exist only there). */
+bool bs_object_native_stderr(struct bs_object *o);
+
+/* Test hook (never exported): force the process-wide probe's answer.
+ * kfunc_present: the kernel has a stream kfunc; write_err: 0 if a native
+ * write lands, else its -errno. bs_transport_test_reset_probe() re-probes. */
+void bs_transport_test_set_probe(bool kfunc_present, int write_err);
+void bs_transport_test_reset_probe(void);
+
+/* ---- ring-buffer records and queues (ringbuf.c) ------------------------ */
+
+/* A validated ring record: points into the bytes given to bs_rec_decode(). */
+struct bs_rec_view {
+	__u32 stream_id;	/* BPF_STDOUT or BPF_STDERR */
+	__u32 flags;		/* BPF_STREAM_REC_F_TRUNCATED */
+	__u64 ts_ns;
+	const char *text;	/* text_len bytes, not NUL-terminated */
+	size_t text_len;
+	char func[32 + 1];	/* writer's __func__, NUL-terminated */
+};
+
+/* Pure decoder (safe on any bytes): 0 and *v filled, or -EBADMSG (short or
+ * bad magic), -EPROTO (version), -ENOENT (stream id), -EMSGSIZE (text_len
+ * beyond the record), -EINVAL (NULL). */
+int bs_rec_decode(const void *data, size_t size, struct bs_rec_view *v);
+
+/* A ring buffer map sorted into per-(program, stream) FIFO queues; records
+ * are routed by their func name to prog_names[] (unknown names: index 0). */
+struct bs_ring;
+struct bs_ring *bs_ring__new(int map_fd, const char *const *prog_names, size_t nr_progs);
+void bs_ring__free(struct bs_ring *r);
+/* Bytes of the next queued message of (prog_idx, stream_id), consuming the
+ * ring first if that queue is empty. 0 if none. Thread-safe. */
+int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf, size_t len,
+		  struct bs_source_meta *meta);
+int bs_ring__epoll_fd(struct bs_ring *r);
+__u64 bs_ring__bad_records(struct bs_ring *r);
+/* Good records of a stream lost because they could not be queued (ENOMEM). */
+__u64 bs_ring__lost(struct bs_ring *r, __u32 stream_id);
+
 #endif /* __LIBBPF_STREAM_INTERNAL_H */
