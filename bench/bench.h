@@ -52,6 +52,11 @@ void series_ratio(struct series *out, const struct series *a, const struct serie
 void bench_row(const char *section, const char *name, const char *unit,
 	       const struct series *s, const char *base, const struct series *ratio,
 	       const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* A row known only by its summary (folded from another tool's output);
+ * @ratio_med is the ratio of medians to @base (NAN: none). */
+void bench_row_summary(const char *section, const char *name, const char *unit, double med,
+		       double min, double max, const char *base, double ratio_med,
+		       const char *fmt, ...) __attribute__((format(printf, 9, 10)));
 /* A single computed value (memory figures). */
 void bench_value(const char *section, const char *name, const char *unit, double v,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -9,7 +9,7 @@
 #include <sys/utsname.h>
 #include "bench.h"
 
-enum row_kind { ROW_SERIES, ROW_VALUE, ROW_TARGET, ROW_NOTE };
+enum row_kind { ROW_SERIES, ROW_SUMMARY, ROW_VALUE, ROW_TARGET, ROW_NOTE };
 
 struct row {
 	enum row_kind kind;
@@ -20,7 +20,8 @@ struct row {
 	struct series s;
 	struct series ratio;
 	bool has_ratio;
-	double value;		/* ROW_VALUE; ROW_TARGET: target */
+	double value;		/* ROW_VALUE; ROW_TARGET: target; ROW_SUMMARY: ratio */
+	double med, min, max;	/* ROW_SUMMARY */
 	bool upper;		/* ROW_TARGET */
 	char text[512];
 };
@@ -102,6 +103,29 @@ void bench_row(const char *section, const char *name, const char *unit,
 		r->ratio = *ratio;
 		r->has_ratio = true;
 	}
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(r->text, sizeof(r->text), fmt, ap);
+		va_end(ap);
+	}
+}
+
+void bench_row_summary(const char *section, const char *name, const char *unit, double med,
+		       double min, double max, const char *base, double ratio_med,
+		       const char *fmt, ...)
+{
+	struct row *r = row_new(ROW_SUMMARY, section, name);
+	va_list ap;
+
+	if (!r)
+		return;
+	snprintf(r->unit, sizeof(r->unit), "%s", unit);
+	r->med = med;
+	r->min = min;
+	r->max = max;
+	r->value = ratio_med;
+	if (base)
+		snprintf(r->base, sizeof(r->base), "%s", base);
 	if (fmt) {
 		va_start(ap, fmt);
 		vsnprintf(r->text, sizeof(r->text), fmt, ap);
@@ -201,6 +225,19 @@ void bench_print(void)
 		if (r->kind == ROW_VALUE) {
 			printf("  %-42s %10s %-23s %-10s %s\n", r->name, fmt_num(a, sizeof(a), r->value),
 			       "", r->unit, r->text);
+			continue;
+		}
+		if (r->kind == ROW_SUMMARY) {
+			snprintf(f, sizeof(f), "%s..%s", fmt_num(b, sizeof(b), r->min),
+				 fmt_num(c, sizeof(c), r->max));
+			printf("  %-42s %10s %-23s %-10s", r->name, fmt_num(a, sizeof(a), r->med),
+			       f, r->unit);
+			if (!isnan(r->value))
+				printf(" %sx %s (ratio of medians)", fmt_num(d, sizeof(d), r->value),
+				       r->base);
+			if (r->text[0])
+				printf(" (%s)", r->text);
+			printf("\n");
 			continue;
 		}
 		snprintf(f, sizeof(f), "%s..%s", fmt_num(b, sizeof(b), series_min(&r->s)),
@@ -341,7 +378,7 @@ int bench_write_json(const char *path, const char *kernel_json_path)
 	for (int i = 0; i < nr_rows; i++) {
 		const struct row *r = &rows[i];
 
-		if (r->kind != ROW_SERIES && r->kind != ROW_VALUE)
+		if (r->kind != ROW_SERIES && r->kind != ROW_VALUE && r->kind != ROW_SUMMARY)
 			continue;
 		fprintf(f, "%s\n    {\"section\": ", first ? "" : ",");
 		first = false;
@@ -353,6 +390,20 @@ int bench_write_json(const char *path, const char *kernel_json_path)
 		if (r->kind == ROW_VALUE) {
 			fprintf(f, ", \"value\": ");
 			json_num(f, r->value);
+		} else if (r->kind == ROW_SUMMARY) {
+			fprintf(f, ", \"value\": {\"median\": ");
+			json_num(f, r->med);
+			fprintf(f, ", \"min\": ");
+			json_num(f, r->min);
+			fprintf(f, ", \"max\": ");
+			json_num(f, r->max);
+			fprintf(f, "}");
+			if (!isnan(r->value)) {
+				fprintf(f, ", \"baseline\": ");
+				json_str(f, r->base);
+				fprintf(f, ", \"ratio_of_medians\": ");
+				json_num(f, r->value);
+			}
 		} else {
 			fprintf(f, ", ");
 			json_series(f, "value", &r->s);
