@@ -32,9 +32,10 @@ for p in "$src"/patches/*.patch; do
 done
 for f in kernel/bpf/stream.c include/linux/bpf_stream.h; do
 	if ! cmp -s "$out/tree/$f" "$src/$f"; then
-		echo "series: $f differs from $src/$f (regenerate with scripts/mkseries.sh)"
+		echo "series: $f differs from $src/$f (regenerate with scripts/mkseries.py)"
 		fail=1
 	fi
 done
+if grep -l "not part of any hunk" "$src"/patches/*.patch; then echo "series: filler line in a hunk"; fail=1; fi
 [ $fail -eq 0 ] && echo "  series ok: $(ls "$src"/patches/*.patch | wc -l) patches, new files identical to the tree"
 exit $fail
