@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bpf_stream_drain() and bpf_stream_drain_object().
+ * Sources, per test:
+ *  - kernel: errors and empty streams of a real loaded program;
+ *  - ringbuf: data printed by tests/progs/cons_print.bpf.c through the
+ *    transport bpf_stream_prepare() picks (ring buffer on this kernel);
+ *  - native: probed, skipped where native writes fail (this kernel: -ENOMEM);
+ *  - scripted: drop notices and end semantics through bs_drain_src, the
+ *    engine bpf_stream_drain() runs.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "cons_helpers.h"
+#include "cons_print.skel.h"
+
+static struct cons_collect col;
+
+static void teardown(void)
+{
+	cons_collect_reset(&col);
+}
+
+TestSuite(drain, .fini = teardown);
+
+/* ---- kernel: errors ---------------------------------------------------- */
+
+Test(drain, errors_and_errno)
+{
+	int fd = cons_load_trivial_prog(), map_fd, closed;
+
+	if (fd < 0)
+		cr_skip_test("cannot load a BPF program (%d)", fd);
+	errno = 0;
+	cr_assert_eq(bpf_stream_drain(fd, BPF_STDOUT, NULL, NULL), -EINVAL, "NULL fn");
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(bpf_stream_drain(fd, 0, cons_collect_fn, &col), -ENOENT);
+	cr_assert_eq(errno, ENOENT);
+	cr_assert_eq(bpf_stream_drain(fd, 3, cons_collect_fn, &col), -ENOENT);
+	cr_assert_eq(bpf_stream_drain(9999, BPF_STDOUT, cons_collect_fn, &col), -EBADF);
+	cr_assert_eq(errno, EBADF);
+	map_fd = cons_create_map();
+	cr_assert_geq(map_fd, 0);
+	cr_assert_eq(bpf_stream_drain(map_fd, BPF_STDOUT, cons_collect_fn, &col), -EINVAL,
+		     "a map fd is not a program");
+	close(map_fd);
+	closed = dup(fd);
+	close(closed);
+	cr_assert_eq(bpf_stream_drain(closed, BPF_STDERR, cons_collect_fn, &col), -EBADF);
+	cr_assert_eq(bpf_stream_drain(fd, BPF_STDOUT, cons_collect_fn, &col), 0, "empty");
+	cr_assert_eq(bpf_stream_drain(fd, BPF_STDERR, cons_collect_fn, &col), 0, "empty");
+	cr_assert_eq(col.nr, 0);
+	close(fd);
+}
+
+Test(drain, drain_object_errors)
+{
+	cr_assert_eq(bpf_stream_drain_object(NULL, cons_collect_fn, &col), -EINVAL);
+	cr_assert_eq(errno, EINVAL);
+}
+
+/* ---- ringbuf: real data -------------------------------------------------- */
+
+static struct cons_print *open_prepared(void)
+{
+	struct cons_print *skel = cons_print__open();
+	int err;
+
+	cr_assert_not_null(skel, "open: %d", -errno);
+	err = bpf_stream_prepare(skel->obj);
+	if (err) {
+		cons_print__destroy(skel);
+		cr_skip_test("bpf_stream_prepare() failed (%d): no transport to carry data", err);
+	}
+	err = cons_print__load(skel);
+	cr_assert_eq(err, 0, "load: %d", err);
+	return skel;
+}
+
+static void close_prepared(struct cons_print *skel)
+{
+	bpf_stream_release(skel->obj);
+	cons_print__destroy(skel);
+}
+
+static void run(struct bpf_program *prog)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &topts);
+
+	cr_assert_eq(err, 0, "test run: %d", err);
+}
+
+Test(drain, ringbuf_lines_of_both_streams)
+{
+	struct cons_print *skel = open_prepared();
+	int fd = bpf_program__fd(skel->progs.cons_out);
+	char want[32];
+	int i;
+
+	skel->bss->runs = 0;
+	skel->data->nr_lines = 5;
+	run(skel->progs.cons_out);
+	cr_assert_eq(bpf_stream_drain(fd, BPF_STDOUT, cons_collect_fn, &col), 5);
+	for (i = 0; i < 5; i++) {
+		snprintf(want, sizeof(want), "out 1.%d", i);
+		cr_assert_str_eq(col.msgs[i].text, want);
+		cr_assert_eq(col.msgs[i].stream_id, BPF_STDOUT);
+		cr_assert_str_eq(col.msgs[i].name, "cons_out", "name from the object");
+		cr_assert_eq(col.msgs[i].flags, 0);
+	}
+	cr_assert_eq(bpf_stream_drain(fd, BPF_STDOUT, cons_collect_fn, &col), 0, "drained");
+	cr_assert_eq(bpf_stream_drain(fd, BPF_STDERR, cons_collect_fn, &col), 5);
+	cr_assert_str_eq(col.msgs[5].text, "err 1.0");
+	cr_assert_eq(col.msgs[5].stream_id, BPF_STDERR);
+	close_prepared(skel);
+}
+
+Test(drain, ringbuf_drain_object_and_stop)
+{
+	struct cons_print *skel = open_prepared();
+	int ret;
+
+	skel->data->nr_lines = 3;
+	run(skel->progs.cons_out);
+	run(skel->progs.cons_report);
+	col.stop_after = 2;
+	col.stop_ret = 9;
+	ret = bpf_stream_drain_object(skel->obj, cons_collect_fn, &col);
+	cr_assert_eq(ret, 9, "stop value: %d", ret);
+	col.stop_after = 0;
+	ret = bpf_stream_drain_object(skel->obj, cons_collect_fn, &col);
+	/* 3+3 of cons_out, 1 stdout + 7 stderr of cons_report, minus the 2 before */
+	cr_assert_eq(ret, 6 + 8 - 2, "rest: %d", ret);
+	cr_assert_eq(col.nr, 14);
+	cr_assert_str_eq(col.msgs[2].text, "out 1.2", "resumed after the stop, nothing lost");
+	cr_assert_eq(bpf_stream_drain_object(skel->obj, cons_collect_fn, &col), 0);
+	close_prepared(skel);
+}
+
+Test(drain, ringbuf_partial_line_unterminated)
+{
+	struct cons_print *skel = open_prepared();
+	int fd = bpf_program__fd(skel->progs.cons_partial);
+
+	skel->bss->runs = 0;
+	run(skel->progs.cons_partial);
+	cr_assert_eq(bpf_stream_drain(fd, BPF_STDOUT, cons_collect_fn, &col), 1);
+	cr_assert_str_eq(col.msgs[0].text, "half ");
+	cr_assert_eq(col.msgs[0].flags, BPF_STREAM_MSG_F_UNTERMINATED);
+	close_prepared(skel);
+}
+
+/* ---- native -------------------------------------------------------------- */
+
+Test(drain, native_round_trip)
+{
+	struct cons_print *skel = cons_print__open();
+	LIBBPF_OPTS(bpf_stream_prepare_opts, popts, .transport = BPF_STREAM_TRANSPORT_NATIVE);
+	int err;
+
+	cr_assert_not_null(skel);
+	unsetenv("BPF_STREAM_TRANSPORT");
+	err = bpf_stream_prepare_opts(skel->obj, &popts);
+	if (err) {
+		cons_print__destroy(skel);
+		cr_skip_test("native streams cannot be written on this kernel (prepare: %d); "
+			     "environment.md: every native write fails with -ENOMEM", err);
+	}
+	cr_assert_eq(cons_print__load(skel), 0);
+	skel->data->nr_lines = 2;
+	run(skel->progs.cons_out);
+	cr_assert_eq(bpf_stream_drain(bpf_program__fd(skel->progs.cons_out), BPF_STDOUT,
+				      cons_collect_fn, &col), 2);
+	cr_assert_str_eq(col.msgs[0].text, "out 1.0");
+	close_prepared(skel);
+}
+
+/* ---- scripted: drop notices ------------------------------------------------ */
+
+static int drain_script(struct cons_script *s, __u32 sid)
+{
+	struct bs_stream_src src = cons_script_src(s, 77, "dropper", sid);
+
+	return bs_drain_src(&src, cons_collect_fn, &col);
+}
+
+Test(drain, drop_notice_once_per_change)
+{
+	struct cons_script s = { .has_dropped = true };
+
+	cons_script_adds(&s, "kept\n");
+	s.dropped = 3;
+	cr_assert_eq(drain_script(&s, BPF_STDERR), 2);
+	cr_assert_str_eq(col.msgs[0].text, "kept");
+	cr_assert_str_eq(col.msgs[1].text, "[3 messages dropped on stderr]");
+	cr_assert_eq(col.msgs[1].flags, BPF_STREAM_MSG_F_DROP_NOTICE);
+	cr_assert_eq(col.msgs[1].dropped, 3);
+	cr_assert_eq(col.msgs[1].stream_id, BPF_STDERR);
+
+	cr_assert_eq(drain_script(&s, BPF_STDERR), 0, "no change, no notice");
+	s.dropped = 4;
+	cr_assert_eq(drain_script(&s, BPF_STDERR), 1);
+	cr_assert_str_eq(col.msgs[2].text, "[1 message dropped on stderr]");
+	cr_assert_eq(col.msgs[2].dropped, 1);
+}
+
+Test(drain, drop_notice_without_any_line)
+{
+	struct cons_script s = { .has_dropped = true, .dropped = 10 };
+
+	cr_assert_eq(drain_script(&s, BPF_STDOUT), 1, "drops are never silent");
+	cr_assert_str_eq(col.msgs[0].text, "[10 messages dropped on stdout]");
+	cr_assert_eq(col.msgs[0].len, strlen(col.msgs[0].text));
+}
+
+Test(drain, end_semantics)
+{
+	struct cons_script s = {};
+
+	cr_assert_eq(drain_script(&s, BPF_STDOUT), 0, "nothing queued: 0");
+	cons_script_adds(&s, "a\nb\n");
+	cr_assert_eq(drain_script(&s, BPF_STDOUT), 2);
+	cr_assert_eq(drain_script(&s, BPF_STDOUT), 0, "all delivered");
+	cons_script_adds(&s, "c\n");
+	cr_assert_eq(drain_script(&s, BPF_STDOUT), 1, "later data, later drain");
+	cr_assert_str_eq(col.msgs[2].text, "c");
+}
