@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Kernel report parser. Golden files: tests/golden/report_*.in are stderr
+ * texts in the kernel's formats (kernel/bpf/stream.c, rqspinlock.c,
+ * arena.c), *.out what tests/common/cons_helpers.c:cons_report_run() prints
+ * for them ("K|" lines belong to a report, "-|" lines pass through, reports
+ * are printed when they complete). CONS_GOLDEN_UPDATE=1 rewrites the .out
+ * files (review the diff!). Scripted input only: the kernel's own reports
+ * cannot be produced here (native stream writes fail, environment.md).
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include "cons_helpers.h"
+
+TestSuite(report);
+
+static void golden(const char *name)
+{
+	char in_path[512], out_path[512], *want, *got = NULL;
+	size_t got_len = 0;
+	FILE *in, *out;
+
+	snprintf(in_path, sizeof(in_path), "%s/tests/golden/%s.in", SRC_DIR, name);
+	snprintf(out_path, sizeof(out_path), "%s/tests/golden/%s.out", SRC_DIR, name);
+	in = fopen(in_path, "r");
+	cr_assert_not_null(in, "%s", in_path);
+	out = open_memstream(&got, &got_len);
+	cr_assert_eq(cons_report_run(in, out), 0);
+	fclose(out);
+	fclose(in);
+	if (getenv("CONS_GOLDEN_UPDATE")) {
+		FILE *f = fopen(out_path, "w");
+
+		fwrite(got, 1, got_len, f);
+		fclose(f);
+	}
+	want = cons_read_file(out_path, NULL);
+	cr_assert_not_null(want, "missing %s", out_path);
+	cr_assert_str_eq(got, want, "%s: output differs from %s", name, out_path);
+	free(want);
+	free(got);
+}
+
+Test(report, golden_rqspinlock) { golden("report_rqspinlock"); }
+Test(report, golden_maygoto_arena) { golden("report_maygoto_arena"); }
+Test(report, golden_truncated) { golden("report_truncated"); }
+Test(report, golden_interleaved) { golden("report_interleaved"); }
+
+Test(report, kind_strings)
+{
+	cr_assert_str_eq(bpf_stream_report_kind_str(BPF_STREAM_REPORT_MAY_GOTO_TIMEOUT),
+			 "may_goto_timeout");
+	cr_assert_str_eq(bpf_stream_report_kind_str(BPF_STREAM_REPORT_RES_SPIN_DEADLOCK),
+			 "res_spin_deadlock");
+	cr_assert_str_eq(bpf_stream_report_kind_str(BPF_STREAM_REPORT_RES_SPIN_TIMEOUT),
+			 "res_spin_timeout");
+	cr_assert_str_eq(bpf_stream_report_kind_str(BPF_STREAM_REPORT_ARENA_FAULT), "arena_fault");
+	cr_assert_str_eq(bpf_stream_report_kind_str(BPF_STREAM_REPORT_UNKNOWN), "unknown");
+	cr_assert_str_eq(bpf_stream_report_kind_str(1000), "unknown");
+}
+
+static int count_reports(void *ctx, const struct bpf_stream_report *r)
+{
+	(*(int *)ctx)++;
+	return 5; /* the callback's value comes back from push */
+}
+
+Test(report, api_errors_and_callback_value)
+{
+	struct bpf_stream_report_parser *p;
+	struct bpf_stream_msg m = { .stream_id = BPF_STDERR };
+	int n = 0;
+
+	cr_assert_null(bpf_stream_report_parser__new(NULL, NULL));
+	cr_assert_eq(errno, EINVAL);
+	p = bpf_stream_report_parser__new(count_reports, &n);
+	cr_assert_not_null(p);
+	cr_assert_eq(bpf_stream_report_parser__push(p, NULL), -EINVAL);
+	m.text = "ERROR: Timeout detected for may_goto instruction";
+	m.len = strlen(m.text);
+	cr_assert_eq(bpf_stream_report_parser__push(p, &m), 0);
+	m.text = "";
+	m.len = 0;
+	cr_assert_eq(bpf_stream_report_parser__push(p, &m), 5);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(bpf_stream_report_parser__flush(p), 0, "nothing pending");
+	cr_assert_eq(n, 1);
+	bpf_stream_report_parser__free(p);
+	bpf_stream_report_parser__free(NULL);
+}
+
+/* The parser is pure and must survive any bytes. */
+Test(report, arbitrary_lines_do_not_crash)
+{
+	static const char *lines[] = {
+		"ERROR: ", "Call trace:", "+0x1/0x2", "a+0x/0x", "a+0x1/", "a+0x1/0x2 [", "  @ :",
+		"  x @ f:", "  x @ f:99999999999999", "Held lock[", "Held lock[ 1] =", "CPU: x",
+		"CPU: 1 UID: 2 PID: 3 Comm: ", "Total held locks = -1", "Attempted lock = 0x",
+		"ERROR: Arena READ access at unmapped address ", "", "ERROR: x", "\t",
+	};
+	struct bpf_stream_report_parser *p;
+	int n = 0;
+	size_t i, j;
+
+	p = bpf_stream_report_parser__new(count_reports, &n);
+	for (i = 0; i < 40; i++) {
+		for (j = 0; j < sizeof(lines) / sizeof(lines[0]); j++) {
+			struct bpf_stream_msg m = { .text = lines[(i * 7 + j) % 19] };
+
+			m.len = strlen(m.text);
+			bpf_stream_report_parser__push(p, &m);
+		}
+	}
+	bpf_stream_report_parser__flush(p);
+	cr_assert_gt(n, 0);
+	bpf_stream_report_parser__free(p);
+}
