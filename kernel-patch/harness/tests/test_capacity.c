@@ -189,6 +189,30 @@ TEST(full_stream_is_refused_before_formatting)
 	prog_free(prog);
 }
 
+/* The early check uses the literal length as truncated to one message. */
+TEST(long_literal_format_is_checked_at_its_truncated_length)
+{
+	struct bpf_prog *prog = prog_new();
+	char *fmt = malloc(2001), *buf = malloc(BPF_STREAM_MAX_CAPACITY);
+	long n = 0, room;
+
+	memset(fmt, 'L', 2000);
+	fmt[2000] = 0;
+	while (!PRINTK(prog, BPF_STDOUT, MSG54))
+		n++;
+	/* free 30 messages: room is now above 1620 but below 2000 */
+	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 30 * 54), 30 * 54);
+	room = BPF_STREAM_MAX_CAPACITY - stream_queued(prog, BPF_STDOUT);
+	ASSERT_TRUE(room > 1620 && room < 2000);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, fmt), 0);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, fmt), -ENOSPC);
+	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, BPF_STREAM_MAX_CAPACITY, 1 << 20),
+		  (n - 30) * 54 + BPF_STREAM_MSG_MAX);
+	free(fmt);
+	free(buf);
+	prog_free(prog);
+}
+
 TEST(error_cap_stops_kernel_reports_after_limit)
 {
 	struct bpf_prog *prog = prog_new();

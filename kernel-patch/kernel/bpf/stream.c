@@ -32,6 +32,7 @@
 #include <linux/bpf.h>
 #include <linux/bpf_stream.h>
 #include <linux/btf.h>
+#include <linux/ctype.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/llist.h>
@@ -352,9 +353,14 @@ __bpf_kfunc int bpf_stream_vprintk(int stream_id, const char *fmt__str,
 	    (len__sz && !args))
 		return -EINVAL;
 
-	/* Refuse a full stream before paying for the formatting. */
+	/*
+	 * Refuse a full stream before paying for the formatting: the literal
+	 * text (as truncated to one message) is what the output cannot be
+	 * shorter than; a format of conversions only needs at least one byte.
+	 */
 	min_len = bpf_stream_fmt_scan(fmt__str, &fmt_size);
-	if (bpf_stream_full(stream, min_len ?: 1))
+	min_len = clamp_t(u32, min_len, 1, BPF_STREAM_MSG_MAX);
+	if (bpf_stream_full(stream, min_len))
 		return -ENOSPC;
 
 	ret = bpf_bprintf_prepare(fmt__str, fmt_size, args, len__sz / 8, &data);

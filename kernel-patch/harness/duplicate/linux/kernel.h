@@ -25,6 +25,7 @@
 	(void)(&_a == &_b); _a > _b ? _a : _b; })
 #define min_t(t, a, b) ({ t _a = (a); t _b = (b); _a < _b ? _a : _b; })
 #define max_t(t, a, b) ({ t _a = (a); t _b = (b); _a > _b ? _a : _b; })
+#define clamp_t(t, v, lo, hi)	min_t(t, max_t(t, v, lo), hi)
 
 /* A WARN in the harness is a test failure: stop at once. */
 #define WARN_ON_ONCE(cond) ({						\
