@@ -146,3 +146,39 @@ Test(header, default_selector_loads)
 	ring_buffer__free(rb);
 	hdr_args__destroy(skel);
 }
+
+/* The header compiles after every kind of prelude (vmlinux.h with and without
+ * kfunc prototypes of each kernel, plain UAPI headers, a libbpf that defines
+ * bpf_stream_printk) with clang 14 and clang-19, and refuses bad formats and
+ * a 13th argument: tests/header-variants/run.sh does the compiles. */
+Test(header, variants_compile_with_each_clang, .timeout = 300)
+{
+	char cmd[4096];
+	int rc;
+
+	snprintf(cmd, sizeof(cmd), "%s/tests/header-variants/run.sh %s %s >&2", SRC_DIR, SRC_DIR,
+		 BUILD_DIR);
+	rc = system(cmd);
+	cr_assert_eq(rc, 0, "header variants failed (see the lines above), status %d", rc);
+}
+
+/* Objects of two variants also load (transport: default selector). */
+Test(header, variant_objects_load)
+{
+	static const char *const names[] = { "ok_uapi", "ok_vmlinux_proto_6_18", "ok_libbpf_printk" };
+	char path[4096], cmd[4096];
+	size_t i;
+
+	snprintf(cmd, sizeof(cmd), "%s/tests/header-variants/run.sh %s %s clang >/dev/null 2>&1",
+		 SRC_DIR, SRC_DIR, BUILD_DIR);
+	cr_assert_eq(system(cmd), 0);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct bpf_object *obj;
+
+		snprintf(path, sizeof(path), "%s/tests/header-variants/%s.clang.o", BUILD_DIR, names[i]);
+		obj = bpf_object__open_file(path, NULL);
+		cr_assert_not_null(obj, "open %s: %s", path, strerror(errno));
+		cr_assert_eq(bpf_object__load(obj), 0, "load %s: %s", names[i], strerror(errno));
+		bpf_object__close(obj);
+	}
+}

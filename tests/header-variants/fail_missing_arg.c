@@ -1,0 +1,9 @@
+/* expect: more '%' conversions than data arguments */
+#include "vmlinux.h"
+#include <bpf_stream.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("syscall")
+int bad(void *ctx)
+{
+	return bpf_stream_error("%d %d\n", 1);
+}

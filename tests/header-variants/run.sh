@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Compile every header variant with each clang: ok_*.c must build with
+# -Wall -Werror, fail_*.c must fail with the message of its "expect:" line.
+#   run.sh SRC_DIR BUILD_DIR [clang...]     (default compilers: clang clang-19)
+set -u
+src=$1 out=$2; shift 2
+compilers=("$@")
+[ ${#compilers[@]} -eq 0 ] && compilers=(clang clang-19)
+dir=$src/tests/header-variants
+obj=$out/tests/header-variants
+mkdir -p "$obj"
+arch_inc=-I/usr/include/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)
+bad=0 ran=0
+for cc in "${compilers[@]}"; do
+	if ! command -v "$cc" >/dev/null; then
+		echo "skip $cc: not installed"
+		continue
+	fi
+	for f in "$dir"/ok_*.c "$dir"/fail_*.c; do
+		name=$(basename "$f" .c)
+		log=$obj/$name.$cc.log
+		"$cc" -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -I"$out" \
+			-I"$src/bpf_headers" -I"$dir" $arch_inc -c "$f" -o "$obj/$name.$cc.o" \
+			>"$log" 2>&1
+		rc=$?
+		ran=$((ran + 1))
+		case $name in
+		ok_*)
+			if [ $rc -ne 0 ]; then
+				echo "FAIL $cc $name: does not compile:"; head -n 20 "$log"; bad=$((bad + 1))
+			else
+				echo "ok   $cc $name"
+			fi ;;
+		fail_*)
+			want=$(sed -n 's|^/\* expect: \(.*\) \*/$|\1|p' "$f")
+			if [ $rc -eq 0 ]; then
+				echo "FAIL $cc $name: compiled, but must not"; bad=$((bad + 1))
+			elif ! grep -qF -- "$want" "$log"; then
+				echo "FAIL $cc $name: failed without \"$want\":"; head -n 20 "$log"; bad=$((bad + 1))
+			else
+				echo "ok   $cc $name (refused: $want)"
+			fi ;;
+		esac
+	done
+done
+echo "header variants: $ran compiles, $bad wrong"
+[ $ran -gt 0 ] && [ $bad -eq 0 ]
