@@ -14,8 +14,12 @@
 #include <linux/ctype.h>
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+/*
+ * Integer arithmetic, so that llist_for_each_entry_safe() on an empty list
+ * (container_of(NULL)) is not pointer arithmetic on NULL for UBSan.
+ */
 #define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - offsetof(type, member)))
+	((type *)((uintptr_t)(ptr) - offsetof(type, member)))
 #define BUILD_BUG_ON(cond)	_Static_assert(!(cond), "BUILD_BUG_ON(" #cond ")")
 #define round_up(x, y)		((((x) - 1) | ((__typeof__(x))((y) - 1))) + 1)
 
