@@ -20,9 +20,12 @@
  *    6.17's five-argument bpf_stream_vprintk (extern bpf_stream_vprintk___v5)
  *    or 7.0's four-argument bpf_stream_vprintk (extern bpf_stream_vprintk___v4).
  *    All are weak externs: an absent one reads as NULL and its call is dead
- *    code. The ___v5/___v4 names need a libbpf that resolves kfunc externs
- *    by their name without the ___ suffix (libbpf 1.1 leaves them
- *    unresolved, so on 6.17/7.0 kernels it falls back to the ring buffer).
+ *    code. The ___v5/___v4 names need libbpf >= 1.3, which resolves a kfunc
+ *    extern by its name without the ___ suffix and leaves a weak one whose
+ *    prototype does not match unresolved; libbpf 1.1/1.2 leave both
+ *    unresolved, so there 6.17/7.0 kernels get the ring buffer (and
+ *    bpf_stream_prepare() says so). The flavored names also keep this header
+ *    free of C conflicts with a vmlinux.h that declares bpf_stream_vprintk.
  *  - ringbuf: the message is formatted with bpf_snprintf() (Linux 5.13+)
  *    straight into a record reserved in the ring buffer map bpf_stream_rb;
  *    libbpf-stream reads it back and delivers it as that program's stream.
@@ -36,6 +39,15 @@
  * BPF_STREAM_SEL_VAR, the values BPF_STREAM_SEL_*, and struct
  * bpf_stream_stats (value of the drop-counter array, keyed by stream id).
  * A record is the header, then text_len bytes of text, then padding.
+ *
+ * Which program wrote a record: the func field holds __func__ of the
+ * bpf_stream_printk() call site, which is the program's name (libbpf names a
+ * program after its function). libbpf-stream delivers the record under the
+ * program of that name; names longer than 32 bytes match on their first 32.
+ * A call inside a non-inlined subprogram carries the subprogram's name; if
+ * no program of the object has that name, the message is delivered under
+ * the object's first loaded program (nothing is lost, the name is wrong).
+ * Inline helpers (static __always_inline) keep the caller's name.
  *
  * Overridable before the #include:
  *   BPF_STREAM_MSG_MAX       longest message text in bytes (default 1023, the

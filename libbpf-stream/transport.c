@@ -27,6 +27,8 @@
 
 struct bs_probe {
 	bool kfunc;		/* a stream kfunc is in the kernel's BTF */
+	bool kfunc_flavored;	/* it is bpf_stream_vprintk (6.17/7.0): bpf_stream.h
+				 * reaches it through a ___v5/___v4 extern */
 	int write_err;		/* 0: a native write landed; else -errno */
 };
 
@@ -35,7 +37,7 @@ static bool probe_done;
 static struct bs_probe probe_res;
 
 /* Look up the kernel's stream kfunc: BTF id and number of arguments. */
-static int find_kfunc(int *btf_id, int *nr_args)
+static int find_kfunc(int *btf_id, int *nr_args, bool *flavored)
 {
 	static const char *const names[] = { "bpf_stream_vprintk_impl", "bpf_stream_vprintk" };
 	struct btf *btf = btf__load_vmlinux_btf();
@@ -55,6 +57,7 @@ static int find_kfunc(int *btf_id, int *nr_args)
 			continue;
 		*btf_id = id;
 		*nr_args = btf_vlen(t);
+		*flavored = i > 0;
 		err = 0;
 		break;
 	}
@@ -153,8 +156,10 @@ static struct bs_probe get_probe(void)
 	pthread_mutex_lock(&probe_lock);
 	if (!probe_done) {
 		int btf_id, nr_args;
+		bool flavored = false;
 
-		probe_res.kfunc = !find_kfunc(&btf_id, &nr_args);
+		probe_res.kfunc = !find_kfunc(&btf_id, &nr_args, &flavored);
+		probe_res.kfunc_flavored = flavored;
 		probe_res.write_err = probe_res.kfunc ? probe_native_write(btf_id, nr_args)
 						      : -EOPNOTSUPP;
 		probe_done = true;
@@ -170,6 +175,7 @@ void bs_transport_test_set_probe(bool kfunc_present, int write_err)
 {
 	pthread_mutex_lock(&probe_lock);
 	probe_res.kfunc = kfunc_present;
+	probe_res.kfunc_flavored = false;
 	probe_res.write_err = kfunc_present ? write_err : -EOPNOTSUPP;
 	probe_done = true;
 	pthread_mutex_unlock(&probe_lock);
@@ -180,6 +186,15 @@ void bs_transport_test_reset_probe(void)
 	pthread_mutex_lock(&probe_lock);
 	probe_done = false;
 	pthread_mutex_unlock(&probe_lock);
+}
+
+/* libbpf >= 1.3 resolves a kfunc extern named foo___flavor to the kernel's
+ * foo (libbpf commit "Support triple-underscore flavors for kfunc
+ * relocation", 2023); older ones leave it unresolved. */
+static bool libbpf_resolves_flavors(void)
+{
+	return libbpf_major_version() > 1 ||
+	       (libbpf_major_version() == 1 && libbpf_minor_version() >= 3);
 }
 
 /* Static sentence for a failed native write. */
@@ -594,7 +609,7 @@ static int transport_from_env(enum bpf_stream_transport *t)
 int bpf_stream_prepare_opts(struct bpf_object *obj, const struct bpf_stream_prepare_opts *opts)
 {
 	enum bpf_stream_transport want, got;
-	const char *reason;
+	const char *reason, *native_bad;
 	struct bs_object *o;
 	struct bpf_map *rodata = NULL;
 	struct bs_probe p;
@@ -617,12 +632,16 @@ int bpf_stream_prepare_opts(struct bpf_object *obj, const struct bpf_stream_prep
 
 	has_sel = !find_selector(obj, &rodata, &sel_off);
 	p = get_probe();
+	native_bad = !p.kfunc ? "kernel has no stream kfunc"
+		     : p.write_err ? write_fail_reason(p.write_err)
+		     : (p.kfunc_flavored && !libbpf_resolves_flavors())
+			     ? "this libbpf (< 1.3) cannot bind bpf_stream.h to the kernel's bpf_stream_vprintk"
+			     : NULL;
 	if (want == BPF_STREAM_TRANSPORT_NATIVE) {
-		if (!p.kfunc || p.write_err) {
+		if (native_bad) {
 			pr_warn("%s cannot work here: %s\n",
 				from_env ? "BPF_STREAM_TRANSPORT=native" : "native transport requested but it",
-				!p.kfunc ? "kernel has no stream kfunc"
-					 : write_fail_reason(p.write_err));
+				native_bad);
 			return bs_err(-EOPNOTSUPP);
 		}
 		got = BPF_STREAM_TRANSPORT_NATIVE;
@@ -630,12 +649,9 @@ int bpf_stream_prepare_opts(struct bpf_object *obj, const struct bpf_stream_prep
 	} else if (want == BPF_STREAM_TRANSPORT_RINGBUF) {
 		got = BPF_STREAM_TRANSPORT_RINGBUF;
 		reason = from_env ? "forced by BPF_STREAM_TRANSPORT" : "requested by the caller";
-	} else if (!p.kfunc) {
+	} else if (native_bad) {
 		got = BPF_STREAM_TRANSPORT_RINGBUF;
-		reason = "kernel has no stream kfunc";
-	} else if (p.write_err) {
-		got = BPF_STREAM_TRANSPORT_RINGBUF;
-		reason = write_fail_reason(p.write_err);
+		reason = native_bad;
 	} else {
 		got = BPF_STREAM_TRANSPORT_NATIVE;
 		reason = "native streams work on this kernel";
