@@ -533,12 +533,12 @@ static int cycle(struct bpf_stream_reader *r)
 
 /* ---- waiting ------------------------------------------------------------ */
 
-static long long now_ms(void)
+static long long now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static int ring_fds(struct bpf_stream_reader *r, struct pollfd *pfd, int max)
@@ -585,10 +585,11 @@ static void block_async_signals(sigset_t *old)
 static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 {
 	struct pollfd pfd[RD_MAX_RING_FDS];
-	long long start = now_ms();
+	long long deadline = now_ns() + timeout_ms * 1000000LL;
 	struct timespec ts;
 	sigset_t old;
-	int ret, n, nfds, wait;
+	long long wait;
+	int ret, n, nfds;
 
 	block_async_signals(&old);
 	for (;;) {
@@ -603,20 +604,20 @@ static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 		}
 		if (timeout_ms == 0)
 			break;
-		wait = r->sleep_ms;
+		wait = r->sleep_ms * 1000000LL;
 		if (timeout_ms > 0) {
-			long long left = timeout_ms - (now_ms() - start);
+			long long left = deadline - now_ns();
 
 			if (left <= 0)
 				break;
 			if (left < wait)
-				wait = (int)left;
+				wait = left;
 		}
 		/* Ring fds that woke us twice for nothing are left out until
 		 * a line arrives again, so a busy ring cannot make us spin. */
 		nfds = r->ring_misses >= 2 ? 0 : ring_fds(r, pfd, RD_MAX_RING_FDS);
-		ts.tv_sec = wait / 1000;
-		ts.tv_nsec = (wait % 1000) * 1000000L;
+		ts.tv_sec = wait / 1000000000LL;
+		ts.tv_nsec = wait % 1000000000LL;
 		n = ppoll(pfd, nfds, &ts, &old);
 		if (n < 0) {
 			if (errno == EINTR) {

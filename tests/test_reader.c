@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bpf_stream_reader__*. Sources, per test: scripted (merged order, time
+ * order, partial lines, reports, stops, drops: bs_reader_add_src feeds the
+ * reader's real framing), kernel (add/remove errors, signal and timeout
+ * behaviour of __poll on real programs with empty streams), ringbuf
+ * (cons_print.bpf.c through the transport bpf_stream_prepare() picks: data of
+ * several programs, wake-up by the ring buffer).
+ */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "cons_helpers.h"
+#include "cons_print.skel.h"
+
+static struct cons_collect col;
+
+static void teardown(void)
+{
+	cons_collect_reset(&col);
+}
+
+TestSuite(reader, .fini = teardown);
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static void add_script(struct bpf_stream_reader *r, struct cons_script *s, __u32 id,
+		       const char *name, __u32 sid)
+{
+	struct bs_stream_src src = cons_script_src(s, id, name, sid);
+
+	cr_assert_eq(bs_reader_add_src(r, &src), 0);
+}
+
+/* ---- scripted ------------------------------------------------------------ */
+
+Test(reader, merged_view_of_programs_and_streams)
+{
+	struct cons_script a_out = {}, a_err = {}, b_out = {}, b_err = {};
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
+	static const char *want[] = { "a1", "a2", "ae", "b1", "be1", "be2" };
+	int i;
+
+	cr_assert_not_null(r);
+	add_script(r, &a_out, 11, "a", BPF_STDOUT);
+	add_script(r, &a_err, 11, "a", BPF_STDERR);
+	add_script(r, &b_out, 12, "b", BPF_STDOUT);
+	add_script(r, &b_err, 12, "b", BPF_STDERR);
+	cons_script_adds(&b_err, "be1\nbe2\n");
+	cons_script_adds(&a_out, "a1\n");
+	cons_script_adds(&a_err, "ae\n");
+	cons_script_adds(&b_out, "b1\n");
+	cons_script_adds(&a_out, "a2\n");
+	cr_assert_eq(bpf_stream_reader__consume(r), 6);
+	for (i = 0; i < 6; i++)
+		cr_assert_str_eq(col.msgs[i].text, want[i], "message %d", i);
+	cr_assert_eq(col.msgs[2].stream_id, BPF_STDERR);
+	cr_assert_str_eq(col.msgs[3].name, "b");
+	cr_assert_eq(col.msgs[3].prog_id, 12);
+	cr_assert_eq(bpf_stream_reader__consume(r), 0, "nothing more");
+	cr_assert_eq(bpf_stream_reader__remove_id(r, 11), 0);
+	cr_assert_eq(bpf_stream_reader__remove_id(r, 11), -ENOENT);
+	cons_script_adds(&a_out, "gone\n");
+	cons_script_adds(&b_out, "b2\n");
+	cr_assert_eq(bpf_stream_reader__poll(r, 0), 1);
+	cr_assert_str_eq(col.msgs[6].text, "b2");
+	bpf_stream_reader__free(r);
+}
+
+Test(reader, order_by_time_is_stable)
+{
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .order_by_time = true);
+	struct cons_script x = {}, y = {};
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	static const char *want[] = { "y10", "x20", "x-nots", "y30", "x40", "y40" };
+	int i;
+
+	add_script(r, &x, 21, "x", BPF_STDOUT);
+	add_script(r, &y, 22, "y", BPF_STDERR);
+	cons_script_add(&x, "x20\n", 4, 20, 0);
+	cons_script_add(&x, "x-nots\n", 7, 0, 0);	/* no stamp: stays after x20 */
+	cons_script_add(&x, "x40\n", 4, 40, 0);
+	cons_script_add(&y, "y10\n", 4, 10, 0);
+	cons_script_add(&y, "y30\n", 4, 30, 0);
+	cons_script_add(&y, "y40\n", 4, 40, 0);	/* tie with x40: x came first */
+	cr_assert_eq(bpf_stream_reader__consume(r), 6);
+	for (i = 0; i < 6; i++)
+		cr_assert_str_eq(col.msgs[i].text, want[i], "message %d", i);
+	bpf_stream_reader__free(r);
+}
+
+Test(reader, partial_line_held_one_cycle)
+{
+	struct cons_script s = {};
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
+
+	add_script(r, &s, 31, "p", BPF_STDOUT);
+	cons_script_adds(&s, "abc");
+	cr_assert_eq(bpf_stream_reader__consume(r), 0, "held: bytes just arrived");
+	cons_script_adds(&s, "def\nghi");
+	cr_assert_eq(bpf_stream_reader__consume(r), 1);
+	cr_assert_str_eq(col.msgs[0].text, "abcdef");
+	cr_assert_eq(col.msgs[0].flags, 0);
+	cr_assert_eq(bpf_stream_reader__consume(r), 1, "no new bytes: flushed");
+	cr_assert_str_eq(col.msgs[1].text, "ghi");
+	cr_assert_eq(col.msgs[1].flags, BPF_STREAM_MSG_F_UNTERMINATED);
+	bpf_stream_reader__free(r);
+}
+
+Test(reader, partial_line_goes_back_to_pending_on_free)
+{
+	struct cons_script s = {};
+	struct bs_stream_src src = cons_script_src(&s, 32, "p", BPF_STDOUT);
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
+
+	add_script(r, &s, 32, "p", BPF_STDOUT);
+	cons_script_adds(&s, "start of ");
+	cr_assert_eq(bpf_stream_reader__consume(r), 0);
+	bpf_stream_reader__free(r);
+	cons_script_adds(&s, "a line\n");
+	cr_assert_eq(bs_drain_src(&src, cons_collect_fn, &col), 1);
+	cr_assert_str_eq(col.msgs[0].text, "start of a line");
+}
+
+struct rep_col {
+	int n;
+	enum bpf_stream_report_kind kind;
+	bool truncated;
+	__u32 prog_id, nr_frames;
+};
+
+static int rep_fn(void *ctx, const struct bpf_stream_report *rep)
+{
+	struct rep_col *rc = ctx;
+
+	rc->n++;
+	rc->kind = rep->kind;
+	rc->truncated = rep->truncated;
+	rc->prog_id = rep->prog_id;
+	rc->nr_frames = rep->nr_frames;
+	return 0;
+}
+
+Test(reader, kernel_reports_parsed_and_lines_flagged)
+{
+	struct rep_col rc = {};
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .report_fn = rep_fn, .report_ctx = &rc);
+	struct cons_script out = {}, err = {};
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	int i;
+
+	add_script(r, &out, 41, "k", BPF_STDOUT);
+	add_script(r, &err, 41, "k", BPF_STDERR);
+	cons_script_adds(&out, "ERROR: on stdout is not a report\n");
+	cons_script_adds(&err, "user line\nERROR: Timeout detected for may_goto instruction\n"
+			       "CPU: 1 UID: 0 PID: 2 Comm: x\nCall trace:\n");
+	cons_script_adds(&err, "bpf_prog_aa_f+0x1/0x2\n  x++; @ f.c:3\n\nafter\n");
+	cr_assert_eq(bpf_stream_reader__consume(r), 9);
+	cr_assert_eq(rc.n, 1);
+	cr_assert_eq(rc.kind, BPF_STREAM_REPORT_MAY_GOTO_TIMEOUT);
+	cr_assert_not(rc.truncated);
+	cr_assert_eq(rc.prog_id, 41);
+	cr_assert_eq(rc.nr_frames, 1);
+	cr_assert_eq(col.msgs[0].flags, 0, "stdout is never parsed");
+	cr_assert_eq(col.msgs[1].flags, 0, "user line");
+	for (i = 2; i <= 7; i++)
+		cr_assert_eq(col.msgs[i].flags, BPF_STREAM_MSG_F_KERNEL, "line %d: %s", i,
+			     col.msgs[i].text);
+	cr_assert_str_eq(col.msgs[8].text, "after");
+	cr_assert_eq(col.msgs[8].flags, 0, "after");
+	bpf_stream_reader__free(r);
+}
+
+Test(reader, stop_and_resume)
+{
+	struct cons_script a = {}, b = {};
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
+
+	add_script(r, &a, 51, "a", BPF_STDOUT);
+	add_script(r, &b, 52, "b", BPF_STDOUT);
+	cons_script_adds(&a, "1\n2\n3\n");
+	cons_script_adds(&b, "4\n");
+	col.stop_after = 2;
+	col.stop_ret = 77;
+	cr_assert_eq(bpf_stream_reader__poll(r, 100), 77);
+	col.stop_after = 0;
+	cr_assert_eq(bpf_stream_reader__poll(r, 100), 2);
+	cr_assert_eq(col.nr, 4);
+	cr_assert_str_eq(col.msgs[2].text, "3");
+	cr_assert_str_eq(col.msgs[3].text, "4");
+	bpf_stream_reader__free(r);
+}
+
+Test(reader, stop_and_resume_time_ordered)
+{
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .order_by_time = true);
+	struct cons_script a = {};
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+
+	add_script(r, &a, 53, "a", BPF_STDOUT);
+	cons_script_adds(&a, "1\n2\n3\n");
+	col.stop_after = 1;
+	col.stop_ret = 5;
+	cr_assert_eq(bpf_stream_reader__consume(r), 5);
+	col.stop_after = 0;
+	cr_assert_eq(bpf_stream_reader__consume(r), 2);
+	cr_assert_str_eq(col.msgs[1].text, "2");
+	cr_assert_str_eq(col.msgs[2].text, "3");
+	bpf_stream_reader__free(r);
+}
+
+Test(reader, drop_notice)
+{
+	struct cons_script s = { .has_dropped = true, .dropped = 4 };
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
+
+	add_script(r, &s, 61, "d", BPF_STDERR);
+	cr_assert_eq(bpf_stream_reader__consume(r), 1);
+	cr_assert_str_eq(col.msgs[0].text, "[4 messages dropped on stderr]");
+	cr_assert_eq(col.msgs[0].flags, BPF_STREAM_MSG_F_DROP_NOTICE);
+	cr_assert_eq(bpf_stream_reader__consume(r), 0);
+	bpf_stream_reader__free(r);
+}
+
+/* ---- kernel --------------------------------------------------------------- */
+
+Test(reader, add_errors)
+{
+	int fd = cons_load_trivial_prog(), map_fd;
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	struct bpf_stream_reader *r;
+
+	cr_assert_null(bpf_stream_reader__new(NULL, NULL, NULL));
+	cr_assert_eq(errno, EINVAL);
+	if (fd < 0)
+		cr_skip_test("cannot load a BPF program (%d)", fd);
+	r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
+	cr_assert_eq(bpf_stream_reader__add_prog(r, 9999, 0), -EBADF);
+	cr_assert_eq(errno, EBADF);
+	map_fd = cons_create_map();
+	cr_assert_eq(bpf_stream_reader__add_prog(r, map_fd, 0), -EINVAL);
+	close(map_fd);
+	cr_assert_eq(bpf_stream_reader__add_prog(r, fd, 1U << 5), -EINVAL, "bad stream mask");
+	cr_assert_eq(bpf_stream_reader__add_prog(r, fd, 0), 0);
+	cr_assert_eq(bpf_stream_reader__add_prog(r, fd, 0), -EEXIST);
+	cr_assert_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+	cr_assert_eq(bpf_stream_reader__add_id(r, info.id, 0), -EEXIST);
+	cr_assert_eq(bpf_stream_reader__remove_id(r, info.id), 0);
+	close(fd); /* the reader keeps nothing; add by id opens a new fd */
+	cr_assert_eq(bpf_stream_reader__add_id(r, 0xfffffff0, 0), -ENOENT);
+	bpf_stream_reader__free(r);
+}
+
+static pthread_t main_thread;
+static long long signal_sent_us;
+
+static void noop_handler(int sig)
+{
+}
+
+static void *send_signal(void *arg)
+{
+	usleep(150 * 1000);
+	signal_sent_us = now_us();
+	pthread_kill(main_thread, SIGUSR1);
+	return NULL;
+}
+
+Test(reader, poll_returns_on_signal_within_50ms)
+{
+	struct sigaction sa = { .sa_handler = noop_handler };
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .idle_max_ms = 1000);
+	int fd = cons_load_trivial_prog(), ret;
+	struct bpf_stream_reader *r;
+	pthread_t t;
+	long long back;
+
+	if (fd < 0)
+		cr_skip_test("cannot load a BPF program (%d)", fd);
+	sigaction(SIGUSR1, &sa, NULL);
+	r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	cr_assert_eq(bpf_stream_reader__add_prog(r, fd, 0), 0);
+	main_thread = pthread_self();
+	pthread_create(&t, NULL, send_signal, NULL);
+	ret = bpf_stream_reader__poll(r, -1);
+	back = now_us();
+	pthread_join(t, NULL);
+	cr_assert_eq(ret, -EINTR, "poll: %d", ret);
+	cr_assert_eq(errno, EINTR);
+	cr_assert_lt(back - signal_sent_us, 50000, "returned %lld us after the signal",
+		     back - signal_sent_us);
+	bpf_stream_reader__free(r);
+	close(fd);
+}
+
+Test(reader, poll_timeout_and_backoff)
+{
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .idle_max_ms = 50);
+	int fd = cons_load_trivial_prog();
+	struct bpf_stream_reader *r;
+	long long t0, dt;
+
+	if (fd < 0)
+		cr_skip_test("cannot load a BPF program (%d)", fd);
+	r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	cr_assert_eq(bpf_stream_reader__add_prog(r, fd, 0), 0);
+	t0 = now_us();
+	cr_assert_eq(bpf_stream_reader__poll(r, 300), 0);
+	dt = now_us() - t0;
+	cr_assert_geq(dt, 300000, "timeout honoured: %lld us", dt);
+	cr_assert_lt(dt, 400000, "not much later: %lld us", dt);
+	t0 = now_us();
+	cr_assert_eq(bpf_stream_reader__consume(r), 0);
+	cr_assert_lt(now_us() - t0, 20000, "consume never waits");
+	bpf_stream_reader__free(r);
+	close(fd);
+}
+
+/* ---- ringbuf --------------------------------------------------------------- */
+
+static struct cons_print *open_prepared(void)
+{
+	struct cons_print *skel = cons_print__open();
+	int err;
+
+	cr_assert_not_null(skel);
+	err = bpf_stream_prepare(skel->obj);
+	if (err) {
+		cons_print__destroy(skel);
+		cr_skip_test("bpf_stream_prepare() failed (%d)", err);
+	}
+	cr_assert_eq(cons_print__load(skel), 0);
+	return skel;
+}
+
+static void run(struct bpf_program *prog)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+
+	cr_assert_eq(bpf_prog_test_run_opts(bpf_program__fd(prog), &topts), 0);
+}
+
+Test(reader, ringbuf_object_several_programs)
+{
+	struct cons_print *skel = open_prepared();
+	struct rep_col rc = {};
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .report_fn = rep_fn, .report_ctx = &rc);
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	int n = 0, ret, i, kernel = 0;
+
+	cr_assert_eq(bpf_stream_skel_follow(r, skel), 3, "three loaded programs");
+	skel->data->nr_lines = 2;
+	run(skel->progs.cons_out);
+	run(skel->progs.cons_report);
+	while (n < 12 && (ret = bpf_stream_reader__poll(r, 500)) > 0)
+		n += ret;
+	cr_assert_eq(n, 12, "4 of cons_out + 8 of cons_report: %d", n);
+	cr_assert_str_eq(col.msgs[0].text, "out 1.0");
+	cr_assert_str_eq(col.msgs[0].name, "cons_out");
+	cr_assert_str_eq(col.msgs[2].text, "err 1.0");
+	cr_assert_eq(col.msgs[2].stream_id, BPF_STDERR);
+	cr_assert_str_eq(col.msgs[4].text, "before report");
+	cr_assert_str_eq(col.msgs[4].name, "cons_report");
+	cr_assert_eq(rc.n, 1);
+	cr_assert_eq(rc.kind, BPF_STREAM_REPORT_MAY_GOTO_TIMEOUT);
+	for (i = 0; i < col.nr; i++)
+		kernel += !!(col.msgs[i].flags & BPF_STREAM_MSG_F_KERNEL);
+	cr_assert_eq(kernel, 6, "the report's six lines are flagged");
+	bpf_stream_reader__free(r);
+	bpf_stream_release(skel->obj);
+	cons_print__destroy(skel);
+}
+
+static struct bpf_program *later_prog;
+static long long ran_at_us;
+
+static void *run_later(void *arg)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+
+	usleep(300 * 1000);
+	ran_at_us = now_us();
+	bpf_prog_test_run_opts(bpf_program__fd(later_prog), &topts);
+	return NULL;
+}
+
+Test(reader, ringbuf_data_wakes_the_reader)
+{
+	struct cons_print *skel = open_prepared();
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .idle_max_ms = 2000);
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	pthread_t t;
+	long long back;
+	int ret;
+
+	cr_assert_eq(bpf_stream_reader__add_prog(r, bpf_program__fd(skel->progs.cons_out),
+						  BPF_STREAM_MASK_STDOUT), 0);
+	/* idle long enough that the backoff is far above the 50 ms we allow */
+	cr_assert_eq(bpf_stream_reader__poll(r, 250), 0);
+	later_prog = skel->progs.cons_out;
+	pthread_create(&t, NULL, run_later, NULL);
+	ret = bpf_stream_reader__poll(r, 5000);
+	back = now_us();
+	pthread_join(t, NULL);
+	cr_assert_eq(ret, 1, "stdout only: %d", ret);
+	cr_assert_lt(back - ran_at_us, 50000, "woke %lld us after the write", back - ran_at_us);
+	bpf_stream_reader__free(r);
+	bpf_stream_release(skel->obj);
+	cons_print__destroy(skel);
+}
