@@ -457,3 +457,53 @@ Test(transport, decoder_rejects_bad_records)
 	cr_assert_eq(bs_rec_decode(&r, sizeof(r), &v), -EBADMSG);
 	cr_assert_eq(bs_rec_decode(NULL, 0, &v), -EINVAL);
 }
+
+#include "tr_limit_default.skel.h"
+
+/* Transport: ringbuf. The default limit: 1023 bytes arrive whole, more are
+ * cut at 1023 and flagged TRUNCATED. */
+Test(transport, ringbuf_default_size_limit)
+{
+	struct tr_limit_default *skel = tr_limit_default__open();
+	struct seen *s = calloc(1, sizeof(*s));
+	struct lines {
+		int n;
+		char text[2][1100];
+		__u32 flags[2];
+	} *l = calloc(1, sizeof(*l));
+	int fd, i;
+
+	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	cr_assert_eq(tr_limit_default__load(skel), 0);
+	run(skel->progs.tr_limit_default);
+	cr_assert_eq(skel->bss->rets[0], 0);
+	cr_assert_eq(skel->bss->rets[1], 0);
+	fd = bpf_program__fd(skel->progs.tr_limit_default);
+	{
+		struct bpf_stream_iter *it;
+		const struct bpf_stream_msg *m;
+		__u32 sid;
+
+		for (sid = BPF_STDOUT; sid <= BPF_STDERR; sid++) {
+			it = bpf_stream_iter__new(fd, sid, NULL);
+			cr_assert_not_null(it);
+			while ((m = bpf_stream_iter__next(it)) && l->n < 2) {
+				snprintf(l->text[l->n], sizeof(l->text[0]), "%s", m->text);
+				l->flags[l->n++] = m->flags;
+			}
+			bpf_stream_iter__free(it);
+		}
+	}
+	cr_assert_eq(l->n, 2);
+	cr_assert_eq(strlen(l->text[0]), 1022);
+	cr_assert_eq(l->flags[0], 0);
+	cr_assert_eq(strlen(l->text[1]), 1023);
+	cr_assert(l->flags[1] & BPF_STREAM_MSG_F_TRUNCATED);
+	cr_assert_eq(l->text[1][1022], '+');
+	for (i = 0; i < 1022; i++)
+		cr_assert_eq(l->text[0][i], "0123456789abcdef"[i % 16]);
+	bpf_stream_skel_release(skel);
+	tr_limit_default__destroy(skel);
+	free(s);
+	free(l);
+}

@@ -23,6 +23,10 @@
 	X(1, "[%08x] [%-8X] [%5u] [%-6lu] [%020llu]\n", 0xbeefU, 0xbeefU, 7U, 8UL,       \
 	  99ULL)                                                                         \
 	X(1, "100%% done, %d%%\n", 50)                                                   \
+	X(1, "%lX %llX %li %lli\n", 0xabcdefUL, 0xfedcbaULL, -3L, -4LL)                  \
+	X(1, "[%3c] [%-3c] [%+5d] [% 5d] [%05u] [%+lld]\n", 'q', 'r', 7, 8, 9U, 10LL)    \
+	X(1, "[%s] [%2s] [%-2s] [%s]\n", "", "long", "long", "x")                        \
+	X(1, "[%-8d] [%-+6d] [%0+6d]\n", 5, 6, 7)                                       \
 	X(1, "%d %d %d %d %d %d %d %d %d %d %d %d\n", 1, -2, 3, -4, 5, -6, 7, -8, 9,    \
 	  -10, 11, -12)                                                                  \
 	X(2, "stderr %s %d\n", "err", 2)                                                 \
