@@ -126,7 +126,7 @@ test-run: all
 	$(Q)$(MAKE) --no-print-directory -C kernel-patch check O=$(OUT)/kernel-patch \
 		> $(OUT)/kernel-patch.log 2>&1; echo $$? > $(OUT)/kernel-patch.rc; \
 		tail -n 40 $(OUT)/kernel-patch.log
-	$(Q)tests/run-tests.sh $(OUT) $(TEST_BINS)
+	$(Q)tests/run-tests.sh $(OUT) $(TEST_BINS) $(CHECK_EXTRA_BINS)
 
 $(OUT) $(OUT)/lib/shared $(OUT)/lib/static:
 	$(Q)mkdir -p $@

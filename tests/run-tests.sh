@@ -3,6 +3,13 @@
 # them all (with the kernel-patch harness, whose result make left in
 # $OUT/kernel-patch.log): "tests: N passed, N failed, N skipped".
 # A binary that crashes or leaves no TAP report counts as one failure.
+#
+# Binaries may come from several build folders (e.g. $OUT/asan/tests/ for the
+# sanitizer builds of mk/hardening.mk): a binary outside $OUT/tests/ is named
+# by its folder below $OUT, "asan/test_x", so every line stays distinct.
+# Sanitizer reports (ASan, LSan, UBSan, TSan) are written to a log folder per
+# binary; a binary that leaves any report counts as one more failure, even if
+# every test passed (LeakSanitizer runs after the test has reported success).
 set -u
 out=$1; shift
 tap_dir=$out/tap
@@ -12,12 +19,29 @@ failed_names=()
 
 for bin in "$@"; do
 	name=$(basename "$bin")
-	tap=$tap_dir/$name.tap
-	rm -f "$tap"
+	case "$bin" in
+	"$out"/tests/*) ;;
+	"$out"/*/tests/*) tag=${bin#"$out"/}; name=${tag%%/*}/$name ;;
+	esac
+	tap=$tap_dir/${name//\//_}.tap
+	san=$tap_dir/${name//\//_}.san
+	rm -rf "$tap" "$san"
+	mkdir -p "$san"
 	echo "==== $name"
-	{ timeout "${TEST_TIMEOUT:-900}" "$bin" -j1 --tap="$tap" 2>&1; echo $? > "$tap.rc"; } |
+	{ ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$san/asan" \
+	  UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:log_path=$san/ubsan" \
+	  TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}log_path=$san/tsan" \
+	  timeout "${TEST_TIMEOUT:-900}" "$bin" -j1 --tap="$tap" 2>&1; echo $? > "$tap.rc"; } |
 		grep -v '^\[----\] *$'
 	rc=$(cat "$tap.rc")
+	if [ -n "$(ls -A "$san")" ]; then
+		echo "$name: sanitizer report(s): counted as 1 failure"
+		for f in "$san"/*; do echo "---- $f"; head -n 60 "$f"; done
+		failed=$((failed + 1)); failed_names+=("$name")
+		if [ ! -s "$tap" ]; then continue; fi
+	else
+		rmdir "$san"
+	fi
 	if [ ! -s "$tap" ]; then
 		echo "$name: no TAP report (exit $rc): counted as 1 failure"
 		failed=$((failed + 1)); failed_names+=("$name")
