@@ -91,7 +91,18 @@ Test(transport, auto_picks_ringbuf_here_and_says_why)
 	tr_multi__destroy(skel);
 }
 
-/* Transport: native forced by the environment, on this kernel's broken write path. */
+static char warned[8][512];
+static int nr_warned;
+
+static int capture_print(enum bpf_stream_print_level level, const char *fmt, va_list args)
+{
+	if (level == BPF_STREAM_WARN && nr_warned < 8)
+		vsnprintf(warned[nr_warned++], sizeof(warned[0]), fmt, args);
+	return 0;
+}
+
+/* Transport: native forced by the environment, on this kernel's broken write
+ * path: -EOPNOTSUPP, errno set, and one warning line that says why. */
 Test(transport, forced_native_fails_clearly)
 {
 	struct tr_multi *skel = tr_multi__open();
@@ -99,10 +110,15 @@ Test(transport, forced_native_fails_clearly)
 
 	cr_assert_not_null(skel);
 	setenv("BPF_STREAM_TRANSPORT", "native", 1);
+	bpf_stream_set_print(capture_print);
 	errno = 0;
 	err = bpf_stream_skel_prepare(skel);
 	cr_assert_eq(err, -EOPNOTSUPP, "prepare: %d", err);
 	cr_assert_eq(errno, EOPNOTSUPP);
+	cr_assert_eq(nr_warned, 1, "%d warnings", nr_warned);
+	cr_assert(strstr(warned[0], "BPF_STREAM_TRANSPORT=native") &&
+		  strstr(warned[0], "write path fails"), "warning: %s", warned[0]);
+	cr_assert_eq(strchr(warned[0], '\n'), warned[0] + strlen(warned[0]) - 1, "one line");
 	cr_assert_eq(bpf_stream_object_transport(skel->obj, NULL), -ENOENT);
 	tr_multi__destroy(skel);
 }
