@@ -347,7 +347,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static int stream_print(enum bpf_stream_print_level level, const char *fmt, va_list ap)
 {
-	if (level != BPF_STREAM_WARN && !verbose)
+	/* the library's warnings explain failures bpf-stream reports in its
+	 * own one error line: shown with -v */
+	if (!verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }

@@ -203,7 +203,10 @@ static int prepare(struct bpf_object *obj, const char *path)
 
 	err = bpf_stream_prepare(obj);
 	if (err == -EOPNOTSUPP)
-		return err_no_streams();
+		return p_err(EXIT_NOSTREAMS,
+			     "BPF_STREAM_TRANSPORT=native, but native BPF streams do not work on kernel "
+			     "%s: unset it to use the ring-buffer transport, or use a kernel (6.17+) "
+			     "whose stream writes work (-v tells why)", kernel_release());
 	if (err == -EINVAL && getenv("BPF_STREAM_TRANSPORT"))
 		return p_err(EXIT_USAGE, "bad BPF_STREAM_TRANSPORT='%s': expected native, ringbuf or auto",
 			     getenv("BPF_STREAM_TRANSPORT"));
