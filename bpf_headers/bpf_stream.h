@@ -57,7 +57,8 @@
  *   BPF_STREAM_TIMESTAMP     define it to stamp each record with bpf_ktime_get_ns()
  *
  * Maps and the selector variable are __weak, helpers static __always_inline,
- * so several .bpf.c files linked into one object can all include this header.
+ * so several .bpf.c files linked into one object can all include this header
+ * (give them the same BPF_STREAM_RINGBUF_SIZE: the object has one ring).
  * A message that could not be queued (ring full, stream full, kernel error)
  * makes bpf_stream_printk() return a negative errno and is counted, per
  * stream, in the bpf_stream_stat map, so writes = deliveries + drops.

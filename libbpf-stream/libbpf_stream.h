@@ -359,8 +359,16 @@ struct bpf_stream_prepare_opts {
  * a native write actually lands, then sets the object's transport constant.
  * BPF_STREAM_TRANSPORT=native|ringbuf|auto in the environment overrides;
  * forcing native where it cannot work is an error.
+ *
+ * The object is registered process-wide; after load, drains, iterators and
+ * readers of its programs read the ring buffer (each record is delivered
+ * under the program named like the function that printed it; a subprogram's
+ * records go to the object's first program) and, when the kernel has native
+ * streams, the native stderr too (kernel error reports exist only there).
+ * Call bpf_stream_release() before bpf_object__close().
  * Return: 0, or -errno (-EBUSY: already loaded; -EOPNOTSUPP: native forced on
- * a kernel whose streams do not work; -EINVAL: bad env value).
+ * a kernel whose streams do not work; -EINVAL: bad env value or opts;
+ * -ENOENT: ringbuf forced on an object not built with <bpf_stream.h>).
  */
 BPF_STREAM_API int bpf_stream_prepare(struct bpf_object *obj);
 
@@ -394,7 +402,10 @@ BPF_STREAM_API int bpf_stream_object_dropped(struct bpf_object *obj, __u32 strea
 
 /**
  * bpf_stream_release() - forget an object before bpf_object__close().
- * Safe on objects never prepared.
+ * @obj: object (NULL is fine).
+ *
+ * Frees the registry entry, its fds and any ring-buffer messages not read
+ * yet. Safe on objects never prepared, and twice.
  */
 BPF_STREAM_API void bpf_stream_release(struct bpf_object *obj);
 
