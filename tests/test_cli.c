@@ -993,3 +993,139 @@ Test(cli, bash_completion_parses)
 	cr_expect_eq(st, 0, "bash -n: %s", buf_str(&p.err));
 	proc_free(&p);
 }
+
+/* ---- json_escape(), compiled here from cli/json_writer.c ----------------- */
+
+#include "../cli/json_writer.c"
+
+static char *esc(const char *s, size_t len)
+{
+	size_t need = json_escape(NULL, 0, s, len);
+	char *d = malloc(need + 1);
+
+	cr_assert(d);
+	cr_assert_eq(json_escape(d, need + 1, s, len), need);
+	cr_assert_eq(strlen(d), need, "NUL inside the output");
+	return d;
+}
+
+Test(json_escape, golden)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *out;
+	} cases[] = {
+		{ "plain text", 10, "plain text" },
+		{ "\"q\" \\", 5, "\\\"q\\\" \\\\" },
+		{ "\n\t\r\b\f", 5, "\\n\\t\\r\\b\\f" },
+		{ "\x01\x1b\x1f\x7f", 4, "\\u0001\\u001b\\u001f\\u007f" },
+		{ "a\0b", 3, "a\\u0000b" },
+		{ "\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x9d", 11, "\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x9d" },
+		{ "\xc2\x9b", 2, "\\u009b" },			/* C1 CSI */
+		{ "\x80", 1, "\\ufffd" },			/* stray continuation */
+		{ "\xff\xfe", 2, "\\ufffd\\ufffd" },
+		{ "\xc3(", 2, "\\ufffd(" },			/* truncated sequence */
+		{ "\xc0\xaf", 2, "\\ufffd\\ufffd" },		/* overlong '/' */
+		{ "\xe0\x80\xaf", 3, "\\ufffd\\ufffd\\ufffd" },	/* overlong, 3 bytes */
+		{ "\xed\xa0\x80", 3, "\\ufffd\\ufffd\\ufffd" },	/* surrogate D800 */
+		{ "\xf4\x90\x80\x80", 4, "\\ufffd\\ufffd\\ufffd\\ufffd" }, /* > U+10FFFF */
+		{ "\xe2\x82", 2, "\\ufffd\\ufffd" },		/* cut at the end */
+		{ "", 0, "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *d = esc(cases[i].in, cases[i].len);
+
+		cr_expect_str_eq(d, cases[i].out, "case %zu", i);
+		free(d);
+	}
+}
+
+Test(json_escape, truncates_like_snprintf_never_inside_an_escape)
+{
+	const char *in = "ab\x01" "cd\xc3\xa9";
+	char full[64], d[64];
+	size_t need = json_escape(full, sizeof(full), in, strlen(in)), sz;
+
+	cr_assert_str_eq(full, "ab\\u0001cd\xc3\xa9");
+	cr_assert_eq(json_escape(NULL, 0, in, strlen(in)), need);
+	for (sz = 1; sz <= need; sz++) {
+		memset(d, 'X', sizeof(d));
+		cr_expect_eq(json_escape(d, sz, in, strlen(in)), need);
+		cr_expect_lt(strlen(d), sz);
+		/* a prefix of the full output that ends between two pieces */
+		cr_expect(!strncmp(d, full, strlen(d)), "sz %zu: '%s'", sz, d);
+		cr_expect(strlen(d) == 0 || strlen(d) == 1 || strlen(d) == 2 || strlen(d) == 8 ||
+			  strlen(d) == 9 || strlen(d) == 10, "sz %zu cut inside an escape: '%s'", sz, d);
+	}
+}
+
+/* What any input must give: valid UTF-8, no raw control byte. */
+static void assert_safe(const char *d, size_t len)
+{
+	size_t i;
+
+	cr_assert(json_utf8_valid(d, strlen(d)), "output not UTF-8 for input of %zu bytes", len);
+	for (i = 0; d[i]; i++) {
+		unsigned char c = (unsigned char)d[i];
+
+		cr_assert(c >= 0x20 && c != 0x7f, "raw 0x%02x in output", c);
+	}
+}
+
+Test(json_escape, every_byte_and_random_input_is_safe)
+{
+	unsigned char in[64];
+	unsigned int seed = 12345;
+	int b, n, i;
+
+	for (b = 0; b < 256; b++) {
+		char c = (char)b, *d = esc(&c, 1);
+
+		assert_safe(d, 1);
+		free(d);
+	}
+	for (n = 0; n < 20000; n++) {
+		int len = rand_r(&seed) % (int)sizeof(in);
+		char *d;
+
+		for (i = 0; i < len; i++) /* bias to the interesting bytes */
+			in[i] = (unsigned char)(rand_r(&seed) % 4 ? 0x80 + rand_r(&seed) % 128
+							      : rand_r(&seed) % 128);
+		d = esc((const char *)in, len);
+		assert_safe(d, len);
+		free(d);
+	}
+}
+
+Test(json_writer, long_strings_are_escaped_in_slices_like_in_one_piece)
+{
+	size_t len = 5000, i, olen;
+	char *s = malloc(len), *out = NULL, *want, *q;
+	FILE *f;
+	struct json_writer w;
+
+	cr_assert(s);
+	/* multi-byte characters straddle every 64-byte slice boundary */
+	for (i = 0; i + 3 <= len; i += 3)
+		memcpy(s + i, i % 7 ? "\xe2\x82\xac" : "\x01\xff\"", 3);
+	for (; i < len; i++)
+		s[i] = 'x';
+	f = open_memstream(&out, &olen);
+	cr_assert(f);
+	jsonw_init(&w, f, false);
+	jsonw_start_array(&w);
+	jsonw_string_len(&w, s, len);
+	jsonw_end_array(&w);
+	fclose(f);
+	want = esc(s, len);
+	cr_assert_eq(olen, strlen(want) + 5, "writer wrote %zu bytes", olen);
+	q = out + 2;
+	cr_expect(!strncmp(q, want, strlen(want)), "slices differ from one piece");
+	cr_expect(!w.err);
+	free(want);
+	free(out);
+	free(s);
+}
