@@ -11,7 +11,6 @@
 #include <linux/atomic.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
-#include <linux/compiler_attributes.h>
 
 struct bpf_prog;
 

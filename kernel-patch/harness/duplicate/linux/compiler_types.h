@@ -3,6 +3,8 @@
 #ifndef __LINUX_COMPILER_TYPES_H
 #define __LINUX_COMPILER_TYPES_H
 
+#include <linux/compiler_attributes.h>
+
 #define __user
 #define __percpu
 #define __force
