@@ -61,6 +61,35 @@ TEST(fifo_order_across_fill_drain_cycles)
 	prog_free(prog);
 }
 
+/* Fill to -ENOSPC, drain with random read sizes, twice: exact bytes back. */
+TEST(fifo_order_when_filled_to_capacity_and_drained)
+{
+	struct bpf_prog *prog = prog_new();
+	char *exp = malloc(BPF_STREAM_MAX_CAPACITY), *got = malloc(BPF_STREAM_MAX_CAPACITY);
+	u64 seed = 99;
+	int cycle;
+
+	for (cycle = 0; cycle < 2 && !test_failed; cycle++) {
+		size_t exp_len = 0, got_len = 0;
+		u32 seq = 0;
+		int ret, n;
+
+		while (!(ret = write_random(prog, &seed, cycle, seq, exp, &exp_len)))
+			seq++;
+		ASSERT_EQ(ret, -ENOSPC);
+		ASSERT_EQ(stream_queued(prog, BPF_STDOUT), exp_len);
+		while ((n = bpf_prog_stream_read(prog, BPF_STDOUT, got + got_len,
+						 1 + rnd(&seed) % 100000)) > 0)
+			got_len += n;
+		ASSERT_EQ(n, 0);
+		ASSERT_EQ(got_len, exp_len);
+		ASSERT_MEM(got, exp, exp_len);
+	}
+	free(exp);
+	free(got);
+	prog_free(prog);
+}
+
 TEST(partial_reads_of_1_to_N_bytes_reassemble_exactly)
 {
 	char *exp = malloc(BIG), *got = malloc(BIG);
