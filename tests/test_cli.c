@@ -39,6 +39,7 @@
 #define OBJ_HELLO TEST_BPF_DIR "/cli_hello.bpf.o"
 #define OBJ_VERDICT TEST_BPF_DIR "/cli_verdict.bpf.o"
 #define OBJ_CTRL TEST_BPF_DIR "/cli_ctrl.bpf.o"
+#define OBJ_FLOOD TEST_BPF_DIR "/cli_flood.bpf.o"
 
 /* exit statuses documented in bpf-stream(8) */
 #define X_USAGE 64
@@ -731,6 +732,45 @@ Test(cli, kernel_report_plain_and_json)
 	/* the report's lines are folded into the one object */
 	cr_assert_eq(jq(buf_str(&p.out), "select(.stream == \"stderr\") | .text", &v), 0);
 	cr_expect_str_eq(buf_str(&v), "Timeout detected for may_goto instruction\n");
+	free(v.data);
+	proc_free(&p);
+}
+
+Test(cli, drop_notices_are_marked)
+{
+	struct buf v = {};
+	struct proc p;
+
+	cr_assert_eq(cli(&p, NULL, ARGV("run", OBJ_FLOOD)), 0, "%s", buf_str(&p.err));
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_flood:stdout\\] flood 0$"), "%s",
+		  buf_str(&p.out));
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_flood:stdout:dropped\\] \\[[0-9]+ "
+					   "messages dropped on stdout\\]$"), "%s", buf_str(&p.out));
+	proc_free(&p);
+
+	cr_assert_eq(cli(&p, NULL, ARGV("--no-prefix", "run", OBJ_FLOOD)), 0);
+	cr_expect(matches(buf_str(&p.out), "^\\[dropped\\] \\[[0-9]+ messages dropped"), "%s",
+		  buf_str(&p.out));
+	proc_free(&p);
+
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "run", OBJ_FLOOD)), 0);
+	assert_json_lines(buf_str(&p.out));
+	/* every message is either delivered or counted: 20 in all */
+	cr_assert_eq(jq(buf_str(&p.out), "select(.stream) | if (.flags | index(\"dropped\")) "
+			"then .dropped else 1 end", &v), 0, "%s", buf_str(&p.out));
+	{
+		int sum = 0, x;
+		char *q = v.data;
+
+		while (q && sscanf(q, "%d", &x) == 1) {
+			sum += x;
+			q = strchr(q, '\n');
+			if (!q)
+				break;
+			q++;
+		}
+		cr_expect_eq(sum, 20, "delivered + dropped = %d: %s", sum, buf_str(&v));
+	}
 	free(v.data);
 	proc_free(&p);
 }
