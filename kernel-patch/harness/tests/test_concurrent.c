@@ -18,6 +18,7 @@ struct kwriter {
 };
 
 static atomic_int kwriters_done;
+static atomic_long kwriters_refused;
 
 static void *kfunc_writer(void *arg)
 {
@@ -29,6 +30,7 @@ static void *kfunc_writer(void *arg)
 		while ((ret = PRINTK(w->prog, BPF_STDOUT, "w%d %d %s\n", w->id, i, PTR(PAD)))
 		       == -ENOSPC) {
 			w->enospc++;
+			atomic_fetch_add(&kwriters_refused, 1);
 			sched_yield();
 		}
 		if (ret)
@@ -54,6 +56,7 @@ CONCURRENT_TEST(concurrent_writers_under_capacity_pressure_keep_per_writer_order
 	u64 seed = 3;
 
 	atomic_store(&kwriters_done, 0);
+	atomic_store(&kwriters_refused, 0);
 	for (i = 0; i < 2; i++) {
 		w[i] = (struct kwriter){ .prog = prog, .id = i };
 		pthread_create(&w[i].th, NULL, kfunc_writer, &w[i]);
@@ -62,11 +65,14 @@ CONCURRENT_TEST(concurrent_writers_under_capacity_pressure_keep_per_writer_order
 		int done, n;
 		char *p, *end;
 
-		/* now and then let the writers fill the stream up */
-		if (reads++ % 1000 == 0)
+		/* now and then stop reading until a writer was refused */
+		if (reads++ % 1000 == 0) {
+			long refused = atomic_load(&kwriters_refused);
+
 			while (atomic_load(&kwriters_done) < 2 &&
-			       stream_queued(prog, BPF_STDOUT) < BPF_STREAM_MAX_CAPACITY - 1024)
+			       atomic_load(&kwriters_refused) == refused)
 				sched_yield();
+		}
 		done = atomic_load(&kwriters_done) == 2;
 		n = bpf_prog_stream_read(prog, BPF_STDOUT, buf + carry, 1 + rnd(&seed) % 4096);
 
