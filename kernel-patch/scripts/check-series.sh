@@ -4,7 +4,8 @@
 #  - every patch is in git format-patch form (From, Subject, Signed-off-by,
 #    a diffstat that matches its hunks);
 #  - the files the series adds are byte for byte the ones in this tree
-#    (kernel/bpf/stream.c, include/linux/bpf_stream.h).
+#    (kernel/bpf/stream.c, include/linux/bpf_stream.h);
+#  - the series is what scripts/mkseries.py generates (glue hunks included).
 # Usage: check-series.sh <kernel-patch dir> <scratch dir>
 set -eu
 src=$1
@@ -36,6 +37,18 @@ for f in kernel/bpf/stream.c include/linux/bpf_stream.h; do
 		fail=1
 	fi
 done
+# The committed series is exactly what scripts/mkseries.py produces.
+if python3 "$src/scripts/mkseries.py" "$out/scratch" "$out/regen" >/dev/null; then
+	for p in "$src"/patches/*.patch; do
+		# ignore the signature (the git version that generated it)
+		sed '/^-- $/,$d' "$p" > "$out/a"
+		sed '/^-- $/,$d' "$out/regen/$(basename "$p")" > "$out/b" 2>/dev/null
+		cmp -s "$out/a" "$out/b" ||
+			{ echo "series: $(basename "$p") is not what scripts/mkseries.py generates"; fail=1; }
+	done
+else
+	echo "series: scripts/mkseries.py failed"; fail=1
+fi
 if grep -l "not part of any hunk" "$src"/patches/*.patch; then echo "series: filler line in a hunk"; fail=1; fi
 [ $fail -eq 0 ] && echo "  series ok: $(ls "$src"/patches/*.patch | wc -l) patches, new files identical to the tree"
 exit $fail

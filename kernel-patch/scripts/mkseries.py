@@ -13,7 +13,9 @@ git format-patch writes the series. Index lines of modified files would name
 blobs of the scratch files, not of v6.16, so they are dropped (git apply
 and patch do not need them).
 
-Usage: scripts/mkseries.py [scratch-dir]   (default: build/mkseries)
+Usage: scripts/mkseries.py [scratch-dir [output-dir]]
+       (defaults: build/mkseries, patches/; the output is deterministic,
+       so check-series.sh regenerates it elsewhere and compares)
 """
 import os
 import re
@@ -403,7 +405,8 @@ def main():
         git('add', '-A')
         msg = p['subject'] + '\n\n' + p['body'] + '\nSigned-off-by: ' + AUTHOR + '\n'
         git('commit', '-q', '-F', '-', input=msg)
-    outdir = os.path.join(TOP, 'patches')
+    outdir = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else os.path.join(TOP, 'patches')
+    os.makedirs(outdir, exist_ok=True)
     for old in os.listdir(outdir):
         if old.endswith('.patch'):
             os.remove(os.path.join(outdir, old))
@@ -420,7 +423,7 @@ def main():
         text = re.sub(r'^(@@ -[0-9,]+ \+[0-9,]+ @@).*$', r'\1', text, flags=re.M)
         text = text.replace('\n---\n', '\n---\nBase: v6.16 (see kernel-patch/README.md)\n\n', 1)
         open(path, 'w').write(text)
-        print('wrote', os.path.relpath(path, TOP))
+        print('wrote', path)
 
 
 main()
