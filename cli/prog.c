@@ -171,6 +171,7 @@ bool prog_uses_ringbuf(int prog_fd)
 	bool found = false;
 
 	memset(&info, 0, sizeof(info));
+	memset(ids, 0, sizeof(ids)); /* for valgrind: the kernel fills them */
 	info.nr_map_ids = 64;
 	info.map_ids = (__u64)(unsigned long)ids;
 	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
