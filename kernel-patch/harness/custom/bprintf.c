@@ -10,7 +10,8 @@
  * - at most MAX_BPRINTF_VARARGS arguments, no more conversions than args;
  * - conversions: %% %c %s %ks %us %p %pK %px %pB %pi4 %pI4 %pi6 %pI6 and
  *   %[l[l]]{d,i,u,x,X}, after optional flags [0 +-] and a decimal width;
- *   no precision, no %n, no floating point;
+ *   no precision, no %n, no floating point; a string conversion must be
+ *   followed by the end, a space or a punctuation character;
  * - at most MAX_BPRINTF_NEST_LEVEL nested users of the format buffers per
  *   CPU (per thread here), else -EBUSY.
  */
@@ -92,6 +93,9 @@ static int parse_spec(const char *fmt, u32 *i)
 		    fmt[j] != 'x' && fmt[j] != 'X')
 			return -EINVAL;
 	}
+	if (kind == ARG_STR && fmt[j + 1] && !isspace((unsigned char)fmt[j + 1]) &&
+	    !ispunct((unsigned char)fmt[j + 1]))
+		return -EINVAL;
 	*i = j;
 	return kind;
 }

@@ -67,6 +67,7 @@ TEST(bad_arguments_and_formats_are_einval_and_queue_nothing)
 	int i;
 	static const char *const bad[] = {
 		"%f", "%n", "%.2d", "%hd", "%q", "%pZ", "%lu%", "tab\x01", "%5.1s",
+		"%sx", "%ks1",
 	};
 
 	for (i = 0; i < (int)ARRAY_SIZE(bad); i++) {
