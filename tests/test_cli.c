@@ -1022,15 +1022,30 @@ Test(cli, man_page_and_help_agree_on_exit_codes)
 	free(man.data);
 }
 
-Test(cli, bash_completion_parses)
+Test(cli, bash_completion_completes)
 {
+	static const char script[] =
+		"source \"$1\" || exit 1\n"
+		"t() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _bpf_stream;\n"
+		"      echo \"${COMPREPLY[*]}\"; }\n"
+		"t bpf-stream ''\n"
+		"t bpf-stream fo\n"
+		"t bpf-stream dump ''\n"
+		"t bpf-stream run \"$2\" --prog cli_x\n"
+		"t bpf-stream run --r\n";
 	struct proc p;
 	int st;
 
-	proc_spawn(&p, "/bin/bash", (const char *const[]){ "bash", "-n",
-		   SRC_DIR "/cli/bash-completion/bpf-stream", NULL }, NULL);
+	proc_spawn(&p, "/bin/bash", (const char *const[]){ "bash", "-c", script, "bash",
+		   SRC_DIR "/cli/bash-completion/bpf-stream", OBJ_HELLO, NULL }, NULL);
 	st = proc_finish(&p, 10000);
-	cr_expect_eq(st, 0, "bash -n: %s", buf_str(&p.err));
+	cr_assert_eq(st, 0, "bash: %s", buf_str(&p.err));
+	cr_expect_str_eq(buf_str(&p.out),
+			 "dump follow run list help version\n"
+			 "follow\n"
+			 "id pinned name tag all stdout stderr\n"
+			 "cli_xdp\n"
+			 "--repeat --raw\n");
 	proc_free(&p);
 }
 
