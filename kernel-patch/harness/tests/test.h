@@ -57,7 +57,7 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	}								\
 } while (0)
 
-/* util.c */
+/* fixture.c: programs, drains and a seeded PRNG shared by the tests */
 struct bpf_prog *prog_new(void);
 void prog_free(struct bpf_prog *prog);
 int stream_queued(struct bpf_prog *prog, int stream_id);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Test fixtures: fake programs with streams, drain loops, a seeded PRNG. */
 #include <errno.h>
 #include <stdlib.h>
 #include "test.h"
