@@ -4,7 +4,7 @@
 char LICENSE[] SEC("license") = "GPL";
 
 SEC("syscall")
-int variant_prog(void *ctx)
+int variant_prog(void *ctx __attribute__((unused)))
 {
 	int r = 0;
 

@@ -3,7 +3,7 @@
 #include <bpf_stream.h>
 char LICENSE[] SEC("license") = "GPL";
 SEC("syscall")
-int bad(void *ctx)
+int bad(void *ctx __attribute__((unused)))
 {
 	return bpf_stream_error("%d %d\n", 1);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compile every header variant with each clang: ok_*.c must build with
-# -Wall -Werror, fail_*.c must fail with the message of its "expect:" line.
+# -Wall -Wextra -Werror, fail_*.c must fail with the message of its "expect:" line.
 #   run.sh SRC_DIR BUILD_DIR [clang...]     (default compilers: clang clang-19)
 set -u
 src=$1 out=$2; shift 2
@@ -19,7 +19,7 @@ for cc in "${compilers[@]}"; do
 	for f in "$dir"/ok_*.c "$dir"/fail_*.c; do
 		name=$(basename "$f" .c)
 		log=$obj/$name.$cc.log
-		"$cc" -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -I"$out" \
+		"$cc" -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Wextra -Werror -I"$out" \
 			-I"$src/bpf_headers" -I"$dir" $arch_inc -c "$f" -o "$obj/$name.$cc.o" \
 			>"$log" 2>&1
 		rc=$?
