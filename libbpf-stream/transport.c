@@ -698,6 +698,9 @@ int bpf_stream_prepare_opts(struct bpf_object *obj, const struct bpf_stream_prep
 		o->next = reg_head;
 		reg_head = o;
 	}
+	/* prepared again (or a stale entry of a closed object at the same
+	 * address): start from a clean binding */
+	object_unbind(o);
 	o->transport = got;
 	o->reason = reason;
 	o->native_stderr = got == BPF_STREAM_TRANSPORT_RINGBUF && p.kfunc;
