@@ -736,6 +736,31 @@ Test(cli, kernel_report_plain_and_json)
 	proc_free(&p);
 }
 
+Test(cli, long_truncated_and_unterminated_lines)
+{
+	struct buf v = {};
+	struct proc p;
+
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "run", "--prog", "cli_long", OBJ_CTRL)), 0, "%s",
+		     buf_str(&p.err));
+	assert_json_lines(buf_str(&p.out));
+	cr_assert_eq(jq(buf_str(&p.out), "select(.stream) | \"\\(.text|length) \\(.flags)\"", &v), 0);
+	cr_expect_str_eq(buf_str(&v),
+			 "4096 [\"partial\"]\n"		/* BPF_STREAM_LINE_MAX */
+			 "404 []\n"				/* the rest of the 4500 */
+			 "1023 [\"truncated\"]\n"		/* BPF_STREAM_MSG_MAX */
+			 "10 [\"unterminated\"]\n");
+	free(v.data);
+	proc_free(&p);
+
+	cr_assert_eq(cli(&p, NULL, ARGV("run", "--prog", "cli_long", OBJ_CTRL)), 0);
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_long:stdout:truncated\\] x{1023}$"), "%s",
+		  buf_str(&p.out));
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_long:stdout\\] no newline$"), "%s",
+		  buf_str(&p.out));
+	proc_free(&p);
+}
+
 Test(cli, drop_notices_are_marked)
 {
 	struct buf v = {};
@@ -953,6 +978,7 @@ static void follow_and_signal(const char *const argv[], __u32 id, int sig)
 	st = proc_finish(&p, 5000);
 	dt = now_ms() - t0;
 	cr_expect_eq(st, 0, "exit %d after signal %d, stderr %s", st, sig, buf_str(&p.err));
+	cr_log_info("follow stopped %lld ms after signal %d", dt, sig);
 	cr_expect_lt(dt, 100, "follow took %lld ms to stop after signal %d", dt, sig);
 	cr_expect_eq(p.out.len, 0, "%s", buf_str(&p.out));
 	proc_free(&p);

@@ -37,3 +37,24 @@ int cli_report(void *ctx)
 	bpf_stream_printk(BPF_STDOUT, "after report\n");
 	return 0;
 }
+
+/* 500 'x' (bpf_snprintf copies at most 511 bytes of all %s arguments together) */
+#define X10 "xxxxxxxxxx"
+#define X100 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10
+const char five_hundred[] = X100 X100 X100 X100 X100;
+
+SEC("syscall")
+int cli_long(void *ctx)
+{
+	int i;
+
+	/* one 4500-byte line in nine messages: longer than the 4096-byte framing limit */
+	for (i = 0; i < 9; i++)
+		bpf_stream_printk(BPF_STDOUT, "%s", five_hundred);
+	bpf_stream_printk(BPF_STDOUT, "\n");
+	/* one 1100-byte message, longer than BPF_STREAM_MSG_MAX (1023): cut and flagged */
+	bpf_stream_printk(BPF_STDOUT, X100 X100 X100 X100 X100 X100 X100 X100 X100 X100 X100 "\n");
+	/* a last line without its newline */
+	bpf_stream_printk(BPF_STDOUT, "no newline");
+	return 0;
+}
