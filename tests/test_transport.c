@@ -523,3 +523,34 @@ Test(transport, ringbuf_default_size_limit)
 	free(s);
 	free(l);
 }
+
+/* Transport: ringbuf on a kernel with native streams (this one). Once the
+ * ring queue is empty, stderr is also read natively (kernel reports exist
+ * only there) and stdout is not: seen through a closed fd, which only a
+ * native read notices. */
+Test(transport, source_reads_native_stderr_only)
+{
+	struct tr_multi *skel = tr_multi__open();
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	char buf[64];
+	int fd;
+
+	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	cr_assert_eq(tr_multi__load(skel), 0);
+	fd = bpf_program__fd(skel->progs.tr_multi_a);
+	cr_assert_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+	run(skel->progs.tr_multi_a);
+	/* ring records first, whatever fd */
+	cr_assert_eq(bs_source_read(-1, info.id, BPF_STDERR, buf, sizeof(buf), NULL), 8);
+	cr_assert_eq(memcmp(buf, "a err 1\n", 8), 0);
+	cr_assert_eq(bs_source_read(-1, info.id, BPF_STDOUT, buf, sizeof(buf), NULL), 8);
+	/* queues empty: stdout stays on the ring, stderr goes native */
+	cr_assert_eq(bs_source_read(-1, info.id, BPF_STDOUT, buf, sizeof(buf), NULL), 0);
+	cr_assert_eq(bs_source_read(-1, info.id, BPF_STDERR, buf, sizeof(buf), NULL), -EBADF);
+	cr_assert_eq(bs_source_read(fd, info.id, BPF_STDERR, buf, sizeof(buf), NULL), 0);
+	bpf_stream_skel_release(skel);
+	/* released: plain native reads */
+	cr_assert_eq(bs_source_read(-1, info.id, BPF_STDOUT, buf, sizeof(buf), NULL), -EBADF);
+	tr_multi__destroy(skel);
+}
