@@ -246,6 +246,9 @@ bool bs_object_native_stderr(struct bs_object *o);
  * kfunc_present: the kernel has a stream kfunc; write_err: 0 if a native
  * write lands, else its -errno. bs_transport_test_reset_probe() re-probes. */
 void bs_transport_test_set_probe(bool kfunc_present, int write_err);
+/* ... and whether that kfunc is bpf_stream_vprintk (6.17/7.0), which
+ * bpf_stream.h reaches only with libbpf >= 1.3 (after set_probe). */
+void bs_transport_test_set_probe_flavored(bool flavored);
 void bs_transport_test_reset_probe(void);
 
 /* ---- ring-buffer records and queues (ringbuf.c) ------------------------ */

@@ -181,6 +181,13 @@ void bs_transport_test_set_probe(bool kfunc_present, int write_err)
 	pthread_mutex_unlock(&probe_lock);
 }
 
+void bs_transport_test_set_probe_flavored(bool flavored)
+{
+	pthread_mutex_lock(&probe_lock);
+	probe_res.kfunc_flavored = flavored;
+	pthread_mutex_unlock(&probe_lock);
+}
+
 void bs_transport_test_reset_probe(void)
 {
 	pthread_mutex_lock(&probe_lock);

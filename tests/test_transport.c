@@ -554,3 +554,31 @@ Test(transport, source_reads_native_stderr_only)
 	cr_assert_eq(bs_source_read(-1, info.id, BPF_STDOUT, buf, sizeof(buf), NULL), -EBADF);
 	tr_multi__destroy(skel);
 }
+
+/* Transport: auto on a 6.17/7.0-style kernel (kfunc named bpf_stream_vprintk,
+ * forced probe answer) whose native writes work: bpf_stream.h reaches that
+ * kfunc through ___v5/___v4 externs, which only libbpf >= 1.3 resolves. */
+Test(transport, flavored_kfunc_needs_libbpf_1_3)
+{
+	struct tr_multi *skel = tr_multi__open();
+	bool new_libbpf = libbpf_major_version() > 1 ||
+			  (libbpf_major_version() == 1 && libbpf_minor_version() >= 3);
+	const char *reason = NULL;
+	int t;
+
+	bs_transport_test_set_probe(true, 0);
+	bs_transport_test_set_probe_flavored(true);
+	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	t = bpf_stream_object_transport(skel->obj, &reason);
+	cr_log_info("libbpf %u.%u: %s (%s)", libbpf_major_version(), libbpf_minor_version(),
+		    bpf_stream_transport_str(t), reason);
+	if (new_libbpf) {
+		cr_assert_eq(t, BPF_STREAM_TRANSPORT_NATIVE);
+	} else {
+		cr_assert_eq(t, BPF_STREAM_TRANSPORT_RINGBUF);
+		cr_assert(strstr(reason, "libbpf (< 1.3)") != NULL, "reason: %s", reason);
+	}
+	bpf_stream_skel_release(skel);
+	tr_multi__destroy(skel);
+	bs_transport_test_reset_probe();
+}
