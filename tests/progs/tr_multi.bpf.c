@@ -37,3 +37,17 @@ int tr_multi_c_with_a_rather_long_program_name(void *ctx)
 	bpf_stream_printk(BPF_STDOUT, "c out %u\n", n);
 	return 0;
 }
+
+/* A message printed inside a non-inlined subprogram carries the subprogram's
+ * name, which is no program's name: it is delivered under the object's first
+ * program (tr_multi_a). */
+static __noinline int tr_multi_helper(__u32 n)
+{
+	return bpf_stream_printk(BPF_STDOUT, "helper %u\n", n);
+}
+
+SEC("syscall")
+int tr_multi_sub(void *ctx)
+{
+	return tr_multi_helper(7);
+}
