@@ -52,6 +52,9 @@ struct bpf_stream_reader *out_reader_new(struct out_ctx *o, int idle_max_ms)
 	ropts.report_fn = out_report;
 	ropts.report_ctx = o;
 	ropts.idle_max_ms = idle_max_ms;
+	/* objects built with BPF_STREAM_TIMESTAMP: stdout and stderr in the
+	 * order they were written (unstamped lines keep their stream's order) */
+	ropts.order_by_time = true;
 	return bpf_stream_reader__new(out_msg, o, &ropts);
 }
 

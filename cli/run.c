@@ -28,8 +28,9 @@ void help_run(FILE *f)
 		"Usage: " BIN_NAME " run OBJECT.bpf.o [--prog NAME] [--repeat N]\n"
 		"  Load OBJECT (built with bpf_stream.h or not), run each program with\n"
 		"  BPF_PROG_TEST_RUN and print its streams. xdp, tc and socket programs get\n"
-		"  a small Ethernet/IPv4/UDP packet, syscall programs no input; other types\n"
-		"  are loaded but skipped with a note. --prog runs (and loads) only NAME;\n"
+		"  a small Ethernet/IPv4/UDP packet, syscall programs no input, raw_tp\n"
+		"  programs 12 zeroed arguments; other types are loaded but skipped with a\n"
+		"  note. --prog runs (and loads) only NAME;\n"
 		"  --repeat runs each program N times. -v tells which transport was used.\n"
 		"  Exit status: 0 when every program returned its pass value (xdp: XDP_PASS,\n"
 		"  tc: TC_ACT_OK, socket: non-zero, syscall: 0), else the first failing\n"
@@ -72,7 +73,10 @@ static void build_packet(struct dummy_pkt *p)
 	memcpy(udp + 8, payload, sizeof(payload));
 }
 
-enum run_kind { RUN_SKIP, RUN_PACKET, RUN_NODATA };
+enum run_kind { RUN_SKIP, RUN_PACKET, RUN_NODATA, RUN_ARGS };
+
+/* raw_tp programs get this many zeroed u64 arguments as their context */
+#define RAW_TP_NR_ARGS 12
 
 static enum run_kind run_kind(enum bpf_prog_type t)
 {
@@ -84,6 +88,8 @@ static enum run_kind run_kind(enum bpf_prog_type t)
 		return RUN_PACKET;
 	case BPF_PROG_TYPE_SYSCALL:
 		return RUN_NODATA;
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+		return RUN_ARGS;
 	default:
 		return RUN_SKIP;
 	}
@@ -180,15 +186,20 @@ static int drain(struct bpf_stream_reader *rd, struct out_ctx *o, struct bpf_pro
 
 /*
  * Run one program run_repeat times: 0 or -errno. The kernel repeats packet
- * programs itself; syscall programs take no repeat (nor data), so they are
- * run in a loop here, and report no duration.
+ * programs itself; syscall and raw_tp programs take no repeat (nor data),
+ * so they are run in a loop here, and report no duration.
  */
 static int test_run(struct bpf_program *p, enum run_kind k, struct bpf_test_run_opts *topts)
 {
-	long i, n = k == RUN_NODATA ? run_repeat : 1;
+	long i, n = k == RUN_PACKET ? 1 : run_repeat;
+	__u64 args[RAW_TP_NR_ARGS] = {};
 
-	if (k != RUN_NODATA)
+	if (k == RUN_PACKET)
 		topts->repeat = (int)run_repeat;
+	if (k == RUN_ARGS) {
+		topts->ctx_in = args;
+		topts->ctx_size_in = sizeof(args);
+	}
 	for (i = 0; i < n; i++) {
 		if (bpf_prog_test_run_opts(bpf_program__fd(p), topts))
 			return -errno;
@@ -303,7 +314,7 @@ int do_run(int argc, char **argv)
 		if (k == RUN_SKIP) {
 			const char *tname = libbpf_bpf_prog_type_str(t);
 
-			p_note("skipping %s: BPF_PROG_TEST_RUN cannot run %s programs here",
+			p_note("skipping %s: BPF_PROG_TEST_RUN cannot run %s programs",
 			       bpf_program__name(p), tname ? tname : "these");
 			continue;
 		}

@@ -284,7 +284,7 @@ static struct cli_hello *load_hello(void)
 
 	cr_assert(skel, "open cli_hello: %s", strerror(errno));
 	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
-	bpf_program__set_autoload(skel->progs.cli_rawtp, false);
+	bpf_program__set_autoload(skel->progs.cli_tp, false);
 	cr_assert_eq(cli_hello__load(skel), 0, "load cli_hello: %s", strerror(errno));
 	return skel;
 }
@@ -558,9 +558,11 @@ Test(cli, run_prints_every_program_stream)
 		  "%s", out);
 	cr_expect(matches(out, "^\\[[0-9]+:cli_sock:stdout\\] socket packet of [0-9]+ bytes$"), "%s",
 		  out);
-	cr_expect_eq(count_lines(out), 5, "%s", out);
+	cr_expect(matches(out, "^\\[[0-9]+:cli_rawtp:stdout\\] raw_tp arg1 0$"), "%s", out);
+	cr_expect_eq(count_lines(out), 6, "%s", out);
 	cr_expect(!strstr(out, "never run"), "%s", out);
-	cr_expect(strstr(buf_str(&p.err), "note: skipping cli_rawtp"), "%s", buf_str(&p.err));
+	cr_expect(strstr(buf_str(&p.err), "note: skipping cli_tp: BPF_PROG_TEST_RUN cannot run "
+				       "tracepoint programs"), "%s", buf_str(&p.err));
 	cr_expect(strstr(buf_str(&p.err), "cli_xdp (xdp): retval 2 (XDP_PASS), pass"), "%s",
 		  buf_str(&p.err));
 	proc_free(&p);
@@ -715,6 +717,9 @@ Test(cli, kernel_report_plain_and_json)
 					   "detected for may_goto instruction$"), "%s", buf_str(&p.out));
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_report:stdout\\] after report$"), "%s",
 		  buf_str(&p.out));
+	/* stamped (BPF_STREAM_TIMESTAMP): stderr and stdout in the order written */
+	cr_expect(strstr(buf_str(&p.out), "after report") > strstr(buf_str(&p.out), "ERROR:"),
+		  "stdout line printed before the earlier stderr report:\n%s", buf_str(&p.out));
 	proc_free(&p);
 
 	cr_assert_eq(cli(&p, NULL, ARGV("-j", "run", "--prog", "cli_report", OBJ_CTRL)), 0);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Test object of `bpf-stream run` (tests/test_cli.c): one program of each
- * type run can test-run, each printing known lines, plus a raw_tp program
- * that run must skip with a note. Every program returns its pass value, so
- * `run` exits 0.
+ * type run can test-run, each printing known lines, plus a tracepoint
+ * program that run must skip with a note. Every program returns its pass
+ * value, so `run` exits 0.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -50,7 +50,15 @@ int cli_sock(struct __sk_buff *skb)
 }
 
 SEC("raw_tp/sys_enter")
-int cli_rawtp(void *ctx)
+int cli_rawtp(unsigned long long *ctx)
+{
+	/* run passes zeroed arguments */
+	bpf_stream_printk(BPF_STDOUT, "raw_tp arg1 %llu\n", ctx[1]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_getpid")
+int cli_tp(void *ctx)
 {
 	bpf_stream_printk(BPF_STDOUT, "never run by bpf-stream run\n");
 	return 0;
