@@ -334,6 +334,28 @@ int kernel_has_streams(int prog_fd)
 	return cached;
 }
 
+bool have_bpf_caps(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return geteuid() == 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+			found = true;
+			break;
+		}
+	}
+	fclose(f);
+	if (!found)
+		return geteuid() == 0;
+	/* CAP_SYS_ADMIN (21) or CAP_BPF (39) */
+	return eff & ((1ULL << 21) | (1ULL << 39));
+}
+
 /* ---- diagnostics of the libraries ------------------------------------------ */
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

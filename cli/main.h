@@ -89,6 +89,8 @@ __printf(2, 3) int p_err_errno(int err, const char *what_fmt, ...);
 /* A note or verbose line on stderr ("bpf-stream: note: ..."). */
 __printf(1, 2) void p_note(const char *fmt, ...);
 __printf(1, 2) void p_verbose(const char *fmt, ...);
+/* Does this process hold CAP_SYS_ADMIN or CAP_BPF (effective)? */
+bool have_bpf_caps(void);
 /* The running kernel's release, for messages. */
 const char *kernel_release(void);
 

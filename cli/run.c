@@ -254,9 +254,12 @@ int do_run(int argc, char **argv)
 			     strerror(errno));
 	}
 	obj = bpf_object__open_file(path, NULL);
-	if (!obj || libbpf_get_error(obj))
-		return p_err(EXIT_BADOBJ, "cannot open BPF object %s: %s", path,
-			     strerror(obj ? (int)-libbpf_get_error(obj) : errno));
+	if (!obj) {
+		char msg[128];
+
+		libbpf_strerror(errno, msg, sizeof(msg));
+		return p_err(EXIT_BADOBJ, "cannot open BPF object %s: %s", path, msg);
+	}
 
 	if (run_prog_name) {
 		only = bpf_object__find_program_by_name(obj, run_prog_name);
@@ -274,12 +277,20 @@ int do_run(int argc, char **argv)
 
 	if (bpf_object__load(obj)) {
 		int err = errno;
+		char msg[128];
 
-		if (err == EPERM || err == EACCES)
+		/* EPERM: no capability (or a type the kernel refuses); EACCES
+		 * and the rest: the verifier or libbpf refused the object */
+		if (err == EPERM && !have_bpf_caps()) {
 			ret = p_err_errno(err, "loading %s", path);
-		else
-			ret = p_err(EXIT_BADOBJ, "loading %s failed: %s (the verifier log is above)",
-				    path, strerror(err));
+		} else if (err == EACCES) {
+			ret = p_err(EXIT_BADOBJ, "loading %s failed: the verifier rejected a program "
+				    "(its log is above)", path);
+		} else {
+			libbpf_strerror(err, msg, sizeof(msg));
+			ret = p_err(EXIT_BADOBJ, "loading %s failed: %s (libbpf's log is above)",
+				    path, msg);
+		}
 		goto out_release;
 	}
 

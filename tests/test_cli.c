@@ -478,6 +478,15 @@ Test(cli, run_missing_or_bad_object)
 	unlink(path);
 	proc_free(&p);
 
+	cr_expect_eq(cli(&p, NULL, ARGV("run", TEST_BPF_DIR "/cli_reject.bpf.o")), X_BADOBJ, "%s",
+		     buf_str(&p.err));
+	cr_expect(matches(buf_str(&p.err), "^bpf-stream: error: loading .*cli_reject.bpf.o failed: "
+					   "the verifier rejected a program \\(its log is above\\)$"),
+		  "%s", buf_str(&p.err));
+	cr_expect(strstr(buf_str(&p.err), "libbpf: prog 'cli_reject': failed to load"), "no "
+		  "verifier log: %s", buf_str(&p.err));
+	proc_free(&p);
+
 	cr_expect_eq(cli(&p, NULL, ARGV("run", OBJ_HELLO, "--prog", "no_such")), X_NOPROG);
 	cr_expect(strstr(buf_str(&p.err), "no program named 'no_such'"), "%s", buf_str(&p.err));
 	proc_free(&p);
