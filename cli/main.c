@@ -475,9 +475,10 @@ int main(int argc, char **argv)
 	/* a closed pipe (| head) is a write error we report, not a signal */
 	signal(SIGPIPE, SIG_IGN);
 
+	/* ready before option parsing, which may report an error in JSON */
+	jsonw_init(&json_wtr, stdout, false);
 	ret = parse_options(argc, argv, &show_help, &show_version);
-	if (json_output)
-		jsonw_init(&json_wtr, stdout, pretty_output);
+	json_wtr.pretty = pretty_output;
 	if (ret)
 		return ret;
 

@@ -429,6 +429,14 @@ Test(cli, json_mode_errors_are_json_objects)
 	cr_assert_eq(cli(&p, NULL, ARGV("--json", "dump", "id", "1", "sideways")), X_USAGE);
 	assert_json_lines(buf_str(&p.out));
 	proc_free(&p);
+
+	/* an error found while the options are parsed */
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "--bogus", "list")), X_USAGE, "%s", buf_str(&p.err));
+	assert_json_lines(buf_str(&p.out));
+	proc_free(&p);
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "--color=sometimes", "list")), X_USAGE);
+	assert_json_lines(buf_str(&p.out));
+	proc_free(&p);
 }
 
 /* ---- no such program / file ---------------------------------------------- */
