@@ -81,8 +81,8 @@ Test(header, ringbuf_all_programs_load_and_write)
 	cr_assert_eq(run_prog(skel->progs.hdr_convs), 0);
 	cr_assert_eq(skel->bss->last_ret, 0);
 
-	cr_assert_eq(ring_buffer__consume(rb), 6);
-	cr_assert_eq(seen.n, 6);
+	cr_assert_eq(ring_buffer__consume(rb), 7);
+	cr_assert_eq(seen.n, 7);
 	cr_expect_str_eq(seen.text[0], "no arguments\n");
 	cr_expect_str_eq(seen.func[0], "hdr_args0");
 	cr_expect_eq(seen.stream[0], 1);
@@ -94,6 +94,7 @@ Test(header, ringbuf_all_programs_load_and_write)
 	cr_expect_eq(seen.stream[3], 2);
 	cr_expect_str_eq(seen.text[4], "ff FF abc def z str 0000000000001234 %\n");
 	cr_expect_str_eq(seen.text[5], "1     2|3    |00004|  str|+5| 6\n");
+	cr_expect_str_eq(seen.text[6], "1.2.3.4 001.002.003.004\n");
 	ring_buffer__free(rb);
 	hdr_args__destroy(skel);
 }

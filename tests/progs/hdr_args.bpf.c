@@ -48,6 +48,12 @@ int hdr_convs(void *ctx)
 	r |= bpf_stream_printk(BPF_STDOUT, "%x %X %lx %llx %c %s %px %%\n", 255U, 255U, 0xabcUL,
 			       0xdefULL, 'z', str, (void *)0x1234);
 	r |= bpf_stream_printk(BPF_STDOUT, "%i %5d|%-5d|%05d|%5s|%+d|% d\n", 1, 2, 3, 4, str, 5, 6);
+	{
+		/* kernel pointer extensions: IPv4 address, kernel pointer */
+		static const unsigned char ip[4] = { 1, 2, 3, 4 };
+
+		r |= bpf_stream_printk(BPF_STDOUT, "%pI4 %pi4\n", ip, ip);
+	}
 	last_ret = r;
 	return 0;
 }
