@@ -15,7 +15,14 @@
 
 #include "main.h"
 
-#define POLL_MS 50	/* upper bound of the reaction time to a signal */
+/*
+ * The reader sleeps in ppoll() with SIGINT/SIGTERM unblocked, so a signal
+ * during a wait ends it at once. One arriving between our check of the flag
+ * and the reader's wait is only seen when that wait ends: POLL_MS bounds
+ * this to less than the promised 100 ms. Each poll call reads every stream
+ * once, so POLL_MS is also the slowest read rate while idle.
+ */
+#define POLL_MS 80
 #define RESCAN_MS 250	/* how often new programs are looked for */
 
 static volatile sig_atomic_t stop_signal;
