@@ -342,6 +342,10 @@ Test(cli, version_plain_and_json)
 	struct buf v = {};
 	struct proc p;
 
+	cr_assert_eq(cli(&p, NULL, ARGV("-V")), 0);
+	cr_expect(matches(buf_str(&p.out), "^bpf-stream 1\\.0\\.0 \\(libbpf-stream 1\\.0, libbpf "),
+		  "%s", buf_str(&p.out));
+	proc_free(&p);
 	cr_assert_eq(cli(&p, NULL, ARGV("--version")), 0);
 	cr_expect(matches(buf_str(&p.out), "^bpf-stream [0-9]+\\.[0-9]+\\.[0-9]+ "), "%s",
 		  buf_str(&p.out));
@@ -616,9 +620,13 @@ Test(cli, run_verbose_names_the_transport)
 	cr_assert_eq(cli(&p, NULL, ARGV("-v", "run", "--prog", "cli_hello", OBJ_HELLO)), 0);
 	cr_expect(matches(buf_str(&p.err), "^bpf-stream: transport: (native|ringbuf)"), "%s",
 		  buf_str(&p.err));
+	/* -v also lets libbpf's and libbpf-stream's debug output through */
+	cr_expect(matches(buf_str(&p.err), "^libbpf: "), "%s", buf_str(&p.err));
+	cr_expect(matches(buf_str(&p.err), "^libbpf-stream: "), "%s", buf_str(&p.err));
 	proc_free(&p);
 	cr_assert_eq(cli(&p, NULL, ARGV("run", "--prog", "cli_hello", OBJ_HELLO)), 0);
 	cr_expect(!strstr(buf_str(&p.err), "transport:"), "%s", buf_str(&p.err));
+	cr_expect(!strstr(buf_str(&p.err), "libbpf"), "%s", buf_str(&p.err));
 	proc_free(&p);
 }
 
