@@ -15,6 +15,10 @@
 /* Bytes asked for per read: a native stream holds at most 100000 bytes, a
  * ring record at most a few KiB. */
 #define BS_DRAIN_BUF 16384
+/* A drain reads at most this much: a stream refilled as fast as it is read
+ * (a program tracing the reader's own syscalls) must not keep it forever.
+ * Four times the default ring buffer, forty times a native stream. */
+#define BS_DRAIN_MAX_BYTES (4U << 20)
 
 int bs_prog_identify(int prog_fd, __u32 *prog_id, char *name, size_t name_sz)
 {
@@ -116,6 +120,7 @@ int bs_drain_src_lines(const struct bs_stream_src *src, bpf_stream_msg_fn fn, vo
 	struct bs_framer *f;
 	char buf[BS_DRAIN_BUF];
 	int ret, n, read_err = 0;
+	size_t total = 0;
 	__u64 dropped;
 
 	f = bs_pending_take(src->prog_id, src->stream_id);
@@ -123,19 +128,21 @@ int bs_drain_src_lines(const struct bs_stream_src *src, bpf_stream_msg_fn fn, vo
 		return bs_err(-ENOMEM);
 
 	ret = bs_framer_resume(f, deliver_line, &lc);
-	while (!ret) {
+	while (!ret && total < BS_DRAIN_MAX_BYTES) {
 		memset(&meta, 0, sizeof(meta));
 		n = src->read(src->read_ctx, buf, sizeof(buf), &meta);
 		if (n <= 0) {
 			read_err = n;
 			break;
 		}
+		total += n;
 		struct bs_chunk c = { .data = buf, .len = n, .ts_ns = meta.ts_ns, .flags = meta.flags };
 
 		ret = bs_framer_push(f, &c, deliver_line, &lc);
 	}
-	/* The end of what is queued now: hand out a trailing partial line. */
-	if (!ret && !read_err)
+	/* The end of what is queued now: hand out a trailing partial line
+	 * (not when the budget ran out: the line may go on in the stream). */
+	if (!ret && !read_err && total < BS_DRAIN_MAX_BYTES)
 		ret = bs_framer_flush(f, deliver_line, &lc);
 	bs_pending_put(src->prog_id, src->stream_id, f);
 	*lines = lc.lines;

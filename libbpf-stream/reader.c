@@ -15,10 +15,12 @@
  * cycle that delivered lines, doubling while idle up to idle_max_ms. Ring
  * buffer maps of ringbuf-transport objects are in the poll set, so their
  * data wakes the reader at once. The wait is a ppoll() whose signal mask is
- * the caller's while every other moment of __poll() runs with catchable
- * asynchronous signals blocked: a signal that arrives anywhere in __poll(),
- * even inside a callback, ends the wait at once with -EINTR, none is lost
- * between a check and the sleep.
+ * the caller's while every other moment of __poll() runs with the signals
+ * the process has handlers for blocked: such a signal arriving anywhere in
+ * __poll(), even inside a callback, ends the wait at once with -EINTR; none
+ * is lost between a check and the sleep. Each stream gives at most
+ * RD_CYCLE_MAX_BYTES per cycle, so a stream refilled as fast as it is read
+ * cannot hold the reader.
  *
  * Partial lines: a trailing line without '\n' is held across cycles and
  * delivered (UNTERMINATED) by the first cycle that finds no new bytes on its
@@ -38,6 +40,9 @@
 #define RD_MIN_SLEEP_MS 1
 #define RD_DEFAULT_IDLE_MAX_MS 200
 #define RD_MAX_RING_FDS 64
+/* Bytes read from one stream per cycle: fairness between streams, and a
+ * bound when a stream refills as fast as it is read. */
+#define RD_CYCLE_MAX_BYTES (256U << 10)
 
 struct rd_prog;
 
@@ -437,12 +442,13 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 {
 	struct bs_source_meta meta;
 	bool got_bytes = false;
+	size_t total = 0;
 	__u64 dropped;
 	int ret, n;
 
 	r->cur = s;
 	ret = bs_framer_resume(s->f, rd_line, r);
-	while (!ret) {
+	while (!ret && total < RD_CYCLE_MAX_BYTES) {
 		memset(&meta, 0, sizeof(meta));
 		n = s->src.read(s->src.read_ctx, r->buf, sizeof(r->buf), &meta);
 		if (n < 0)
@@ -450,6 +456,7 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 		if (n == 0)
 			break;
 		got_bytes = true;
+		total += n;
 		struct bs_chunk c = { .data = r->buf, .len = n, .ts_ns = meta.ts_ns,
 				      .flags = meta.flags };
 
@@ -525,7 +532,9 @@ static int cycle(struct bpf_stream_reader *r)
 		}
 	}
 	if (r->order_by_time) {
-		qsort(r->lines + first, r->nr_lines - first, sizeof(*r->lines), cmp_line);
+		/* nothing collected: r->lines may still be NULL (UB for qsort) */
+		if (r->nr_lines > first)
+			qsort(r->lines + first, r->nr_lines - first, sizeof(*r->lines), cmp_line);
 		return deliver_collected(r);
 	}
 	return 0;
@@ -567,19 +576,31 @@ static int ring_fds(struct bpf_stream_reader *r, struct pollfd *pfd, int max)
 	return n;
 }
 
-static void block_async_signals(sigset_t *old)
+/*
+ * Block, for the time of one __poll(), the asynchronous signals the process
+ * handles with a handler: their arrival anywhere in __poll() then ends the
+ * ppoll() wait at once. Signals left at their default action (SIGTERM
+ * kills at once, also inside a callback blocked in write()), ignored ones,
+ * SIGPIPE and synchronous faults are never blocked.
+ */
+static void block_handled_signals(sigset_t *old)
 {
-	sigset_t all;
+	struct sigaction sa;
+	sigset_t set;
+	int sig;
 
-	sigfillset(&all);
-	/* synchronous faults must never be blocked */
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGTRAP);
-	sigdelset(&all, SIGSYS);
-	pthread_sigmask(SIG_BLOCK, &all, old);
+	sigemptyset(&set);
+	for (sig = 1; sig < 32; sig++) {
+		switch (sig) {
+		case SIGKILL: case SIGSTOP: case SIGPIPE: case SIGSEGV: case SIGBUS:
+		case SIGFPE: case SIGILL: case SIGTRAP: case SIGSYS:
+			continue;
+		}
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL &&
+		    sa.sa_handler != SIG_IGN)
+			sigaddset(&set, sig);
+	}
+	pthread_sigmask(SIG_BLOCK, &set, old);
 }
 
 static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
@@ -591,7 +612,7 @@ static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 	long long wait;
 	int ret, n, nfds;
 
-	block_async_signals(&old);
+	block_handled_signals(&old);
 	for (;;) {
 		ret = cycle(r);
 		if (ret)

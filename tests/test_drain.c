@@ -228,3 +228,20 @@ Test(drain, end_semantics)
 	cr_assert_eq(drain_script(&s, BPF_STDOUT), 1, "later data, later drain");
 	cr_assert_str_eq(col.msgs[2].text, "c");
 }
+
+/* A stream refilled as fast as it is read (a program tracing the reader's
+ * own syscalls) must not hold the drain forever. */
+Test(drain, endless_source_is_bounded)
+{
+	static char chunk[4096];
+	struct cons_script s = { .endless = true };
+	int ret;
+
+	memset(chunk, 'x', sizeof(chunk) - 1);
+	chunk[sizeof(chunk) - 1] = '\n';
+	cons_script_add(&s, chunk, sizeof(chunk), 0, 0);
+	ret = drain_script(&s, BPF_STDOUT);
+	cr_assert_gt(ret, 0);
+	cr_assert_leq(ret, 2048, "bounded: %d lines", ret);
+	cr_assert_eq(col.msgs[ret - 1].flags, 0, "no line was cut by the bound");
+}

@@ -232,6 +232,28 @@ Test(reader, drop_notice)
 	bpf_stream_reader__free(r);
 }
 
+Test(reader, endless_stream_does_not_starve_others)
+{
+	static char chunk[1024];
+	struct cons_script busy = { .endless = true }, quiet = {};
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
+	int ret, i, seen_quiet = 0;
+
+	memset(chunk, 'b', sizeof(chunk) - 1);
+	chunk[sizeof(chunk) - 1] = '\n';
+	cons_script_add(&busy, chunk, sizeof(chunk), 0, 0);
+	add_script(r, &busy, 71, "busy", BPF_STDOUT);
+	add_script(r, &quiet, 72, "quiet", BPF_STDOUT);
+	cons_script_adds(&quiet, "q\n");
+	ret = bpf_stream_reader__poll(r, 1000);
+	cr_assert_gt(ret, 0);
+	cr_assert_lt(ret, CONS_MAX_MSGS, "a cycle is bounded: %d", ret);
+	for (i = 0; i < col.nr; i++)
+		seen_quiet += col.msgs[i].prog_id == 72;
+	cr_assert_eq(seen_quiet, 1, "the quiet stream got its turn in the same cycle");
+	bpf_stream_reader__free(r);
+}
+
 /* ---- kernel --------------------------------------------------------------- */
 
 Test(reader, add_errors)

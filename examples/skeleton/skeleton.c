@@ -5,8 +5,8 @@
  *   open -> bpf_stream_skel_prepare -> load -> attach
  *   -> reader + bpf_stream_skel_follow -> poll in a loop -> cleanup
  *
- * The BPF program prints each system call this process makes; the process
- * makes a few (sleeps) for a few seconds, or until Ctrl-C.
+ * The BPF program prints each getppid() call of this process; the process
+ * makes one every 200 ms for a few seconds, or until Ctrl-C.
  *
  *   $ sudo ./skeleton [-v] [-n seconds]
  */
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <bpf/libbpf.h>
 #include <libbpf_stream.h>
 #include "skeleton.skel.h"
@@ -67,6 +68,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	skel->rodata->target_pid = getpid();
+	skel->rodata->target_nr = SYS_getppid;
 
 	/* 2. let libbpf-stream pick and wire the transport */
 	err = bpf_stream_skel_prepare(skel);
@@ -106,7 +108,8 @@ int main(int argc, char **argv)
 	/* 5. poll until done or Ctrl-C (a signal ends the wait with -EINTR) */
 	end = time(NULL) + seconds;
 	while (!exiting && time(NULL) < end) {
-		usleep(200 * 1000); /* syscalls for the program to see */
+		usleep(200 * 1000);
+		getppid(); /* the system call the program watches */
 		err = bpf_stream_reader__poll(reader, 100);
 		if (err == -EINTR)
 			break;

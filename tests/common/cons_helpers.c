@@ -30,6 +30,8 @@ int cons_script_read(void *ctx, void *buf, size_t len, struct bs_source_meta *me
 	s->reads++;
 	if (s->err)
 		return s->err;
+	if (s->endless && s->next >= s->nr)
+		s->next = 0;
 	while (s->next < s->nr && !s->chunks[s->next].len)
 		s->next++; /* an empty chunk is no read at all */
 	if (s->next >= s->nr)

@@ -34,6 +34,7 @@ struct cons_script {
 	int err;		/* if non-zero, every read returns it */
 	__u64 dropped;		/* drop counter the source reports */
 	bool has_dropped;
+	bool endless;		/* start over after the last chunk, forever */
 };
 
 void cons_script_add(struct cons_script *s, const char *data, size_t len, __u64 ts, __u32 flags);
