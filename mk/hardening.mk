@@ -74,7 +74,7 @@ SAN_SUBMAKE = $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) CC=$
 
 asan-build:
 	$(Q)$(SAN_SUBMAKE) O=$(ASAN_OUT) EXTRA_CFLAGS="$(ASAN_FLAGS) $(SAN_WARN)" \
-		EXTRA_LDFLAGS="$(ASAN_FLAGS)" $(ASAN_TEST_BINS) $(REPLAY_BINS)
+		EXTRA_LDFLAGS="$(ASAN_FLAGS)" $(ASAN_TEST_BINS) $(REPLAY_BINS) $(ASAN_OUT)/bpf-stream
 
 $(TSAN_OUT)/cr_shim.o: tests/tsan/cr_shim.c tests/tsan/criterion/criterion.h
 	$(call msg,CC,$@)
