@@ -33,3 +33,34 @@ int bench_stream(struct xdp_md *ctx)
 #endif
 	return XDP_PASS;
 }
+
+/* The end-to-end producer: a syscall program printing ctx->n messages in a
+ * bpf_loop(), counted atomically because two CPUs may run it at once.
+ * (Not xdp with repeat: each such test run waits for an RCU grace period
+ * while it swaps the xdp dispatcher, which would dominate short batches.) */
+__u64 e2e_rets[BENCH_NR_RET];
+
+struct bench_burst_args {
+	__u32 n;
+};
+
+static long e2e_one(__u64 i, void *ctx)
+{
+#if BENCH_HAVE_STREAM
+	long ret = bpf_stream_printk(BPF_STDOUT, BENCH_FMT, seq++, (__u32)i);
+	__u32 idx = ret < 0 ? (__u32)-ret : 0;
+
+	if (idx >= BENCH_NR_RET)
+		idx = BENCH_NR_RET - 1;
+	asm volatile("" : "+r"(idx));
+	__sync_fetch_and_add(&e2e_rets[idx & (BENCH_NR_RET - 1)], 1);
+#endif
+	return 0;
+}
+
+SEC("syscall")
+int bench_stream_e2e(struct bench_burst_args *args)
+{
+	bpf_loop(args->n, e2e_one, NULL, 0);
+	return 0;
+}

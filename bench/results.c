@@ -23,7 +23,7 @@ struct row {
 	double value;		/* ROW_VALUE; ROW_TARGET: target; ROW_SUMMARY: ratio */
 	double med, min, max;	/* ROW_SUMMARY */
 	bool upper;		/* ROW_TARGET */
-	char text[512];
+	char text[1024];
 };
 
 static struct row rows[256];

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * 2. End to end: lines per second from bpf_stream_printk() to the user's
+ *    callback. Producers run a syscall program with BPF_PROG_TEST_RUN that
+ *    prints a batch of PACE_BATCH lines in a bpf_loop(), flat out or paced
+ *    to an offered rate, pinned to CPU 0 (and CPU 1 for two producers); the consumer, pinned to
+ *    CPU 1, is a bpf_stream_reader polling the prepared object (or, second
+ *    mode, a bpf_stream_drain_object() loop) with a counting callback.
+ *    Clock: from the producers' start to the last line delivered.
+ *    Conservation is checked on every run: delivered + dropped == written,
+ *    where dropped comes from the object's drop counter and the BPF side's
+ *    own count of failed calls (the two must agree too).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "bench.h"
+#include "libbpf_stream.h"
+#include "bench_stream.skel.h"
+
+#define SEC_NAME "2 end to end"
+/* Lines of the consumer-alone case: they must all fit a 256 MiB ring. */
+#define PREFILL_LINES 200000
+#define BIG_RING (256u << 20)
+/* A ring that absorbs ~8 ms of a 2M lines/s producer (scheduler delays). */
+#define MID_RING (16u << 20)
+/* Lines per paced batch (~135 KiB of 1080-byte records). */
+#define PACE_BATCH 128
+
+enum consumer { USE_READER, USE_DRAIN, USE_SPIN };
+
+struct e2e_run {
+	struct bench_stream *skel;
+	int prog_fd, lines;
+	pthread_barrier_t start;
+	atomic_int producers_left;
+	double t0;
+	/* consumer side */
+	double pace;		/* offered lines/s per producer; 0: flat out */
+	double t_prod_end;
+	double cons_cpu;	/* consumer thread CPU seconds */
+	enum consumer mode;
+	struct bpf_stream_reader *reader;
+	__u64 delivered, bad, notices;
+	int err;
+};
+
+static int count_cb(void *ctx, const struct bpf_stream_msg *msg)
+{
+	struct e2e_run *r = ctx;
+
+	if (msg->flags & BPF_STREAM_MSG_F_DROP_NOTICE) {
+		r->notices += msg->dropped;
+		return 0;
+	}
+	if (msg->len < 11 || memcmp(msg->text, "bench: seq=", 11))
+		r->bad++;
+	r->delivered++;
+	return 0;
+}
+
+struct bench_burst_args {
+	__u32 n;
+};
+
+/* Run the syscall program once: it prints @n messages. */
+static int burst(int prog_fd, int n)
+{
+	struct bench_burst_args args = { .n = n };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &args, .ctx_size_in = sizeof(args));
+
+	return bpf_prog_test_run_opts(prog_fd, &opts) ? -errno : 0;
+}
+
+struct producer_arg {
+	struct e2e_run *run;
+	int cpu;
+};
+
+static void *producer(void *p)
+{
+	struct producer_arg *a = p;
+
+	struct e2e_run *r = a->run;
+	int err = 0, done = 0, batch;
+	double t0;
+
+	bench_pin(a->cpu);
+	pthread_barrier_wait(&r->start);
+	t0 = now_ns();
+	/* Batches of PACE_BATCH lines (~1/8 of the default ring); paced, each
+	 * starts on schedule (busy wait: this CPU is the producer's). */
+	while (!err && done < r->lines) {
+		double due = t0 + done / r->pace * 1e9;
+
+		while (r->pace > 0 && now_ns() < due)
+			;
+		batch = r->lines - done < PACE_BATCH ? r->lines - done : PACE_BATCH;
+		err = burst(r->prog_fd, batch);
+		done += batch;
+	}
+	if (err)
+		r->err = err;
+	if (now_ns() > r->t_prod_end)
+		r->t_prod_end = now_ns();
+	atomic_fetch_sub(&r->producers_left, 1);
+	return NULL;
+}
+
+static int consume_once(struct e2e_run *r, int timeout_ms)
+{
+	if (r->mode == USE_SPIN)
+		return bpf_stream_reader__consume(r->reader);
+	if (r->mode == USE_READER)
+		return timeout_ms ? bpf_stream_reader__poll(r->reader, timeout_ms)
+				  : bpf_stream_reader__consume(r->reader);
+	return bpf_stream_drain_object(r->skel->obj, count_cb, r);
+}
+
+/* Runs on the calling thread (pinned to the reader CPU). Returns seconds. */
+static double thread_cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static double consume_all(struct e2e_run *r)
+{
+	double cpu0 = thread_cpu_s();
+	int ret, empty = 0;
+
+	while (atomic_load(&r->producers_left) > 0) {
+		ret = consume_once(r, 2);
+		if (ret < 0 && ret != -EINTR && ret != -EAGAIN) {
+			r->err = ret;
+			break;
+		}
+	}
+	/* Producers are done: drain what is left until two empty passes. */
+	while (empty < 2) {
+		ret = consume_once(r, 0);
+		if (ret < 0 && ret != -EINTR && ret != -EAGAIN) {
+			r->err = ret;
+			break;
+		}
+		empty = ret == 0 ? empty + 1 : 0;
+	}
+	r->cons_cpu = thread_cpu_s() - cpu0;
+	return (now_ns() - r->t0) / 1e9;
+}
+
+/* One run: returns lines/s delivered; fills *dropped, *written; -errno on failure. */
+struct e2e_out {
+	__u64 written, dropped, delivered;
+	bool conserved;
+	double busy;		/* consumer CPU time / its wall time */
+	double offered;		/* lines/s the producers achieved */
+};
+
+static double e2e_once(enum consumer mode, int nprod, __u32 ring_size, bool prefill, double pace,
+		       struct e2e_out *o, char *why, size_t why_sz)
+{
+	LIBBPF_OPTS(bpf_stream_prepare_opts, popts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
+	struct producer_arg pa[2];
+	pthread_t th[2];
+	struct e2e_run r = { .mode = mode, .lines = prefill ? PREFILL_LINES : bench_cfg.e2e_lines,
+			     .pace = pace };
+	__u64 ok_bpf = 0, fail_bpf = 0, obj_drops = 0;
+	double secs = -EINVAL;
+	int err, i;
+
+	r.skel = bench_stream__open();
+	if (!r.skel)
+		return -errno;
+	err = bpf_stream_prepare_opts(r.skel->obj, &popts);
+	if (!err && ring_size)
+		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(r.skel->obj,
+					       "bpf_stream_rb"), ring_size);
+	if (!err)
+		err = bench_stream__load(r.skel);
+	if (err) {
+		snprintf(why, why_sz, "prepare/load: %s", strerror(-err));
+		goto out;
+	}
+	r.prog_fd = bpf_program__fd(r.skel->progs.bench_stream_e2e);
+	if (mode != USE_DRAIN) {
+		r.reader = bpf_stream_reader__new(count_cb, &r, NULL);
+		if (!r.reader || bpf_stream_reader__add_object(r.reader, r.skel->obj, 0) < 0) {
+			err = -errno;
+			snprintf(why, why_sz, "reader: %s", strerror(errno));
+			goto out;
+		}
+	}
+	bench_pin(bench_cfg.reader_cpu);
+	pthread_barrier_init(&r.start, NULL, nprod + 1);
+	atomic_store(&r.producers_left, nprod);
+	for (i = 0; i < nprod; i++) {
+		pa[i].run = &r;
+		pa[i].cpu = i == 0 ? bench_cfg.prod_cpu : bench_cfg.reader_cpu;
+		pthread_create(&th[i], NULL, producer, &pa[i]);
+	}
+	pthread_barrier_wait(&r.start);
+	r.t0 = now_ns();
+	if (prefill) {
+		/* consumer alone: the ring holds every line before it starts */
+		for (i = 0; i < nprod; i++)
+			pthread_join(th[i], NULL);
+		r.t0 = now_ns();
+	}
+	secs = consume_all(&r);
+	for (i = 0; i < nprod && !prefill; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&r.start);
+	if (r.err) {
+		snprintf(why, why_sz, "run: %s", strerror(-r.err));
+		secs = r.err;
+		goto out;
+	}
+	for (i = 0; i < 64; i++) {
+		if (i == 0)
+			ok_bpf += r.skel->bss->e2e_rets[i];
+		else
+			fail_bpf += r.skel->bss->e2e_rets[i];
+	}
+	bpf_stream_object_dropped(r.skel->obj, BPF_STDOUT, &obj_drops);
+	o->written = (__u64)r.lines * nprod;
+	o->dropped = obj_drops;
+	o->delivered = r.delivered;
+	o->conserved = r.delivered + obj_drops == o->written && ok_bpf == r.delivered &&
+		       fail_bpf == obj_drops && !r.bad;
+	o->busy = r.cons_cpu / secs;
+	o->offered = o->written / ((r.t_prod_end - r.t0) / 1e9);
+	if (prefill)
+		o->offered = 0;
+	if (!o->conserved)
+		snprintf(why, why_sz, "delivered %llu + dropped %llu != written %llu "
+			 "(BPF side: %llu ok, %llu failed; %llu malformed lines)",
+			 (unsigned long long)r.delivered, (unsigned long long)obj_drops,
+			 (unsigned long long)o->written, (unsigned long long)ok_bpf,
+			 (unsigned long long)fail_bpf, (unsigned long long)r.bad);
+	secs = r.delivered / secs;
+out:
+	bpf_stream_reader__free(r.reader);
+	bpf_stream_release(r.skel->obj);
+	bench_stream__destroy(r.skel);
+	return secs;
+}
+
+static void e2e_case(enum consumer mode, int nprod, __u32 ring_size, bool prefill, double pace,
+		     bool target)
+{
+	struct series rate = {}, drop = {}, busy = {}, offered = {};
+	__u64 conserved_runs = 0;
+	char name[96], why[256] = "", ring[32], pace_s[48] = "";
+	struct e2e_out o;
+
+	for (int run = 0; run < bench_cfg.runs; run++) {
+		double v;
+
+		memset(&o, 0, sizeof(o));
+		v = e2e_once(mode, nprod, ring_size, prefill, pace, &o, why, sizeof(why));
+		if (v < 0)
+			break;
+		series_add(&rate, v / 1e6);
+		series_add(&drop, o.written ? 100.0 * o.dropped / o.written : 0);
+		series_add(&busy, 100 * o.busy);
+		series_add(&offered, o.offered / 1e6);
+		conserved_runs += o.conserved;
+	}
+	if (ring_size)
+		snprintf(ring, sizeof(ring), "%u MiB ring", ring_size >> 20);
+	else
+		snprintf(ring, sizeof(ring), "1 MiB ring");
+	if (pace > 0)
+		snprintf(pace_s, sizeof(pace_s), ", paced %.1fM/s", pace / 1e6);
+	if (prefill)
+		snprintf(name, sizeof(name), "%s alone, ring pre-filled (%s)",
+			 mode == USE_READER ? "reader" : "drain_object loop", ring);
+	else
+		snprintf(name, sizeof(name), "%s, %d prod%s%s, %s",
+			 mode == USE_READER ? "reader" : mode == USE_SPIN ? "reader__consume spin" :
+			 "drain_object", nprod,
+			 pace > 0 ? "" : " flat out", pace_s, ring);
+	if (!rate.n) {
+		bench_note(SEC_NAME, "%s: not measured: %s", name, why);
+		return;
+	}
+	bench_row(SEC_NAME, name, "Mlines/s", &rate, NULL, NULL,
+		  "dropped %.2f%% [%.2f..%.2f]; offered %.2f Mlines/s; consumer CPU busy %.0f%%; "
+		  "conservation %s in %llu/%d runs%s%s",
+		  series_median(&drop), series_min(&drop), series_max(&drop),
+		  series_median(&offered), series_median(&busy),
+		  conserved_runs == (__u64)rate.n ? "held" : "FAILED",
+		  (unsigned long long)conserved_runs, rate.n, why[0] ? ": " : "", why);
+	snprintf(name, sizeof(name), "  dropped");
+	bench_row(SEC_NAME, name, "% written", &drop, NULL, NULL, NULL);
+	if (target) {
+		struct series r = rate, two = { .n = rate.n }, rr;
+
+		for (int i = 0; i < r.n; i++) {
+			r.v[i] = drop.v[i] == 0 ? rate.v[i] : 0;	/* a run with drops fails */
+			two.v[i] = 2;
+		}
+		series_ratio(&rr, &r, &two);
+		if (series_median(&rr) >= 1)
+			bench_target("delivered lines/s with no drops / 2M (1 producer)", &rr, 1,
+				     false, NULL);
+		else
+			bench_target("delivered lines/s with no drops / 2M (1 producer)", &rr, 1,
+				     false, "%.2f Mlines/s delivered, %.2f%% dropped (a run with "
+				     "drops counts as 0)", series_median(&rate), series_median(&drop));
+	}
+}
+
+int bench_e2e(void)
+{
+	struct bench_stream *probe = bench_stream__open();
+
+	if (!probe)
+		return -errno;
+	if (!probe->rodata->bench_have_stream) {
+		bench_stream__destroy(probe);
+		bench_note(SEC_NAME, "bpf_stream.h not available: not measured");
+		return 0;
+	}
+	bench_stream__destroy(probe);
+	/* BENCH_E2E_CASES="014" runs only those cases (for profiling); case 7,
+	 * a consumer spinning on bpf_stream_reader__consume(), only on request. */
+#define WANT(c) (getenv("BENCH_E2E_CASES") ? !!strchr(getenv("BENCH_E2E_CASES"), (c)) : (c) != '7')
+	if (WANT('0'))
+		e2e_case(USE_READER, 1, 0, false, 2e6, true);
+	if (WANT('1'))
+		e2e_case(USE_READER, 1, MID_RING, false, 2e6, false);
+	if (WANT('2'))
+		e2e_case(USE_READER, 1, 0, false, 0, false);
+	if (WANT('3'))
+		e2e_case(USE_DRAIN, 1, 0, false, 0, false);
+	if (WANT('4'))
+		e2e_case(USE_READER, 2, 0, false, 0, false);
+	if (WANT('5'))
+		e2e_case(USE_READER, 1, BIG_RING, true, 0, false);
+	if (WANT('6'))
+		e2e_case(USE_DRAIN, 1, BIG_RING, true, 0, false);
+	if (WANT('7'))
+		e2e_case(USE_SPIN, 1, 0, false, 2e6, false);
+#undef WANT
+	bench_note(SEC_NAME, "ring-buffer transport (native writes fail here), records of 1080 "
+		   "bytes, so the default 1 MiB ring holds ~970 lines (~0.5 ms at 2M lines/s); "
+		   "%d lines per producer per run, in bpf_loop() batches of %d from a syscall "
+		   "program; producer 1 on CPU %d, consumer on CPU %d; with 2 producers the second "
+		   "runs on CPU %d and shares it with the consumer; 'offered' is the rate of "
+		   "bpf_stream_printk() calls (failed calls are fast); 'consumer CPU busy' is its "
+		   "CPU time over its wall time (below 100%% while lines are dropped: it slept or "
+		   "was preempted)", bench_cfg.e2e_lines, PACE_BATCH,
+		   bench_cfg.prod_cpu, bench_cfg.reader_cpu, bench_cfg.reader_cpu);
+	return 0;
+}
