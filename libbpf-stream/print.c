@@ -146,7 +146,7 @@ int bpf_stream_printer__print(void *printer, const struct bpf_stream_msg *msg)
 {
 	struct bpf_stream_printer *p = printer;
 
-	if (!p || !msg)
+	if (!p || !msg || !msg->text)
 		return bs_err(-EINVAL);
 	return bs_err(print_msg(p, msg));
 }
@@ -157,7 +157,7 @@ int bpf_stream_print_msg(void *file, const struct bpf_stream_msg *msg)
 	struct bpf_stream_msg one;
 	int err;
 
-	if (!file || !msg)
+	if (!file || !msg || !msg->text)
 		return bs_err(-EINVAL);
 	printer_init(&p, file, NULL);
 	one = *msg;

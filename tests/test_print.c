@@ -144,6 +144,8 @@ Test(print, print_msg_callback_and_errors)
 	cr_assert_str_eq(buf, "[n:stderr] line\n");
 	free(buf);
 	cr_assert_eq(bpf_stream_print_msg(NULL, &m), -EINVAL);
+	m.text = NULL;
+	cr_assert_eq(bpf_stream_print_msg(stderr, &m), -EINVAL, "NULL text is refused");
 	cr_assert_null(bpf_stream_printer__new(NULL, NULL));
 	cr_assert_eq(errno, EINVAL);
 	cr_assert_null(bpf_stream_printer__new(stderr, &big.o));
