@@ -6,7 +6,7 @@
 #ifndef __BENCH_COMMON_BPF_H
 #define __BENCH_COMMON_BPF_H
 
-/* 27..36 bytes once formatted ("bench: seq=123456 len=64\n"). */
+/* 19..26 bytes once formatted ("bench: seq=123456 len=64\n" is 25). */
 #define BENCH_FMT "bench: seq=%llu len=%u\n"
 
 #ifndef ENOMEM
