@@ -159,10 +159,14 @@ static double pass_drain(struct script *s, __u64 *lines, __u64 *bytes)
 	double t0 = now_ns();
 	int ret;
 
+	/* One drain reads at most a few MiB (a stream refilled as fast as it is
+	 * read must not hold the caller): drain until the source is empty. */
 	s->pos = 0;
-	ret = bs_drain_src(&src, count_msg, &c);
-	if (ret < 0)
-		return ret;
+	do {
+		ret = bs_drain_src(&src, count_msg, &c);
+		if (ret < 0)
+			return ret;
+	} while (ret > 0 || s->pos < s->len);
 	*lines = c.lines;
 	*bytes = c.bytes;
 	return (now_ns() - t0) / 1e9;
