@@ -12,14 +12,31 @@
  *    in an int, and a negative length must never reach it.
  *
  * A kernel without the command answers -EINVAL for it, which is also the
- * answer for "this fd is not a program". The two cannot be told apart from
- * one call, so this wrapper passes -EINVAL through; callers that need to know
- * whether the kernel has streams ask the transport's probe (bpf_stream_prepare).
+ * answer for "this fd is not a program". On -EINVAL this wrapper therefore
+ * asks the fd what it is (/proc/self/fd): a BPF program whose well-formed
+ * request (every attr byte after prog_fd is zero, the size ends at prog_fd)
+ * is refused means the kernel lacks the command, and -EOPNOTSUPP is
+ * returned. Without /proc the kernel's -EINVAL stays. Only the error path
+ * pays for the check.
  */
 #include <limits.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <sys/syscall.h>
 #include "stream_internal.h"
+
+static bool fd_is_bpf_prog(int fd)
+{
+	char path[64], target[32];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(target, "anon_inode:bpf-prog") == 0;
+}
 
 int bpf_stream_read(int prog_fd, __u32 stream_id, void *buf, __u32 buf_len)
 {
@@ -42,8 +59,13 @@ int bpf_stream_read(int prog_fd, __u32 stream_id, void *buf, __u32 buf_len)
 	 * kernel whose attr grows later sees the same request. */
 	ret = syscall(__NR_bpf, BPF_PROG_STREAM_READ_BY_FD, &attr,
 		      bs_offsetofend(struct bs_stream_read_attr, prog_fd));
-	if (ret < 0)
-		return bs_err(-errno);
+	if (ret < 0) {
+		int err = -errno;
+
+		if (err == -EINVAL && fd_is_bpf_prog(prog_fd))
+			err = -EOPNOTSUPP;
+		return bs_err(err);
+	}
 	return (int)ret;
 }
 

@@ -18,6 +18,7 @@
 /* ---- syscall interposition ------------------------------------------------ */
 
 static int bpf_calls;
+static bool fake_old_kernel;	/* answer the read command like a kernel without it */
 static struct bs_stream_read_attr last_attr;
 static unsigned long last_size;
 
@@ -39,6 +40,10 @@ long syscall(long nr, ...)
 		last_size = (unsigned long)a[2];
 		memcpy(&last_attr, (void *)a[1], sizeof(last_attr) < last_size ? sizeof(last_attr)
 									  : last_size);
+		if (fake_old_kernel) {
+			errno = EINVAL;
+			return -1;
+		}
 	}
 	return real(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
@@ -194,3 +199,19 @@ Test(read, libbpf_compat_prog_stream_read)
 	cr_assert_eq(errno, EINVAL);
 }
 #endif
+
+Test(read, kernel_without_the_command_is_eopnotsupp)
+{
+	char buf[8];
+	int map_fd = cons_create_map();
+
+	fake_old_kernel = true;
+	errno = 0;
+	cr_assert_eq(bpf_stream_read(prog_fd, BPF_STDOUT, buf, sizeof(buf)), -EOPNOTSUPP,
+		     "a program fd refused with EINVAL: the command is missing");
+	cr_assert_eq(errno, EOPNOTSUPP);
+	cr_assert_eq(bpf_stream_read(map_fd, BPF_STDOUT, buf, sizeof(buf)), -EINVAL,
+		     "a map fd stays -EINVAL");
+	fake_old_kernel = false;
+	close(map_fd);
+}
