@@ -97,8 +97,10 @@ BPF_STREAM_API bpf_stream_print_fn_t bpf_stream_set_print(bpf_stream_print_fn_t 
  * The bytes are consumed from the stream. Messages are not framed: a read may
  * end in the middle of a line.
  * Return: bytes read (0 when the stream is empty), or -errno: -EBADF (bad fd),
- * -EINVAL (fd is not a program), -ENOENT (bad stream id), -EFAULT (bad buffer),
- * -EOPNOTSUPP (kernel without BPF streams).
+ * -EINVAL (fd is not a program), -ENOENT (bad stream id), -EFAULT (bad buffer;
+ * a NULL @buf with a non-zero @buf_len fails without a syscall, even on an
+ * empty stream), -EOPNOTSUPP (kernel without BPF streams: a program fd whose
+ * request the kernel refuses with EINVAL).
  */
 BPF_STREAM_API int bpf_stream_read(int prog_fd, __u32 stream_id, void *buf, __u32 buf_len);
 
@@ -168,9 +170,16 @@ typedef int (*bpf_stream_msg_fn)(void *ctx, const struct bpf_stream_msg *msg);
  * line without '\n' is delivered at the end (flagged UNTERMINATED) and lines
  * longer than BPF_STREAM_LINE_MAX arrive in pieces. Works whichever transport
  * bpf_stream_prepare() picked for the program's object.
+ * When messages of the program's object were dropped since last reported,
+ * one more message follows, flagged BPF_STREAM_MSG_F_DROP_NOTICE ("[N messages
+ * dropped on stderr]"). If @fn stops the drain, the lines not delivered yet
+ * are kept in the process and delivered first by the next drain, iterator or
+ * reader of the same stream. One call reads at most 4 MiB, so a stream
+ * refilled as fast as it is read cannot hold it.
  * Return: number of lines delivered, the callback's non-zero value if it
- * stopped the drain, or -errno (-EINVAL for a NULL @fn or bad fd, -ENOENT for
- * a bad stream id, -EBADF for a closed fd).
+ * stopped the drain, or -errno (-EINVAL for a NULL @fn or an fd that is not a
+ * program, -ENOENT for a bad stream id, -EBADF for a closed fd). A read error
+ * after some lines went out ends the drain with their count.
  */
 BPF_STREAM_API int bpf_stream_drain(int prog_fd, __u32 stream_id, bpf_stream_msg_fn fn, void *ctx);
 
@@ -198,6 +207,10 @@ bpf_stream_iter__new(int prog_fd, __u32 stream_id, const struct bpf_stream_iter_
 /**
  * bpf_stream_iter__next() - the next line.
  * @it: iterator.
+ * Framing is bpf_stream_drain()'s: at the end of what is queued now the
+ * trailing partial line comes out (UNTERMINATED), then a drop notice if
+ * messages were dropped. Lines read but not returned when the iterator is
+ * freed go to the next drain/iterator/reader of the stream.
  * Return: the next message, valid until the next call or __free(); NULL with
  * errno 0 at the end of what is queued now (a later call may find more); NULL
  * with errno set on error.
@@ -267,7 +280,12 @@ bpf_stream_report_parser__new(bpf_stream_report_fn fn, void *ctx);
 BPF_STREAM_API int bpf_stream_report_parser__push(struct bpf_stream_report_parser *p,
 						  const struct bpf_stream_msg *msg);
 
-/** bpf_stream_report_parser__flush() - end a pending report (marked truncated). */
+/**
+ * bpf_stream_report_parser__flush() - end a pending report (marked truncated).
+ * A report also ends truncated at the next "ERROR:" line and at a line that
+ * fits none of the report's forms (that line is ordinary output).
+ * Return: 0, the callback's non-zero value, or -errno.
+ */
 BPF_STREAM_API int bpf_stream_report_parser__flush(struct bpf_stream_report_parser *p);
 
 /** bpf_stream_report_parser__free() - free a parser (NULL is fine). */
@@ -323,7 +341,12 @@ BPF_STREAM_API int bpf_stream_reader__remove_id(struct bpf_stream_reader *r, __u
  *
  * The kernel has no wake-up for streams, so the reader sleeps adaptively:
  * short while data flows, backing off up to idle_max_ms when idle. Ring-buffer
- * transport objects wake it at once. A signal ends the wait early.
+ * transport objects wake it at once. A signal the process has a handler for
+ * ends the wait at once, even if it arrived while a callback ran (such
+ * signals are blocked during __poll() and unblocked only inside its wait;
+ * signals at their default action are never blocked). A line without '\n'
+ * is held until a cycle finds no new bytes on its stream, then delivered
+ * flagged UNTERMINATED. Each stream gives at most 256 KiB per cycle.
  * Return: lines delivered (0 on timeout), the callback's non-zero value, or
  * -errno (-EINTR when a signal arrived before any line).
  */
@@ -462,7 +485,9 @@ BPF_STREAM_API void bpf_stream_printer__free(struct bpf_stream_printer *p);
 
 /**
  * bpf_stream_print_msg() - ready callback: ctx is a FILE *, default printer options.
- * Return: 0, or -errno on a write error.
+ * It keeps no state, so each piece of a long line (PARTIAL) gets a line of its
+ * own; a printer joins them.
+ * Return: 0, or -errno on a write error (-EINVAL for a NULL file, msg or text).
  */
 BPF_STREAM_API int bpf_stream_print_msg(void *file, const struct bpf_stream_msg *msg);
 
