@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include "cons_helpers.h"
 #include "cons_print.skel.h"
+#include "cons_small.skel.h"
 
 static struct cons_collect col;
 
@@ -244,4 +245,42 @@ Test(drain, endless_source_is_bounded)
 	cr_assert_gt(ret, 0);
 	cr_assert_leq(ret, 2048, "bounded: %d lines", ret);
 	cr_assert_eq(col.msgs[ret - 1].flags, 0, "no line was cut by the bound");
+}
+
+/* ringbuf: a 4 KiB ring cannot take 64 records; the rest are counted and
+ * announced once, after the lines that made it. */
+Test(drain, ringbuf_drops_are_announced)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	struct cons_small *skel = cons_small__open();
+	__u64 dropped = 0;
+	int err, fd, ret, i;
+
+	cr_assert_not_null(skel);
+	err = bpf_stream_prepare(skel->obj);
+	if (err) {
+		cons_small__destroy(skel);
+		cr_skip_test("bpf_stream_prepare() failed (%d)", err);
+	}
+	cr_assert_eq(cons_small__load(skel), 0);
+	if (bpf_stream_object_transport(skel->obj, NULL) != BPF_STREAM_TRANSPORT_RINGBUF) {
+		bpf_stream_release(skel->obj);
+		cons_small__destroy(skel);
+		cr_skip_test("the ring buffer transport was not picked: nothing to overflow");
+	}
+	fd = bpf_program__fd(skel->progs.cons_flood);
+	cr_assert_eq(bpf_prog_test_run_opts(fd, &topts), 0);
+	cr_assert_eq(bpf_stream_object_dropped(skel->obj, BPF_STDOUT, &dropped), 0);
+	cr_assert_gt(dropped, 0, "a 4 KiB ring must overflow");
+	ret = bpf_stream_drain(fd, BPF_STDOUT, cons_collect_fn, &col);
+	cr_assert_eq(ret, 64 - (int)dropped + 1, "lines + one notice: %d (dropped %llu)", ret,
+		     (unsigned long long)dropped);
+	for (i = 0; i < ret - 1; i++)
+		cr_assert_eq(col.msgs[i].flags, 0);
+	cr_assert_eq(col.msgs[ret - 1].flags, BPF_STREAM_MSG_F_DROP_NOTICE);
+	cr_assert_eq(col.msgs[ret - 1].dropped, dropped);
+	cr_assert_eq(bpf_stream_drain(fd, BPF_STDOUT, cons_collect_fn, &col), 0,
+		     "announced once");
+	bpf_stream_release(skel->obj);
+	cons_small__destroy(skel);
 }
