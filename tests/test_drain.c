@@ -34,6 +34,7 @@ Test(drain, errors_and_errno)
 
 	if (fd < 0)
 		cr_skip_test("cannot load a BPF program (%d)", fd);
+	cons_stdout_begin();
 	errno = 0;
 	cr_assert_eq(bpf_stream_drain(fd, BPF_STDOUT, NULL, NULL), -EINVAL, "NULL fn");
 	cr_assert_eq(errno, EINVAL);
@@ -53,6 +54,7 @@ Test(drain, errors_and_errno)
 	cr_assert_eq(bpf_stream_drain(fd, BPF_STDOUT, cons_collect_fn, &col), 0, "empty");
 	cr_assert_eq(bpf_stream_drain(fd, BPF_STDERR, cons_collect_fn, &col), 0, "empty");
 	cr_assert_eq(col.nr, 0);
+	cr_assert_eq(cons_stdout_end(), 0, "nothing written to stdout");
 	close(fd);
 }
 

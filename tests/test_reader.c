@@ -267,6 +267,7 @@ Test(reader, add_errors)
 	cr_assert_eq(errno, EINVAL);
 	if (fd < 0)
 		cr_skip_test("cannot load a BPF program (%d)", fd);
+	cons_stdout_begin();
 	r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
 	cr_assert_eq(bpf_stream_reader__add_prog(r, 9999, 0), -EBADF);
 	cr_assert_eq(errno, EBADF);
@@ -282,6 +283,7 @@ Test(reader, add_errors)
 	close(fd); /* the reader keeps nothing; add by id opens a new fd */
 	cr_assert_eq(bpf_stream_reader__add_id(r, 0xfffffff0, 0), -ENOENT);
 	bpf_stream_reader__free(r);
+	cr_assert_eq(cons_stdout_end(), 0, "nothing written to stdout");
 }
 
 static pthread_t main_thread;

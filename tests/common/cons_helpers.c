@@ -243,3 +243,33 @@ char *cons_read_file(const char *path, size_t *len)
 	}
 	return buf;
 }
+
+static int stdout_saved = -1, stdout_tmp = -1;
+
+void cons_stdout_begin(void)
+{
+	char path[] = "/tmp/cons_stdout.XXXXXX";
+
+	fflush(stdout);
+	stdout_tmp = mkstemp(path);
+	if (stdout_tmp < 0)
+		return;
+	unlink(path);
+	stdout_saved = dup(1);
+	dup2(stdout_tmp, 1);
+}
+
+long cons_stdout_end(void)
+{
+	long n;
+
+	if (stdout_tmp < 0)
+		return -1;
+	fflush(stdout);
+	n = lseek(stdout_tmp, 0, SEEK_END);
+	dup2(stdout_saved, 1);
+	close(stdout_saved);
+	close(stdout_tmp);
+	stdout_saved = stdout_tmp = -1;
+	return n;
+}

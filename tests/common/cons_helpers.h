@@ -85,6 +85,11 @@ void cons_report_fprint(FILE *out, const struct bpf_stream_report *r);
  * lines and reports to @out. Return 0 or -errno. */
 int cons_report_run(FILE *in, FILE *out);
 
+/* Redirect fd 1 to a temporary file until cons_stdout_end(), which returns
+ * how many bytes were written to stdout meanwhile (or -1). */
+void cons_stdout_begin(void);
+long cons_stdout_end(void);
+
 /* Read a whole file; NULL on error. Caller frees. */
 char *cons_read_file(const char *path, size_t *len);
 
