@@ -32,6 +32,7 @@
 #define MID_RING (16u << 20)
 /* Lines per paced batch (~135 KiB of 1080-byte records). */
 #define PACE_BATCH 128
+#define IDLE_CALLS 2000
 
 enum consumer { USE_READER, USE_DRAIN, USE_SPIN };
 
@@ -321,6 +322,45 @@ static void e2e_case(enum consumer mode, int nprod, __u32 ring_size, bool prefil
 	}
 }
 
+/* What one consumer cycle costs when nothing is queued: the floor under
+ * every poll, paid again each time the consumer catches up. */
+static void idle_cycle(void)
+{
+	LIBBPF_OPTS(bpf_stream_prepare_opts, popts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
+	struct series us = {}, dus = {};
+	struct e2e_run r = {};
+	int i, run, err;
+	double t;
+
+	r.skel = bench_stream__open();
+	if (!r.skel)
+		return;
+	err = bpf_stream_prepare_opts(r.skel->obj, &popts);
+	if (!err)
+		err = bench_stream__load(r.skel);
+	r.reader = err ? NULL : bpf_stream_reader__new(count_cb, &r, NULL);
+	if (r.reader && bpf_stream_reader__add_object(r.reader, r.skel->obj, 0) >= 0) {
+		bench_pin(bench_cfg.reader_cpu);
+		for (run = 0; run < bench_cfg.runs; run++) {
+			t = now_ns();
+			for (i = 0; i < IDLE_CALLS; i++)
+				bpf_stream_reader__consume(r.reader);
+			series_add(&us, (now_ns() - t) / IDLE_CALLS / 1e3);
+			t = now_ns();
+			for (i = 0; i < IDLE_CALLS; i++)
+				bpf_stream_drain_object(r.skel->obj, count_cb, &r);
+			series_add(&dus, (now_ns() - t) / IDLE_CALLS / 1e3);
+		}
+		bench_row(SEC_NAME, "reader__consume, nothing queued", "us/call", &us, NULL, NULL,
+			  "one program, both streams");
+		bench_row(SEC_NAME, "drain_object, nothing queued", "us/call", &dus, NULL, NULL,
+			  NULL);
+	}
+	bpf_stream_reader__free(r.reader);
+	bpf_stream_release(r.skel->obj);
+	bench_stream__destroy(r.skel);
+}
+
 int bench_e2e(void)
 {
 	struct bench_stream *probe = bench_stream__open();
@@ -352,6 +392,8 @@ int bench_e2e(void)
 		e2e_case(USE_DRAIN, 1, BIG_RING, true, 0, false);
 	if (WANT('7'))
 		e2e_case(USE_SPIN, 1, 0, false, 2e6, false);
+	if (WANT('8'))
+		idle_cycle();
 #undef WANT
 	bench_note(SEC_NAME, "ring-buffer transport (native writes fail here), records of 1080 "
 		   "bytes, so the default 1 MiB ring holds ~970 lines (~0.5 ms at 2M lines/s); "
