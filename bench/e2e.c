@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 #include "bench.h"
 #include "libbpf_stream.h"
+#include "bpf_stream_record.h"
 #include "bench_stream.skel.h"
 
 #define SEC_NAME "2 end to end"
@@ -34,7 +35,9 @@
 #define PACE_BATCH 128
 #define IDLE_CALLS 2000
 
-enum consumer { USE_READER, USE_DRAIN, USE_SPIN };
+/* USE_RAW is the baseline: libbpf's own ring_buffer__poll() on the same
+ * ring with a callback that counts records (no decoding, no framing). */
+enum consumer { USE_READER, USE_DRAIN, USE_SPIN, USE_RAW };
 
 struct e2e_run {
 	struct bench_stream *skel;
@@ -48,6 +51,7 @@ struct e2e_run {
 	double cons_cpu;	/* consumer thread CPU seconds */
 	enum consumer mode;
 	struct bpf_stream_reader *reader;
+	struct ring_buffer *rb;
 	__u64 delivered, bad, notices;
 	int err;
 };
@@ -77,6 +81,17 @@ static int burst(int prog_fd, int n)
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &args, .ctx_size_in = sizeof(args));
 
 	return bpf_prog_test_run_opts(prog_fd, &opts) ? -errno : 0;
+}
+
+static int raw_cb(void *ctx, void *data, size_t size)
+{
+	const struct bpf_stream_rec_hdr *h = data;
+	struct e2e_run *r = ctx;
+
+	if (size < sizeof(*h) || h->magic != BPF_STREAM_REC_MAGIC)
+		r->bad++;
+	r->delivered++;
+	return 0;
 }
 
 struct producer_arg {
@@ -116,6 +131,8 @@ static void *producer(void *p)
 
 static int consume_once(struct e2e_run *r, int timeout_ms)
 {
+	if (r->mode == USE_RAW)
+		return timeout_ms ? ring_buffer__poll(r->rb, timeout_ms) : ring_buffer__consume(r->rb);
 	if (r->mode == USE_SPIN)
 		return bpf_stream_reader__consume(r->reader);
 	if (r->mode == USE_READER)
@@ -193,7 +210,15 @@ static double e2e_once(enum consumer mode, int nprod, __u32 ring_size, bool pref
 		goto out;
 	}
 	r.prog_fd = bpf_program__fd(r.skel->progs.bench_stream_e2e);
-	if (mode != USE_DRAIN) {
+	if (mode == USE_RAW) {
+		r.rb = ring_buffer__new(bpf_object__find_map_fd_by_name(r.skel->obj,
+					BPF_STREAM_RINGBUF_MAP), raw_cb, &r, NULL);
+		if (!r.rb) {
+			err = -errno;
+			snprintf(why, why_sz, "ring_buffer__new: %s", strerror(errno));
+			goto out;
+		}
+	} else if (mode != USE_DRAIN) {
 		r.reader = bpf_stream_reader__new(count_cb, &r, NULL);
 		if (!r.reader || bpf_stream_reader__add_object(r.reader, r.skel->obj, 0) < 0) {
 			err = -errno;
@@ -250,33 +275,34 @@ static double e2e_once(enum consumer mode, int nprod, __u32 ring_size, bool pref
 			 (unsigned long long)fail_bpf, (unsigned long long)r.bad);
 	secs = r.delivered / secs;
 out:
+	ring_buffer__free(r.rb);
 	bpf_stream_reader__free(r.reader);
 	bpf_stream_release(r.skel->obj);
 	bench_stream__destroy(r.skel);
 	return secs;
 }
 
-static void e2e_case(enum consumer mode, int nprod, __u32 ring_size, bool prefill, double pace,
-		     bool target)
+static const char *mode_name(enum consumer mode)
 {
-	struct series rate = {}, drop = {}, busy = {}, offered = {};
-	__u64 conserved_runs = 0;
-	char name[96], why[256] = "", ring[32], pace_s[48] = "";
-	struct e2e_out o;
-
-	for (int run = 0; run < bench_cfg.runs; run++) {
-		double v;
-
-		memset(&o, 0, sizeof(o));
-		v = e2e_once(mode, nprod, ring_size, prefill, pace, &o, why, sizeof(why));
-		if (v < 0)
-			break;
-		series_add(&rate, v / 1e6);
-		series_add(&drop, o.written ? 100.0 * o.dropped / o.written : 0);
-		series_add(&busy, 100 * o.busy);
-		series_add(&offered, o.offered / 1e6);
-		conserved_runs += o.conserved;
+	switch (mode) {
+	case USE_READER: return "reader";
+	case USE_DRAIN: return "drain_object";
+	case USE_SPIN: return "reader__consume spin";
+	default: return "libbpf ring_buffer (raw)";
 	}
+}
+
+struct e2e_series {
+	struct series rate, drop, busy, offered;
+	__u64 conserved_runs;
+	char why[256];
+};
+
+static void e2e_row(enum consumer mode, int nprod, __u32 ring_size, bool prefill, double pace,
+		    struct e2e_series *es, const char *base, const struct series *ratio)
+{
+	char name[96], ring[32], pace_s[48] = "";
+
 	if (ring_size)
 		snprintf(ring, sizeof(ring), "%u MiB ring", ring_size >> 20);
 	else
@@ -284,31 +310,66 @@ static void e2e_case(enum consumer mode, int nprod, __u32 ring_size, bool prefil
 	if (pace > 0)
 		snprintf(pace_s, sizeof(pace_s), ", paced %.1fM/s", pace / 1e6);
 	if (prefill)
-		snprintf(name, sizeof(name), "%s alone, ring pre-filled (%s)",
-			 mode == USE_READER ? "reader" : "drain_object loop", ring);
+		snprintf(name, sizeof(name), "%s alone, pre-filled %s", mode_name(mode), ring);
 	else
-		snprintf(name, sizeof(name), "%s, %d prod%s%s, %s",
-			 mode == USE_READER ? "reader" : mode == USE_SPIN ? "reader__consume spin" :
-			 "drain_object", nprod,
+		snprintf(name, sizeof(name), "%s, %d prod%s%s, %s", mode_name(mode), nprod,
 			 pace > 0 ? "" : " flat out", pace_s, ring);
-	if (!rate.n) {
-		bench_note(SEC_NAME, "%s: not measured: %s", name, why);
+	if (!es->rate.n) {
+		bench_note(SEC_NAME, "%s: not measured: %s", name, es->why);
 		return;
 	}
-	bench_row(SEC_NAME, name, "Mlines/s", &rate, NULL, NULL,
+	bench_row(SEC_NAME, name, "Mlines/s", &es->rate, base, ratio,
 		  "dropped %.2f%% [%.2f..%.2f]; offered %.2f Mlines/s; consumer CPU busy %.0f%%; "
 		  "conservation %s in %llu/%d runs%s%s",
-		  series_median(&drop), series_min(&drop), series_max(&drop),
-		  series_median(&offered), series_median(&busy),
-		  conserved_runs == (__u64)rate.n ? "held" : "FAILED",
-		  (unsigned long long)conserved_runs, rate.n, why[0] ? ": " : "", why);
-	snprintf(name, sizeof(name), "  dropped");
-	bench_row(SEC_NAME, name, "% written", &drop, NULL, NULL, NULL);
-	if (target) {
-		struct series r = rate, two = { .n = rate.n }, rr;
+		  series_median(&es->drop), series_min(&es->drop), series_max(&es->drop),
+		  series_median(&es->offered), series_median(&es->busy),
+		  es->conserved_runs == (__u64)es->rate.n ? "held" : "FAILED",
+		  (unsigned long long)es->conserved_runs, es->rate.n, es->why[0] ? ": " : "",
+		  es->why);
+}
+
+static int e2e_run_into(enum consumer mode, int nprod, __u32 ring_size, bool prefill,
+			double pace, struct e2e_series *es)
+{
+	struct e2e_out o = {};
+	double v;
+
+	v = e2e_once(mode, nprod, ring_size, prefill, pace, &o, es->why, sizeof(es->why));
+	if (v < 0)
+		return -1;
+	series_add(&es->rate, v / 1e6);
+	series_add(&es->drop, o.written ? 100.0 * o.dropped / o.written : 0);
+	series_add(&es->busy, 100 * o.busy);
+	series_add(&es->offered, o.offered / 1e6);
+	es->conserved_runs += o.conserved;
+	return 0;
+}
+
+/* @baseline: interleave runs of the raw libbpf consumer under the same load
+ * and show the ratio of the two per run. */
+static void e2e_case(enum consumer mode, int nprod, __u32 ring_size, bool prefill, double pace,
+		     bool baseline, bool target)
+{
+	struct e2e_series es = {}, raw = {};
+	struct series ratio;
+
+	for (int run = 0; run < bench_cfg.runs; run++) {
+		if (baseline && e2e_run_into(USE_RAW, nprod, ring_size, prefill, pace, &raw))
+			break;
+		if (e2e_run_into(mode, nprod, ring_size, prefill, pace, &es))
+			break;
+	}
+	if (baseline) {
+		e2e_row(USE_RAW, nprod, ring_size, prefill, pace, &raw, NULL, NULL);
+		series_ratio(&ratio, &es.rate, &raw.rate);
+	}
+	e2e_row(mode, nprod, ring_size, prefill, pace, &es, baseline ? "raw" : NULL,
+		baseline ? &ratio : NULL);
+	if (target && es.rate.n) {
+		struct series r = es.rate, two = { .n = es.rate.n }, rr;
 
 		for (int i = 0; i < r.n; i++) {
-			r.v[i] = drop.v[i] == 0 ? rate.v[i] : 0;	/* a run with drops fails */
+			r.v[i] = es.drop.v[i] == 0 ? es.rate.v[i] : 0;	/* a run with drops fails */
 			two.v[i] = 2;
 		}
 		series_ratio(&rr, &r, &two);
@@ -318,7 +379,10 @@ static void e2e_case(enum consumer mode, int nprod, __u32 ring_size, bool prefil
 		else
 			bench_target("delivered lines/s with no drops / 2M (1 producer)", &rr, 1,
 				     false, "%.2f Mlines/s delivered, %.2f%% dropped (a run with "
-				     "drops counts as 0)", series_median(&rate), series_median(&drop));
+				     "drops counts as 0); the raw libbpf consumer under the same "
+				     "load: %.2f Mlines/s, %.2f%% dropped",
+				     series_median(&es.rate), series_median(&es.drop),
+				     series_median(&raw.rate), series_median(&raw.drop));
 	}
 }
 
@@ -377,21 +441,21 @@ int bench_e2e(void)
 	 * a consumer spinning on bpf_stream_reader__consume(), only on request. */
 #define WANT(c) (getenv("BENCH_E2E_CASES") ? !!strchr(getenv("BENCH_E2E_CASES"), (c)) : (c) != '7')
 	if (WANT('0'))
-		e2e_case(USE_READER, 1, 0, false, 2e6, true);
+		e2e_case(USE_READER, 1, 0, false, 2e6, true, true);
 	if (WANT('1'))
-		e2e_case(USE_READER, 1, MID_RING, false, 2e6, false);
+		e2e_case(USE_READER, 1, MID_RING, false, 2e6, false, false);
 	if (WANT('2'))
-		e2e_case(USE_READER, 1, 0, false, 0, false);
+		e2e_case(USE_READER, 1, 0, false, 0, false, false);
 	if (WANT('3'))
-		e2e_case(USE_DRAIN, 1, 0, false, 0, false);
+		e2e_case(USE_DRAIN, 1, 0, false, 0, false, false);
 	if (WANT('4'))
-		e2e_case(USE_READER, 2, 0, false, 0, false);
+		e2e_case(USE_READER, 2, 0, false, 0, false, false);
 	if (WANT('5'))
-		e2e_case(USE_READER, 1, BIG_RING, true, 0, false);
+		e2e_case(USE_READER, 1, BIG_RING, true, 0, true, false);
 	if (WANT('6'))
-		e2e_case(USE_DRAIN, 1, BIG_RING, true, 0, false);
+		e2e_case(USE_DRAIN, 1, BIG_RING, true, 0, false, false);
 	if (WANT('7'))
-		e2e_case(USE_SPIN, 1, 0, false, 2e6, false);
+		e2e_case(USE_SPIN, 1, 0, false, 2e6, false, false);
 	if (WANT('8'))
 		idle_cycle();
 #undef WANT
