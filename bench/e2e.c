@@ -318,11 +318,16 @@ static void e2e_row(enum consumer mode, int nprod, __u32 ring_size, bool prefill
 		bench_note(SEC_NAME, "%s: not measured: %s", name, es->why);
 		return;
 	}
+	if (prefill)
+		snprintf(pace_s, sizeof(pace_s), "consumer clock only");
+	else
+		snprintf(pace_s, sizeof(pace_s), "offered %.2f Mlines/s",
+			 series_median(&es->offered));
 	bench_row(SEC_NAME, name, "Mlines/s", &es->rate, base, ratio,
-		  "dropped %.2f%% [%.2f..%.2f]; offered %.2f Mlines/s; consumer CPU busy %.0f%%; "
+		  "dropped %.2f%% [%.2f..%.2f]; %s; consumer CPU busy %.0f%%; "
 		  "conservation %s in %llu/%d runs%s%s",
 		  series_median(&es->drop), series_min(&es->drop), series_max(&es->drop),
-		  series_median(&es->offered), series_median(&es->busy),
+		  pace_s, series_median(&es->busy),
 		  es->conserved_runs == (__u64)es->rate.n ? "held" : "FAILED",
 		  (unsigned long long)es->conserved_runs, es->rate.n, es->why[0] ? ": " : "",
 		  es->why);
