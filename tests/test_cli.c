@@ -949,8 +949,8 @@ Test(cli, dump_of_a_program_is_clean_and_leaves_its_ring_alone)
 	proc_free(&p);
 	cr_expect_eq(cli(&p, NULL, ARGV("dump", "tag", tag)), 0, "%s", buf_str(&p.err));
 	proc_free(&p);
-	cr_expect_eq(cli(&p, NULL, ARGV("dump", "all")), 0, "%s", buf_str(&p.err));
-	proc_free(&p);
+	/* no 'dump all' here: it would consume the streams of every program on
+	 * the machine; 'all' shares the scan of 'name' and 'tag' (prog.c) */
 
 	/* the loader still gets both of its lines */
 	cr_assert_geq(bpf_stream_skel_drain(skel, count_msgs, &n), 0);
