@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <bpf/bpf.h>
 #include "cons_helpers.h"
 #include "cons_print.skel.h"
@@ -442,4 +444,91 @@ Test(reader, ringbuf_data_wakes_the_reader)
 	bpf_stream_reader__free(r);
 	bpf_stream_release(skel->obj);
 	cons_print__destroy(skel);
+}
+
+/* ---- the examples, end to end ---------------------------------------------- */
+
+/* Run an example with stdout on a pipe; return its pid, *out_fd the pipe. */
+static pid_t spawn(const char *path, char *const argv[], int *out_fd)
+{
+	int p[2];
+	pid_t pid;
+
+	cr_assert_eq(pipe(p), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		dup2(p[1], 1);
+		dup2(devnull, 2); /* the examples' diagnostics */
+		close(p[0]);
+		close(p[1]);
+		execv(path, argv);
+		_exit(127);
+	}
+	close(p[1]);
+	*out_fd = p[0];
+	return pid;
+}
+
+static char *slurp(int fd)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += n;
+		if (cap - len < 2)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[len] = '\0';
+	close(fd);
+	return buf;
+}
+
+Test(reader, example_follow_exits_at_once_on_sigint, .timeout = 30)
+{
+	char path[512];
+	char *argv[] = { "follow", "-i", "100", NULL };
+	long long t0, dt;
+	int fd, status;
+	pid_t pid;
+	char *out;
+
+	snprintf(path, sizeof(path), "%s/examples/follow/follow", BUILD_DIR);
+	if (access(path, X_OK))
+		cr_skip_test("%s is not built", path);
+	pid = spawn(path, argv, &fd);
+	usleep(1500 * 1000);
+	t0 = now_us();
+	kill(pid, SIGINT);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	dt = now_us() - t0;
+	out = slurp(fd);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+	cr_assert_lt(dt, 500000, "exited %lld us after SIGINT", dt);
+	cr_assert_not_null(strstr(out, "[follow_switch:stdout] cpu "), "output: %s", out);
+	free(out);
+}
+
+Test(reader, example_skeleton_prints_its_calls, .timeout = 30)
+{
+	char path[512];
+	char *argv[] = { "skeleton", "-n", "1", NULL };
+	int fd, status;
+	pid_t pid;
+	char *out;
+
+	snprintf(path, sizeof(path), "%s/examples/skeleton/skeleton", BUILD_DIR);
+	if (access(path, X_OK))
+		cr_skip_test("%s is not built", path);
+	pid = spawn(path, argv, &fd);
+	out = slurp(fd);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+	cr_assert_not_null(strstr(out, "[skeleton_sys_enter:stdout] system call "), "%s", out);
+	cr_assert_not_null(strstr(out, "(#1)\n"), "%s", out);
+	free(out);
 }
