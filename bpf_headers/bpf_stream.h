@@ -44,9 +44,11 @@
  * bpf_stream_printk() call site, which is the program's name (libbpf names a
  * program after its function). libbpf-stream delivers the record under the
  * program of that name; names longer than 32 bytes match on their first 32.
- * A call inside a non-inlined subprogram carries the subprogram's name; if
- * no program of the object has that name, the message is delivered under
- * the object's first loaded program (nothing is lost, the name is wrong).
+ * A call inside a non-inlined subprogram carries the subprogram's name;
+ * libbpf-stream delivers it under the program whose code contains that
+ * subprogram (from the loaded program's BTF func_info; a subprogram shared
+ * by several programs goes to the first of them, and without BTF to the
+ * object's first program: nothing is lost).
  * Inline helpers (static __always_inline) keep the caller's name.
  *
  * Overridable before the #include:

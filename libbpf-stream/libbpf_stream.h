@@ -385,8 +385,8 @@ struct bpf_stream_prepare_opts {
  *
  * The object is registered process-wide; after load, drains, iterators and
  * readers of its programs read the ring buffer (each record is delivered
- * under the program named like the function that printed it; a subprogram's
- * records go to the object's first program) and, when the kernel has native
+ * under the program named like the function that printed it, or containing
+ * the subprogram that printed it) and, when the kernel has native
  * streams, the native stderr too (kernel error reports exist only there).
  * Call bpf_stream_release() before bpf_object__close().
  * Return: 0, or -errno (-EBUSY: already loaded; -EOPNOTSUPP: native forced on

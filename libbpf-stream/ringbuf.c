@@ -65,9 +65,16 @@ struct bs_ring {
 	struct ring_buffer *rb;
 	size_t nr_progs;
 	char **names;		/* program names, in routing order */
+	struct bs_ring_alias *aliases; /* subprogram name -> program */
+	size_t nr_aliases;
 	struct bs_rq *queues;	/* nr_progs * 2: [prog][stream - 1] */
 	__u64 bad_records;
 	__u64 lost[3];		/* per stream: good records we had no memory to queue */
+};
+
+struct bs_ring_alias {
+	char *func;
+	size_t prog_idx;
 };
 
 static struct bs_rq *ring_queue(struct bs_ring *r, size_t idx, __u32 stream_id)
@@ -76,9 +83,9 @@ static struct bs_rq *ring_queue(struct bs_ring *r, size_t idx, __u32 stream_id)
 }
 
 /* Program that wrote a record: the one named like the record's func (names
- * of 32 bytes or more match on their first 32 bytes). A record written from
- * a subprogram carries the subprogram's name; if no program has that name,
- * it goes to the first program (index 0). */
+ * of 32 bytes or more match on their first 32 bytes); else the first program
+ * whose code contains a subprogram of that name (bs_ring__add_alias); else
+ * the first program (index 0), so that nothing is lost. */
 static size_t ring_route(struct bs_ring *r, const char *func)
 {
 	size_t i;
@@ -87,6 +94,32 @@ static size_t ring_route(struct bs_ring *r, const char *func)
 		if (!strncmp(r->names[i], func, BPF_STREAM_REC_NAME_LEN))
 			return i;
 	}
+	for (i = 0; i < r->nr_aliases; i++) {
+		if (!strncmp(r->aliases[i].func, func, BPF_STREAM_REC_NAME_LEN))
+			return r->aliases[i].prog_idx;
+	}
+	return 0;
+}
+
+int bs_ring__add_alias(struct bs_ring *r, const char *func, size_t prog_idx)
+{
+	struct bs_ring_alias *a;
+	char *copy;
+
+	if (!r || !func || prog_idx >= r->nr_progs)
+		return bs_err(-EINVAL);
+	copy = strdup(func);
+	a = realloc(r->aliases, (r->nr_aliases + 1) * sizeof(*a));
+	if (!copy || !a) {
+		free(copy);
+		if (a)
+			r->aliases = a;
+		return bs_err(-ENOMEM);
+	}
+	r->aliases = a;
+	a[r->nr_aliases].func = copy;
+	a[r->nr_aliases].prog_idx = prog_idx;
+	r->nr_aliases++;
 	return 0;
 }
 
@@ -185,6 +218,9 @@ void bs_ring__free(struct bs_ring *r)
 	for (i = 0; r->names && i < r->nr_progs; i++)
 		free(r->names[i]);
 	free(r->names);
+	for (i = 0; i < r->nr_aliases; i++)
+		free(r->aliases[i].func);
+	free(r->aliases);
 	free(r->queues);
 	pthread_mutex_destroy(&r->lock);
 	free(r);

@@ -269,10 +269,14 @@ struct bs_rec_view {
 int bs_rec_decode(const void *data, size_t size, struct bs_rec_view *v);
 
 /* A ring buffer map sorted into per-(program, stream) FIFO queues; records
- * are routed by their func name to prog_names[] (unknown names: index 0). */
+ * are routed by their func name to prog_names[], then to the program of a
+ * subprogram alias, else to index 0. */
 struct bs_ring;
 struct bs_ring *bs_ring__new(int map_fd, const char *const *prog_names, size_t nr_progs);
 void bs_ring__free(struct bs_ring *r);
+/* Route records whose func is a subprogram @func to program @prog_idx (the
+ * first alias added for a name wins). Not thread-safe: call before reading. */
+int bs_ring__add_alias(struct bs_ring *r, const char *func, size_t prog_idx);
 /* Bytes of the next queued message of (prog_idx, stream_id), consuming the
  * ring first if that queue is empty. 0 if none. Thread-safe. */
 int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf, size_t len,

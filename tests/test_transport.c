@@ -583,9 +583,10 @@ Test(transport, flavored_kfunc_needs_libbpf_1_3)
 	bs_transport_test_reset_probe();
 }
 
-/* Transport: ringbuf. A record whose func names no program (printed from a
- * subprogram) is delivered, under the object's first program. */
-Test(transport, ringbuf_subprogram_record_goes_to_first_program)
+/* Transport: ringbuf. A record printed inside a subprogram carries the
+ * subprogram's name; it is delivered under the program whose code contains
+ * that subprogram (BTF func_info), not under the object's first program. */
+Test(transport, ringbuf_subprogram_record_goes_to_its_program)
 {
 	struct tr_multi *skel = tr_multi__open();
 	struct seen *s = calloc(1, sizeof(*s));
@@ -595,7 +596,7 @@ Test(transport, ringbuf_subprogram_record_goes_to_first_program)
 	run(skel->progs.tr_multi_sub);
 	cr_assert_eq(bpf_stream_skel_drain(skel, collect, s), 1);
 	cr_assert_str_eq(s->m[0].text, "helper 7");
-	cr_assert_str_eq(s->m[0].prog, "tr_multi_a");
+	cr_assert_str_eq(s->m[0].prog, "tr_multi_sub");
 	bpf_stream_skel_release(skel);
 	tr_multi__destroy(skel);
 	free(s);

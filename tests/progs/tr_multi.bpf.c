@@ -39,8 +39,8 @@ int tr_multi_c_with_a_rather_long_program_name(void *ctx)
 }
 
 /* A message printed inside a non-inlined subprogram carries the subprogram's
- * name, which is no program's name: it is delivered under the object's first
- * program (tr_multi_a). */
+ * name, which is no program's name: libbpf-stream finds the program that
+ * contains it (tr_multi_sub) through the program's BTF func_info. */
 static __noinline int tr_multi_helper(__u32 n)
 {
 	return bpf_stream_printk(BPF_STDOUT, "helper %u\n", n);
