@@ -6,8 +6,9 @@
  * same figures to results.json.
  *
  *   bench [-r RUNS] [-n REPEAT] [-l E2E_LINES] [-m DRAIN_MIB] [-o results.json]
- *         [-k kernel-bench.json] [-s SECTIONS]
+ *         [-k kernel-bench.json] [-s SECTIONS] [-P PRODUCER_CPU] [-R READER_CPU]
  * SECTIONS is a string of section numbers, e.g. "135" (default: all).
+ * CPUs default to 0 (producer) and 1 (reader).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -38,7 +39,7 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 static void usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s [-r RUNS] [-n REPEAT] [-l E2E_LINES] [-m DRAIN_MIB] "
-		"[-o results.json] [-k kernel-bench.json] [-s SECTIONS]\n", prog);
+		"[-o results.json] [-k kernel-bench.json] [-s SECTIONS] [-P CPU] [-R CPU]\n", prog);
 }
 
 int main(int argc, char **argv)
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
 	const char *sections = "12345";
 	int opt, err;
 
-	while ((opt = getopt(argc, argv, "r:n:l:m:o:k:s:h")) != -1) {
+	while ((opt = getopt(argc, argv, "r:n:l:m:o:k:s:P:R:h")) != -1) {
 		switch (opt) {
 		case 'r':
 			bench_cfg.runs = atoi(optarg);
@@ -68,6 +69,12 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			sections = optarg;
+			break;
+		case 'P':
+			bench_cfg.prod_cpu = atoi(optarg);
+			break;
+		case 'R':
+			bench_cfg.reader_cpu = atoi(optarg);
 			break;
 		default:
 			usage(argv[0]);
