@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include "cons_helpers.h"
 #include "cons_print.skel.h"
+#include "cons_ts.skel.h"
 
 static struct cons_collect col;
 
@@ -462,6 +463,55 @@ Test(reader, ringbuf_data_wakes_the_reader)
 	cons_print__destroy(skel);
 	cr_assert_eq(ret[0], 1, "stdout only: %d", ret[0]);
 	cr_assert_lt(best, 50000, "woke %lld us after the write (best of %d)", best, try);
+}
+
+/* Stamped records of two programs: arrival order per stream, or one time
+ * order across them with order_by_time. */
+static void ts_run(bool by_time, const char *const want[4])
+{
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .order_by_time = by_time);
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	struct cons_ts *skel = cons_ts__open();
+	struct bpf_stream_reader *r;
+	int err, i, fa, fb;
+
+	cr_assert_not_null(skel);
+	err = bpf_stream_prepare(skel->obj);
+	if (err) {
+		cons_ts__destroy(skel);
+		cr_skip_test("bpf_stream_prepare() failed (%d)", err);
+	}
+	cr_assert_eq(cons_ts__load(skel), 0);
+	fa = bpf_program__fd(skel->progs.cons_ts_a);
+	fb = bpf_program__fd(skel->progs.cons_ts_b);
+	r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	cr_assert_eq(bpf_stream_skel_follow(r, skel), 2);
+	cr_assert_eq(bpf_prog_test_run_opts(fb, &topts), 0);
+	cr_assert_eq(bpf_prog_test_run_opts(fa, &topts), 0);
+	cr_assert_eq(bpf_prog_test_run_opts(fb, &topts), 0);
+	cr_assert_eq(bpf_prog_test_run_opts(fa, &topts), 0);
+	cr_assert_eq(bpf_stream_reader__consume(r), 4);
+	for (i = 0; i < 4; i++)
+		cr_assert_str_eq(col.msgs[i].text, want[i], "message %d", i);
+	if (bpf_stream_object_transport(skel->obj, NULL) == BPF_STREAM_TRANSPORT_RINGBUF)
+		cr_assert_neq(col.msgs[0].ts_ns, 0, "records carry the BPF side's stamp");
+	bpf_stream_reader__free(r);
+	bpf_stream_release(skel->obj);
+	cons_ts__destroy(skel);
+}
+
+Test(reader, ringbuf_arrival_order_per_stream)
+{
+	static const char *const want[] = { "a 2", "a 4", "b 1", "b 3" };
+
+	ts_run(false, want);
+}
+
+Test(reader, ringbuf_order_by_time_across_programs)
+{
+	static const char *const want[] = { "b 1", "a 2", "b 3", "a 4" };
+
+	ts_run(true, want);
 }
 
 /* ---- the examples, end to end ---------------------------------------------- */
