@@ -8,7 +8,8 @@
  *   bench [-r RUNS] [-n REPEAT] [-l E2E_LINES] [-m DRAIN_MIB] [-o results.json]
  *         [-k kernel-bench.json] [-s SECTIONS] [-P PRODUCER_CPU] [-R READER_CPU]
  * SECTIONS is a string of section numbers, e.g. "135" (default: all).
- * CPUs default to 0 (producer) and 1 (reader).
+ * CPUs default to 0 (producer) and 1 (reader). -F runs the end-to-end
+ * producers and consumer SCHED_FIFO (on a machine busy with other work).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -39,7 +40,7 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 static void usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s [-r RUNS] [-n REPEAT] [-l E2E_LINES] [-m DRAIN_MIB] "
-		"[-o results.json] [-k kernel-bench.json] [-s SECTIONS] [-P CPU] [-R CPU]\n", prog);
+		"[-o results.json] [-k kernel-bench.json] [-s SECTIONS] [-P CPU] [-R CPU] [-F]\n", prog);
 }
 
 int main(int argc, char **argv)
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
 	const char *sections = "12345";
 	int opt, err;
 
-	while ((opt = getopt(argc, argv, "r:n:l:m:o:k:s:P:R:h")) != -1) {
+	while ((opt = getopt(argc, argv, "r:n:l:m:o:k:s:P:R:Fh")) != -1) {
 		switch (opt) {
 		case 'r':
 			bench_cfg.runs = atoi(optarg);
@@ -75,6 +76,9 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			bench_cfg.reader_cpu = atoi(optarg);
+			break;
+		case 'F':
+			bench_cfg.fifo = true;
 			break;
 		default:
 			usage(argv[0]);

@@ -13,6 +13,7 @@
  *    own count of failed calls (the two must agree too).
  */
 #include <errno.h>
+#include <sched.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -200,6 +201,7 @@ static double e2e_once(enum consumer mode, bool batched, int nprod, __u32 ring_s
 	struct e2e_run r = { .mode = mode, .lines = prefill ? PREFILL_LINES : bench_cfg.e2e_lines,
 			     .pace = pace };
 	__u64 ok_bpf = 0, fail_bpf = 0, obj_drops = 0;
+	struct sched_param fifo = { .sched_priority = 1 }, other = {};
 	double secs = -EINVAL, t_prod_end = 0;
 	int err, i;
 
@@ -246,6 +248,9 @@ static double e2e_once(enum consumer mode, bool batched, int nprod, __u32 ring_s
 		}
 	}
 	bench_pin(bench_cfg.reader_cpu);
+	/* -F: producers inherit the policy from this thread */
+	if (bench_cfg.fifo && sched_setscheduler(0, SCHED_FIFO, &fifo))
+		bench_cfg.fifo = false;
 	pthread_barrier_init(&r.start, NULL, nprod + 1);
 	atomic_store(&r.producers_left, nprod);
 	for (i = 0; i < nprod; i++) {
@@ -266,6 +271,7 @@ static double e2e_once(enum consumer mode, bool batched, int nprod, __u32 ring_s
 		pthread_join(th[i], NULL);
 	for (i = 0; i < nprod; i++)
 		t_prod_end = pa[i].t_end > t_prod_end ? pa[i].t_end : t_prod_end;
+	sched_setscheduler(0, SCHED_OTHER, &other);
 	pthread_barrier_destroy(&r.start);
 	if (r.err) {
 		snprintf(why, why_sz, "run: %s", strerror(-r.err));
@@ -511,6 +517,8 @@ int bench_e2e(void)
 		   "CPU time over its wall time (below 100%% while lines are dropped: it slept or "
 		   "was preempted)", bench_cfg.e2e_lines, PACE_BATCH,
 		   bench_cfg.prod_cpu, bench_cfg.reader_cpu, bench_cfg.reader_cpu);
+	if (bench_cfg.fifo)
+		bench_note(SEC_NAME, "-F: producers and consumer ran SCHED_FIFO priority 1");
 	bench_note(SEC_NAME, "BATCHED WAKEUPS rows are a what-if, not bpf_stream.h: "
 		   "bench/bench_batched.bpf.c writes the same records with "
 		   "bpf_ringbuf_submit(BPF_RB_NO_WAKEUP) unless 128 KiB are waiting or 1 ms "
