@@ -54,8 +54,12 @@ FUZZ_EXTRA_fuzz_json := cli/json_writer.c
 # and reports TAP): built inside the ASan build, run by make check.
 REPLAY_BINS := $(addprefix $(ASAN_OUT)/fuzz-replay/,$(FUZZ_NAMES))
 
+# Valgrind memcheck of the examples and the CLI (scripts/check-valgrind.sh
+# speaks the runner's TAP protocol); HARDEN_VALGRIND=0 leaves it out.
+HARDEN_VALGRIND ?= 1
+export HARDEN_OUT := $(OUT)
 CHECK_EXTRA_BINS := $(if $(filter 1,$(HARDEN_CHECK)),$(ASAN_TEST_BINS) $(REPLAY_BINS) \
-	$(TSAN_TEST_BINS))
+	$(TSAN_TEST_BINS) $(if $(filter 1,$(HARDEN_VALGRIND)),scripts/check-valgrind.sh))
 
 .PHONY: check-extra check-extra-build check-asan check-tsan check-valgrind check-soak \
 	asan-build tsan-build fuzz fuzz-build check-fuzz-corpus
