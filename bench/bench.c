@@ -9,7 +9,7 @@
  *         [-k kernel-bench.json] [-s SECTIONS] [-P PRODUCER_CPU] [-R READER_CPU]
  * SECTIONS is a string of section numbers, e.g. "135" (default: all).
  * CPUs default to 0 (producer) and 1 (reader). -F runs the end-to-end
- * producers and consumer SCHED_FIFO (on a machine busy with other work).
+ * consumer SCHED_FIFO (on a machine busy with other work).
  */
 #include <errno.h>
 #include <getopt.h>

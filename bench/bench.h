@@ -26,7 +26,7 @@ struct bench_cfg {
 	const char *out;	/* results.json */
 	const char *kernel_json;/* kernel-patch bench output, may be absent */
 	int prod_cpu, reader_cpu;
-	bool fifo;		/* end to end: SCHED_FIFO producers and consumer */
+	bool fifo;		/* end to end: SCHED_FIFO consumer */
 };
 
 extern struct bench_cfg bench_cfg;

@@ -117,6 +117,9 @@ static void *producer(void *p)
 	double t0;
 
 	bench_pin(a->cpu);
+	/* -F makes only the consumer real-time: a FIFO producer sharing its
+	 * CPU would never let it run */
+	sched_setscheduler(0, SCHED_OTHER, &(struct sched_param){ 0 });
 	pthread_barrier_wait(&r->start);
 	t0 = now_ns();
 	/* Batches of PACE_BATCH lines (~1/8 of the default ring); paced, each
@@ -248,7 +251,7 @@ static double e2e_once(enum consumer mode, bool batched, int nprod, __u32 ring_s
 		}
 	}
 	bench_pin(bench_cfg.reader_cpu);
-	/* -F: producers inherit the policy from this thread */
+	/* -F: the consumer (this thread) runs SCHED_FIFO */
 	if (bench_cfg.fifo && sched_setscheduler(0, SCHED_FIFO, &fifo))
 		bench_cfg.fifo = false;
 	pthread_barrier_init(&r.start, NULL, nprod + 1);
@@ -362,8 +365,8 @@ static void e2e_row(const struct e2e_cfg *c, enum consumer mode, struct e2e_seri
 	if (c->prefill)
 		snprintf(pace_s, sizeof(pace_s), "consumer clock only");
 	else
-		snprintf(pace_s, sizeof(pace_s), "offered %.2f Mlines/s",
-			 series_median(&es->offered));
+		snprintf(pace_s, sizeof(pace_s), "offered %.2f Mlines/s = %.0f ns per call",
+			 series_median(&es->offered), 1e3 * c->nprod / series_median(&es->offered));
 	bench_row(SEC_NAME, name, "Mlines/s", &es->rate, base, ratio,
 		  "dropped %.2f%% [%.2f..%.2f]; %s; consumer CPU busy %.0f%%; "
 		  "conservation %s in %llu/%d runs%s%s",
@@ -513,12 +516,15 @@ int bench_e2e(void)
 		   "%d lines per producer per run, in bpf_loop() batches of %d from a syscall "
 		   "program; producer 1 on CPU %d, consumer on CPU %d; with 2 producers the second "
 		   "runs on CPU %d and shares it with the consumer; 'offered' is the rate of "
-		   "bpf_stream_printk() calls (failed calls are fast); 'consumer CPU busy' is its "
+		   "bpf_stream_printk() calls (failed calls are fast), 'ns per call' its inverse per "
+		   "producer (the BPF-side cost with a consumer draining concurrently, flat-out "
+		   "rows); 'consumer CPU busy' is its "
 		   "CPU time over its wall time (below 100%% while lines are dropped: it slept or "
 		   "was preempted)", bench_cfg.e2e_lines, PACE_BATCH,
 		   bench_cfg.prod_cpu, bench_cfg.reader_cpu, bench_cfg.reader_cpu);
 	if (bench_cfg.fifo)
-		bench_note(SEC_NAME, "-F: producers and consumer ran SCHED_FIFO priority 1");
+		bench_note(SEC_NAME, "-F: the consumer ran SCHED_FIFO priority 1 (producers "
+			   "SCHED_OTHER)");
 	bench_note(SEC_NAME, "BATCHED WAKEUPS rows are a what-if, not bpf_stream.h: "
 		   "bench/bench_batched.bpf.c writes the same records with "
 		   "bpf_ringbuf_submit(BPF_RB_NO_WAKEUP) unless 128 KiB are waiting or 1 ms "
