@@ -151,10 +151,16 @@ $(LIB_A): $(LIB_STATIC_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(PC_FILE): stream.pc.in Makefile | $(OUT)
-	$(call msg,GEN,$@)
+# Regenerated on every run (kept if unchanged): `make && make install
+# PREFIX=/usr` must not install the paths of the first run's PREFIX.
+$(PC_FILE): stream.pc.in Makefile FORCE | $(OUT)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else \
+		printf '  %-8s %s\n' GEN "$(patsubst $(OUT)/%,%,$@)"; mv $@.tmp $@; fi
+
+.PHONY: FORCE
+FORCE:
 
 # ---- BPF rules ------------------------------------------------------------
 $(VMLINUX_H): | $(OUT)
