@@ -153,9 +153,13 @@ $(LIB_A): $(LIB_STATIC_OBJS)
 
 # Regenerated on every run (kept if unchanged): `make && make install
 # PREFIX=/usr` must not install the paths of the first run's PREFIX.
+# libdir/includedir keep ${prefix} when under PREFIX, so that
+# `pkg-config --define-prefix` can relocate an installed tree.
+PC_LIBDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))
+PC_INCLUDEDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
 $(PC_FILE): stream.pc.in Makefile FORCE | $(OUT)
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@.tmp
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(PC_LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else \
 		printf '  %-8s %s\n' GEN "$(patsubst $(OUT)/%,%,$@)"; mv $@.tmp $@; fi
 
