@@ -36,6 +36,8 @@ SAN_CFLAGS := -g -O1
 # says so for -fsanitize=); the plain build keeps them as errors.
 SAN_WARN := $(if $(filter clang%,$(notdir $(SAN_CC))),,-Wno-maybe-uninitialized)
 
+# The CLI and the examples are built into both folders too: tests that run
+# them (BUILD_DIR/bpf-stream, BUILD_DIR/examples/...) then run sanitized ones.
 # Every userspace test under ASan+UBSan, except the ABI/install test (it
 # inspects and installs the plain build) and the soak (run by check-soak).
 ASAN_TEST_SRCS := $(filter-out tests/test_abi.c tests/test_soak.c,$(TEST_SRCS))
@@ -78,7 +80,7 @@ SAN_SUBMAKE = $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) CC=$
 
 asan-build:
 	$(Q)$(SAN_SUBMAKE) O=$(ASAN_OUT) EXTRA_CFLAGS="$(ASAN_FLAGS) $(SAN_WARN)" \
-		EXTRA_LDFLAGS="$(ASAN_FLAGS)" $(ASAN_TEST_BINS) $(REPLAY_BINS) $(ASAN_OUT)/bpf-stream
+		EXTRA_LDFLAGS="$(ASAN_FLAGS)" $(ASAN_TEST_BINS) $(REPLAY_BINS) cli examples $(ASAN_OUT)/bpf-stream
 
 $(TSAN_OUT)/cr_shim.o: tests/tsan/cr_shim.c tests/tsan/criterion/criterion.h
 	$(call msg,CC,$@)
@@ -88,7 +90,7 @@ $(TSAN_OUT)/cr_shim.o: tests/tsan/cr_shim.c tests/tsan/criterion/criterion.h
 tsan-build: $(if $(TSAN_TEST_BINS),$(TSAN_OUT)/cr_shim.o)
 	$(Q)$(if $(TSAN_TEST_BINS),$(SAN_SUBMAKE) O=$(TSAN_OUT) \
 		EXTRA_CFLAGS="$(TSAN_FLAGS) $(SAN_WARN) -I$(CURDIR)/tests/tsan" EXTRA_LDFLAGS="$(TSAN_FLAGS)" \
-		TEST_LIBS="$(TSAN_OUT)/cr_shim.o -lm" $(TSAN_TEST_BINS),true)
+		TEST_LIBS="$(TSAN_OUT)/cr_shim.o -lm" $(TSAN_TEST_BINS) cli examples,true)
 
 check-asan: asan-build
 	$(Q)tests/run-tests.sh $(ASAN_OUT) $(ASAN_TEST_BINS) $(REPLAY_BINS)
