@@ -42,9 +42,9 @@ SAN_WARN := $(if $(filter clang%,$(notdir $(SAN_CC))),,-Wno-maybe-uninitialized)
 # inspects and installs the plain build) and the soak (run by check-soak).
 ASAN_TEST_SRCS := $(filter-out tests/test_abi.c tests/test_soak.c,$(TEST_SRCS))
 ASAN_TEST_BINS := $(patsubst tests/%.c,$(ASAN_OUT)/tests/%,$(ASAN_TEST_SRCS))
-# Under TSan: the tests that start threads (the reader and transport ones).
-TSAN_TEST_SRCS := $(filter-out tests/test_soak.c,\
-	$(shell grep -l -E 'pthread_create|thrd_create' $(TEST_SRCS) /dev/null 2>/dev/null))
+# Under TSan: the tests that start threads (reader, transport, soak; the
+# soak scales itself down when built with TSan).
+TSAN_TEST_SRCS := $(shell grep -l -E 'pthread_create|thrd_create' $(TEST_SRCS) /dev/null 2>/dev/null)
 TSAN_TEST_BINS := $(patsubst tests/%.c,$(TSAN_OUT)/tests/%,$(TSAN_TEST_SRCS))
 
 # libFuzzer targets: fuzz/fuzz_NAME.c; extra sources per target.
@@ -79,7 +79,7 @@ SAN_SUBMAKE = $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) CC=$
 	CFLAGS="$(SAN_CFLAGS)" HARDEN_CHECK=0
 
 asan-build:
-	$(Q)$(SAN_SUBMAKE) O=$(ASAN_OUT) EXTRA_CFLAGS="$(ASAN_FLAGS) $(SAN_WARN)" \
+	+$(Q)$(SAN_SUBMAKE) O=$(ASAN_OUT) EXTRA_CFLAGS="$(ASAN_FLAGS) $(SAN_WARN)" \
 		EXTRA_LDFLAGS="$(ASAN_FLAGS)" $(ASAN_TEST_BINS) $(REPLAY_BINS) cli examples $(ASAN_OUT)/bpf-stream
 
 $(TSAN_OUT)/cr_shim.o: tests/tsan/cr_shim.c tests/tsan/criterion/criterion.h
@@ -88,7 +88,7 @@ $(TSAN_OUT)/cr_shim.o: tests/tsan/cr_shim.c tests/tsan/criterion/criterion.h
 	$(Q)$(SAN_CC) $(SAN_CFLAGS) $(WARNINGS) $(TSAN_FLAGS) -Itests/tsan -c $< -o $@
 
 tsan-build: $(if $(TSAN_TEST_BINS),$(TSAN_OUT)/cr_shim.o)
-	$(Q)$(if $(TSAN_TEST_BINS),$(SAN_SUBMAKE) O=$(TSAN_OUT) \
+	+$(Q)$(if $(TSAN_TEST_BINS),$(SAN_SUBMAKE) O=$(TSAN_OUT) \
 		EXTRA_CFLAGS="$(TSAN_FLAGS) $(SAN_WARN) -I$(CURDIR)/tests/tsan" EXTRA_LDFLAGS="$(TSAN_FLAGS)" \
 		TEST_LIBS="$(TSAN_OUT)/cr_shim.o -lm" $(TSAN_TEST_BINS) cli examples,true)
 
@@ -111,7 +111,7 @@ check-fuzz-corpus: asan-build
 
 # ---- libFuzzer ---------------------------------------------------------------
 $(FUZZ_OUT)/libbpf-stream.a: FORCE_HARDEN
-	$(Q)$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) HARDEN_CHECK=0 \
+	+$(Q)$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) HARDEN_CHECK=0 \
 		O=$(FUZZ_OUT) CC=$(FUZZ_CC) CFLAGS="-g -O1" \
 		EXTRA_CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" $@
 
