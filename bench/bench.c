@@ -94,6 +94,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: one CPU only: reader and producer share it\n");
 	}
 	libbpf_set_print(quiet_print);
+	bench_load_start();
 
 	if (strchr(sections, '1') && (err = bench_bpf_side()))
 		fprintf(stderr, "bench: BPF side: %s\n", strerror(-err));

@@ -67,6 +67,7 @@ void bench_target(const char *name, const struct series *ratio, double target, b
 /* Free text attached to a section (printed under the table, kept in JSON). */
 void bench_note(const char *section, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+void bench_load_start(void);
 void bench_print(void);
 int bench_write_json(const char *path, const char *kernel_json_path);
 

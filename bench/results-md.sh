@@ -16,7 +16,7 @@ def val: if (.value | type) == "object"
 def ratio: if .ratio then "\(.ratio.median | num)x \(.baseline) [\(.ratio.min | num)..\(.ratio.max | num)]"
   elif .ratio_of_medians then "\(.ratio_of_medians | num)x \(.baseline) (medians)"
   else "" end;
-"Machine: Linux \(.machine.kernel), \(.machine.cpu), \(.machine.date), \(.machine.runs) runs per figure.",
+"Machine: Linux \(.machine.kernel), \(.machine.cpu) (2 vCPUs), \(.machine.date), load average \(.machine.loadavg_start // "?") at start, \(.machine.loadavg_end // "?") at end; \(.machine.runs) runs per figure\(if .machine.fifo_consumer then "; -F (SCHED_FIFO consumer)" else "" end).",
 "",
 (.rows | group_by(.section) | .[] |
   "#### \(.[0].section)", "",

@@ -316,8 +316,34 @@ static void json_series(FILE *f, const char *key, const struct series *s)
 	fprintf(f, "]}");
 }
 
+static char load_start[64];
+
+/* /proc/loadavg's first three fields, to record how quiet the machine was. */
+static void read_load(char *buf, size_t sz)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	buf[0] = 0;
+	if (f && fgets(buf, sz, f)) {
+		char *p = buf;
+
+		for (int i = 0; i < 3 && p; i++)
+			p = strchr(p + 1, ' ');
+		if (p)
+			*p = 0;
+	}
+	if (f)
+		fclose(f);
+}
+
+void bench_load_start(void)
+{
+	read_load(load_start, sizeof(load_start));
+}
+
 static void json_machine(FILE *f)
 {
+	char load_end[64];
 	char model[256] = "unknown", line[512], date[64];
 	struct utsname u;
 	FILE *ci;
@@ -343,7 +369,13 @@ static void json_machine(FILE *f)
 	json_str(f, model);
 	fprintf(f, ", \"date\": ");
 	json_str(f, date);
-	fprintf(f, ", \"runs\": %d, \"repeat\": %d}", bench_cfg.runs, bench_cfg.repeat);
+	read_load(load_end, sizeof(load_end));
+	fprintf(f, ", \"loadavg_start\": ");
+	json_str(f, load_start);
+	fprintf(f, ", \"loadavg_end\": ");
+	json_str(f, load_end);
+	fprintf(f, ", \"runs\": %d, \"repeat\": %d, \"fifo_consumer\": %s}", bench_cfg.runs,
+		bench_cfg.repeat, bench_cfg.fifo ? "true" : "false");
 }
 
 /* Copy the kernel-patch file as is when it parses as JSON (checked with jq
