@@ -297,7 +297,7 @@ static void json_num(FILE *f, double v)
 	if (isnan(v) || isinf(v))
 		fprintf(f, "null");
 	else
-		fprintf(f, "%.6g", v);
+		fprintf(f, "%.10g", v);
 }
 
 static void json_series(FILE *f, const char *key, const struct series *s)
