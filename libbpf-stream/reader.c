@@ -603,6 +603,20 @@ static void block_handled_signals(sigset_t *old)
 	pthread_sigmask(SIG_BLOCK, &set, old);
 }
 
+/* One cycle: lines delivered (and the backoff reset), the callback's
+ * non-zero value, -errno, or 0 when nothing arrived. */
+static int cycle_once(struct bpf_stream_reader *r)
+{
+	int ret = cycle(r);
+
+	if (!ret && r->cycle_lines) {
+		r->sleep_ms = RD_MIN_SLEEP_MS;
+		r->ring_misses = 0;
+		ret = r->cycle_lines;
+	}
+	return ret;
+}
+
 static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 {
 	struct pollfd pfd[RD_MAX_RING_FDS];
@@ -612,18 +626,16 @@ static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 	long long wait;
 	int ret, n, nfds;
 
+	/* No wait, no race with a signal: __consume() skips the mask (and its
+	 * sigaction queries, most of an idle cycle's syscalls). */
+	if (timeout_ms == 0) {
+		ret = cycle_once(r);
+		return ret < 0 ? bs_err(ret) : ret;
+	}
 	block_handled_signals(&old);
 	for (;;) {
-		ret = cycle(r);
+		ret = cycle_once(r);
 		if (ret)
-			break;
-		if (r->cycle_lines) {
-			r->sleep_ms = RD_MIN_SLEEP_MS;
-			r->ring_misses = 0;
-			ret = r->cycle_lines;
-			break;
-		}
-		if (timeout_ms == 0)
 			break;
 		wait = r->sleep_ms * 1000000LL;
 		if (timeout_ms > 0) {
