@@ -26,7 +26,6 @@
 #include "libbpf_stream.h"
 #include "bpf_stream_record.h"
 #include "bench_stream.skel.h"
-#include "bench_batched.skel.h"
 
 #define SEC_NAME "2 end to end"
 /* Lines of the consumer-alone case: they must all fit a 256 MiB ring. */
@@ -47,7 +46,6 @@ enum consumer { USE_READER, USE_DRAIN, USE_SPIN, USE_RAW };
 
 struct e2e_run {
 	struct bench_stream *skel;	/* bpf_stream.h as it is */
-	struct bench_batched *bskel;	/* or the batched-wakeup what-if */
 	struct bpf_object *obj;
 	__u64 *rets;			/* the program's e2e_rets[] */
 	int prog_fd, lines;
@@ -195,7 +193,7 @@ struct e2e_out {
 };
 
 /* One run: returns lines/s delivered and fills @o, or -errno (@why says why). */
-static double e2e_once(enum consumer mode, bool batched, int nprod, __u32 ring_size,
+static double e2e_once(enum consumer mode, int nprod, __u32 ring_size,
 		       bool prefill, double pace, struct e2e_out *o, char *why, size_t why_sz)
 {
 	LIBBPF_OPTS(bpf_stream_prepare_opts, popts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
@@ -208,13 +206,8 @@ static double e2e_once(enum consumer mode, bool batched, int nprod, __u32 ring_s
 	double secs = -EINVAL, t_prod_end = 0;
 	int err, i;
 
-	if (batched) {
-		r.bskel = bench_batched__open();
-		r.obj = r.bskel ? r.bskel->obj : NULL;
-	} else {
-		r.skel = bench_stream__open();
-		r.obj = r.skel ? r.skel->obj : NULL;
-	}
+	r.skel = bench_stream__open();
+	r.obj = r.skel ? r.skel->obj : NULL;
 	if (!r.obj)
 		return -errno;
 	err = bpf_stream_prepare_opts(r.obj, &popts);
@@ -222,18 +215,13 @@ static double e2e_once(enum consumer mode, bool batched, int nprod, __u32 ring_s
 		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(r.obj,
 					       BPF_STREAM_RINGBUF_MAP), ring_size);
 	if (!err)
-		err = batched ? bench_batched__load(r.bskel) : bench_stream__load(r.skel);
+		err = bench_stream__load(r.skel);
 	if (err) {
 		snprintf(why, why_sz, "prepare/load: %s", strerror(-err));
 		goto out;
 	}
-	if (batched) {
-		r.prog_fd = bpf_program__fd(r.bskel->progs.bench_stream_e2e);
-		r.rets = r.bskel->bss->e2e_rets;
-	} else {
-		r.prog_fd = bpf_program__fd(r.skel->progs.bench_stream_e2e);
-		r.rets = r.skel->bss->e2e_rets;
-	}
+	r.prog_fd = bpf_program__fd(r.skel->progs.bench_stream_e2e);
+	r.rets = r.skel->bss->e2e_rets;
 	if (mode == USE_RAW) {
 		r.rb = ring_buffer__new(bpf_object__find_map_fd_by_name(r.obj,
 					BPF_STREAM_RINGBUF_MAP), raw_cb, &r, NULL);
@@ -309,7 +297,6 @@ out:
 	bpf_stream_reader__free(r.reader);
 	bpf_stream_release(r.obj);
 	bench_stream__destroy(r.skel);
-	bench_batched__destroy(r.bskel);
 	return secs;
 }
 
@@ -326,7 +313,6 @@ static const char *mode_name(enum consumer mode)
 /* One end-to-end case. */
 struct e2e_cfg {
 	enum consumer mode;
-	bool batched;		/* the batched-wakeup what-if instead of bpf_stream.h */
 	int nprod;
 	__u32 ring;		/* ring bytes; 0: the header's default (1 MiB) */
 	bool prefill;		/* consumer alone on a pre-filled ring */
@@ -355,9 +341,8 @@ static void e2e_row(const struct e2e_cfg *c, enum consumer mode, struct e2e_seri
 	if (c->prefill)
 		snprintf(name, sizeof(name), "%s alone, pre-filled %s", mode_name(mode), ring);
 	else
-		snprintf(name, sizeof(name), "%s, %d prod%s%s, %s%s", mode_name(mode), c->nprod,
-			 c->pace > 0 ? "" : " flat out", pace_s, ring,
-			 c->batched ? ", BATCHED WAKEUPS" : "");
+		snprintf(name, sizeof(name), "%s, %d prod%s%s, %s", mode_name(mode), c->nprod,
+			 c->pace > 0 ? "" : " flat out", pace_s, ring);
 	if (!es->rate.n) {
 		bench_note(SEC_NAME, "%s: not measured: %s", name, es->why);
 		return;
@@ -382,7 +367,7 @@ static int e2e_run_into(const struct e2e_cfg *c, enum consumer mode, struct e2e_
 	struct e2e_out o = {};
 	double v;
 
-	v = e2e_once(mode, c->batched, c->nprod, c->ring, c->prefill, c->pace, &o, es->why,
+	v = e2e_once(mode, c->nprod, c->ring, c->prefill, c->pace, &o, es->why,
 		     sizeof(es->why));
 	if (v < 0)
 		return -1;
@@ -472,23 +457,18 @@ static void idle_cycle(void)
 int bench_e2e(void)
 {
 	static const struct e2e_cfg cases[] = {
-		/* 0: the target, bpf_stream.h as it is */
-		{ USE_READER, false, 1, 0, false, PACE, true,
+		/* 0: the target */
+		{ USE_READER, 1, 0, false, PACE, true,
 		  "delivered lines/s, no drops / 2M (1 producer)" },
-		/* 1: the same with batched wakeups */
-		{ USE_READER, true, 1, 0, false, PACE, true,
-		  "same, BATCHED WAKEUPS what-if / 2M (1 producer)" },
-		{ USE_READER, false, 1, MID_RING, false, PACE, false, NULL },
-		{ USE_READER, false, 1, 0, false, 0, false, NULL },
-		{ USE_READER, true, 1, 0, false, 0, false, NULL },
-		{ USE_DRAIN, false, 1, 0, false, 0, false, NULL },
-		{ USE_READER, false, 2, 0, false, 0, false, NULL },
-		{ USE_READER, true, 2, 0, false, 0, false, NULL },
-		/* 8, 9: the consumer alone */
-		{ USE_READER, false, 1, BIG_RING, true, 0, true, NULL },
-		{ USE_DRAIN, false, 1, BIG_RING, true, 0, false, NULL },
+		{ USE_READER, 1, MID_RING, false, PACE, false, NULL },
+		{ USE_READER, 1, 0, false, 0, false, NULL },
+		{ USE_DRAIN, 1, 0, false, 0, false, NULL },
+		{ USE_READER, 2, 0, false, 0, false, NULL },
+		/* 5, 6: the consumer alone */
+		{ USE_READER, 1, BIG_RING, true, 0, true, NULL },
+		{ USE_DRAIN, 1, BIG_RING, true, 0, false, NULL },
 		/* a: a consumer spinning on bpf_stream_reader__consume() */
-		{ USE_SPIN, false, 1, 0, false, PACE, false, NULL },
+		{ USE_SPIN, 1, 0, false, PACE, false, NULL },
 	};
 	const char *want = getenv("BENCH_E2E_CASES");
 	struct bench_stream *probe = bench_stream__open();
@@ -506,7 +486,7 @@ int bench_e2e(void)
 	 * only on request; b is the idle cycle cost. */
 #define WANT(c) (want ? !!strchr(want, (c)) : (c) != 'a')
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (WANT("0123456789a"[i]))
+		if (WANT("0123456a"[i]))
 			e2e_case(&cases[i]);
 	if (WANT('b'))
 		idle_cycle();
@@ -525,11 +505,9 @@ int bench_e2e(void)
 	if (bench_cfg.fifo)
 		bench_note(SEC_NAME, "-F: the consumer ran SCHED_FIFO priority 1 (producers "
 			   "SCHED_OTHER)");
-	bench_note(SEC_NAME, "BATCHED WAKEUPS rows are a what-if, not bpf_stream.h: "
-		   "bench/bench_batched.bpf.c writes the same records with "
-		   "bpf_ringbuf_submit(BPF_RB_NO_WAKEUP) unless 128 KiB are waiting or 1 ms "
-		   "passed since the last wakeup (then BPF_RB_FORCE_WAKEUP). bpf_stream.h submits "
-		   "with flags 0: the consumer is woken by every record that finds it caught up, "
-		   "each wakeup an irq_work self-IPI on the producing CPU");
+	bench_note(SEC_NAME, "wake-ups as bpf_stream.h does them: BPF_RB_NO_WAKEUP, "
+		   "BPF_RB_FORCE_WAKEUP for the record that brings 128 KiB or more waiting "
+		   "(BPF_STREAM_WAKEUP_BYTES) or 1 ms after the last wake-up "
+		   "(BPF_STREAM_WAKEUP_NS)");
 	return 0;
 }
