@@ -57,30 +57,34 @@
  *                            and flagged TRUNCATED (ringbuf transport)
  *   BPF_STREAM_RINGBUF_SIZE  bytes of the ring buffer (power of two, default 1 MiB)
  *   BPF_STREAM_TIMESTAMP     define it to stamp each record with bpf_ktime_get_ns()
- *   BPF_STREAM_WAKEUP_BYTES  ring bytes waiting that make a record wake the
- *                            reader (default 128 KiB; see "Wake-ups" below)
- *   BPF_STREAM_WAKEUP_NS     time since the last wake-up after which a record
- *                            wakes the reader (default 1 ms)
+ *   BPF_STREAM_WAKEUP_BYTES  bytes waiting in the ring whose crossing wakes
+ *                            the reader (default 128 KiB; keep it well below
+ *                            BPF_STREAM_RINGBUF_SIZE; see "Wake-ups" below)
+ *   BPF_STREAM_WAKEUP_NS     time since the last wake-up after which the next
+ *                            record wakes the reader (default 1 ms)
  *
- * Wake-ups (ringbuf transport). A record is submitted with
- * BPF_RB_NO_WAKEUP unless it brings the bytes waiting in the ring
- * (bpf_ringbuf_query(BPF_RB_AVAIL_DATA), this record included) to
- * BPF_STREAM_WAKEUP_BYTES or more, or BPF_STREAM_WAKEUP_NS passed since the
- * last wake-up; then it is submitted with BPF_RB_FORCE_WAKEUP. The ring's default (flags 0) would wake a reader
- * that keeps up once per record, each wake-up an irq_work self-IPI on the
- * writing CPU, which caps a flood far below what the reader can take.
+ * Wake-ups (ringbuf transport). A record is submitted with BPF_RB_NO_WAKEUP
+ * unless it takes the bytes waiting in the ring (bpf_ringbuf_query(
+ * BPF_RB_AVAIL_DATA), this record included) across BPF_STREAM_WAKEUP_BYTES,
+ * or BPF_STREAM_WAKEUP_NS passed since the last wake-up; then it is
+ * submitted with BPF_RB_FORCE_WAKEUP. The ring's default (flags 0) wakes a
+ * reader that keeps up once per record, each wake-up an irq_work self-IPI on
+ * the writing CPU, which caps a flood far below what the reader can take.
  * Latency: a message written >= BPF_STREAM_WAKEUP_NS after the last wake-up
  * (a lone message after a quiet spell) wakes the reader at once; the tail
- * of a burst written within BPF_STREAM_WAKEUP_NS of a wake-up wakes nobody
- * and is picked up by the reader's own timed poll (libbpf-stream's reader
- * polls at least every idle_max_ms, default 200 ms, and 1 ms after a poll
- * that delivered lines) or by the next drain or wake-up. Nothing is lost by
- * a missing wake-up, only delayed. Define BPF_STREAM_WAKEUP_NS 0 to wake on
+ * of a burst shorter than BPF_STREAM_WAKEUP_NS (and smaller than
+ * BPF_STREAM_WAKEUP_BYTES) wakes nobody and is picked up by the reader's own
+ * timed poll (libbpf-stream's reader polls at least every idle_max_ms,
+ * default 200 ms, and 1 ms after a poll that delivered lines) or by the next
+ * drain or wake-up. A missing wake-up delays lines; a burst of
+ * BPF_STREAM_WAKEUP_BYTES wakes the reader long before the ring is full
+ * (two CPUs writing at the same moment can both miss the crossing;
+ * then the time rule wakes it). Define BPF_STREAM_WAKEUP_NS 0 to wake on
  * every record.
  *
- * Maps and the selector variable are __weak, helpers static __always_inline,
- * so several .bpf.c files linked into one object can all include this header
- * (give them the same BPF_STREAM_RINGBUF_SIZE: the object has one ring).
+ * Maps, the selector and the wake-up stamp are __weak, helpers static
+ * __always_inline, so several .bpf.c files linked into one object can all
+ * include this header (give them the same BPF_STREAM_RINGBUF_SIZE: the object has one ring).
  * A message that could not be queued (ring full, stream full, kernel error)
  * makes bpf_stream_printk() return a negative errno and is counted, per
  * stream, in the bpf_stream_stat map, so writes = deliveries + drops.
