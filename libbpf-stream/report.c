@@ -210,7 +210,9 @@ static void start_block(struct bpf_stream_report_parser *p, const struct bpf_str
 	} else if (starts(m, "Arena READ access at unmapped address ") ||
 		   starts(m, "Arena WRITE access at unmapped address ")) {
 		q = strstr(m, "address ") + strlen("address ");
-		if (parse_hex(&q, &v)) {
+		/* the whole line or nothing: "... 0x10 forged by the program"
+		 * is a program's imitation, left as an unknown report */
+		if (parse_hex(&q, &v) && *q == '\0') {
 			p->rep.kind = BPF_STREAM_REPORT_ARENA_FAULT;
 			p->rep.arena_write = m[6] == 'W';
 			p->rep.addr = v;
