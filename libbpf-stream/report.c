@@ -132,6 +132,9 @@ static bool parse_hex(const char **s, __u64 *v)
 	if (q[0] != '0' || (q[1] != 'x' && q[1] != 'X') || !isxdigit((unsigned char)q[2]))
 		return false;
 	*v = strtoull(q + 2, &end, 16);
+	/* strtoull takes a second "0x" ("0x0x1f"): the kernel never writes one */
+	if (q[2] == '0' && (q[3] == 'x' || q[3] == 'X'))
+		return false;
 	*s = end;
 	return true;
 }
