@@ -506,8 +506,8 @@ int bench_e2e(void)
 		bench_note(SEC_NAME, "-F: the consumer ran SCHED_FIFO priority 1 (producers "
 			   "SCHED_OTHER)");
 	bench_note(SEC_NAME, "wake-ups as bpf_stream.h does them: BPF_RB_NO_WAKEUP, "
-		   "BPF_RB_FORCE_WAKEUP for the record that brings 128 KiB or more waiting "
-		   "(BPF_STREAM_WAKEUP_BYTES) or 1 ms after the last wake-up "
+		   "BPF_RB_FORCE_WAKEUP for the record that takes the bytes waiting across "
+		   "128 KiB (BPF_STREAM_WAKEUP_BYTES) or 1 ms after the last wake-up "
 		   "(BPF_STREAM_WAKEUP_NS)");
 	return 0;
 }
