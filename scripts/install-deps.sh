@@ -20,6 +20,8 @@ libclang-rt-19-dev:/usr/lib/llvm-19/lib/clang/19/lib/linux/libclang_rt.fuzzer-x8
 valgrind:/usr/bin/valgrind
 jq:/usr/bin/jq
 make:/usr/bin/make
+git:/usr/bin/git
+python3:/usr/bin/python3
 gcc:/usr/bin/gcc
 "
 
