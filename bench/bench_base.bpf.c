@@ -41,6 +41,19 @@ static __always_inline __u32 pkt_len(struct xdp_md *ctx)
 	return ctx->data_end - ctx->data;
 }
 
+/* The record header every ring variant writes (stdout, no name unless set). */
+static __always_inline void rec_hdr_init(struct bpf_stream_rec_hdr *h, __u16 flags,
+					 __u16 text_len, __u64 ts_ns)
+{
+	h->magic = BPF_STREAM_REC_MAGIC;
+	h->version = BPF_STREAM_REC_VERSION;
+	h->stream_id = 1;
+	h->flags = flags;
+	h->text_len = text_len;
+	h->ts_ns = ts_ns;
+	__builtin_memset(h->func, 0, sizeof(h->func));
+}
+
 SEC("xdp")
 int bench_empty(struct xdp_md *ctx)
 {
@@ -74,13 +87,8 @@ int bench_rec(struct xdp_md *ctx)
 		bench_count(rets, n);
 		return XDP_PASS;
 	}
-	r->hdr.magic = BPF_STREAM_REC_MAGIC;
-	r->hdr.version = BPF_STREAM_REC_VERSION;
-	r->hdr.stream_id = 1;
-	r->hdr.flags = n > (long)sizeof(r->text) ? BPF_STREAM_REC_F_TRUNCATED : 0;
-	r->hdr.text_len = n > (long)sizeof(r->text) ? sizeof(r->text) - 1 : n - 1;
-	r->hdr.ts_ns = 0;
-	__builtin_memset(r->hdr.func, 0, sizeof(r->hdr.func));
+	rec_hdr_init(&r->hdr, n > (long)sizeof(r->text) ? BPF_STREAM_REC_F_TRUNCATED : 0,
+		     n > (long)sizeof(r->text) ? sizeof(r->text) - 1 : n - 1, 0);
 	__builtin_memcpy(r->hdr.func, "bench_rec", 10);
 	bpf_ringbuf_submit(r, 0);
 	bench_count(rets, 0);
@@ -109,13 +117,7 @@ int bench_ring_only(struct xdp_md *ctx)
 		bench_count(rets, -ENOSPC);
 		return XDP_PASS;
 	}
-	r->hdr.magic = BPF_STREAM_REC_MAGIC;
-	r->hdr.version = BPF_STREAM_REC_VERSION;
-	r->hdr.stream_id = 1;
-	r->hdr.flags = 0;
-	r->hdr.text_len = 0;
-	r->hdr.ts_ns = seq++;
-	__builtin_memset(r->hdr.func, 0, sizeof(r->hdr.func));
+	rec_hdr_init(&r->hdr, 0, 0, seq++);
 	bpf_ringbuf_submit(r, 0);
 	bench_count(rets, 0);
 	return XDP_PASS;
@@ -140,13 +142,7 @@ int bench_bin_rec(struct xdp_md *ctx)
 		bench_count(rets, -ENOSPC);
 		return XDP_PASS;
 	}
-	r->hdr.magic = BPF_STREAM_REC_MAGIC;
-	r->hdr.version = BPF_STREAM_REC_VERSION;
-	r->hdr.stream_id = 1;
-	r->hdr.flags = 0;
-	r->hdr.text_len = 0;
-	r->hdr.ts_ns = 0;
-	__builtin_memset(r->hdr.func, 0, sizeof(r->hdr.func));
+	rec_hdr_init(&r->hdr, 0, 0, 0);
 	r->fmt_id = 1;
 	r->args[0] = seq++;
 	r->args[1] = pkt_len(ctx);
