@@ -318,7 +318,11 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
  * -ENOENT bad stream id, -EOPNOTSUPP native forced without a kfunc); failed
  * messages with a valid stream id are counted in bpf_stream_stat.
  */
-#define bpf_stream_printk(stream_id, fmt, args...)                                          \
+#define bpf_stream_printk(stream_id, ...) ___bpf_stream_printk(stream_id, __VA_ARGS__)
+
+/* The format and arguments reach this macro expanded (a FMT or ARGS macro
+ * of the caller's is expanded above: ## below would stop that). */
+#define ___bpf_stream_printk(stream_id, fmt, args...)                                       \
 	({                                                                                  \
 		_Static_assert(___bs_narg(args) <= 12,                                      \
 			       "bpf_stream_printk: at most 12 arguments after the format"); \
@@ -335,6 +339,6 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
 #endif
 
 /* bpf_stream_error() - bpf_stream_printk(BPF_STDERR, fmt, args...). */
-#define bpf_stream_error(fmt, args...) bpf_stream_printk(BPF_STDERR, fmt, ##args)
+#define bpf_stream_error(...) bpf_stream_printk(BPF_STDERR, __VA_ARGS__)
 
 #endif /* __BPF_STREAM_H */
