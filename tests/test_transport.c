@@ -18,6 +18,7 @@
 #include "tr_fmt.skel.h"
 #include "tr_multi.skel.h"
 #include "tr_limit.skel.h"
+#include "linked.skel.h"
 
 #define MAX_SEEN 256
 
@@ -641,5 +642,38 @@ Test(transport, unprepared_object_is_read_and_named)
 	bpf_stream_set_print(NULL);
 	bpf_stream_skel_release(skel);
 	tr_multi__destroy(skel);
+	free(s);
+}
+
+/* Two .bpf.c files that both include bpf_stream.h, linked into one object
+ * with bpftool gen object (tests/progs/link_a.bpf.c, link_b.bpf.c): it links,
+ * loads with the transport auto picks here, and each program's lines arrive
+ * under that program. */
+Test(transport, two_linked_files_one_object)
+{
+	struct linked *skel = linked__open();
+	struct bs_kernel k = bs_kernel_probe();
+	struct seen *s = calloc(1, sizeof(*s));
+	const char *reason = NULL;
+	int i, n, t;
+
+	cr_assert_not_null(skel, "open: %s", strerror(errno));
+	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	t = bpf_stream_object_transport(skel->obj, &reason);
+	cr_assert_eq(linked__load(skel), 0, "load (%s): %s", bpf_stream_transport_str(t),
+		     strerror(errno));
+	run(skel->progs.link_a_prog);
+	run(skel->progs.link_b_prog);
+	n = bpf_stream_skel_drain(skel, collect, s);
+	if (t == BPF_STREAM_TRANSPORT_NATIVE && k.write_err)
+		cr_skip_test("native picked, but %s", bs_kernel_native_problem(&k));
+	cr_assert_eq(n, 4, "%d lines (%s: %s)", n, bpf_stream_transport_str(t), reason);
+	for (i = 0; i < 4; i++) {
+		const char *want = strstr(s->m[i].text, "file a") ? "link_a_prog" : "link_b_prog";
+
+		cr_assert_str_eq(s->m[i].prog, want, "'%s' under %s", s->m[i].text, s->m[i].prog);
+	}
+	bpf_stream_skel_release(skel);
+	linked__destroy(skel);
 	free(s);
 }
