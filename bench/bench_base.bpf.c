@@ -71,6 +71,18 @@ int bench_tvprintk(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+static const char fmt_str[] = BENCH_FMT_STR;
+static const char str_arg[] = BENCH_STR;
+
+SEC("xdp")
+int bench_tvprintk_str(struct xdp_md *ctx)
+{
+	__u64 args[2] = { 42 + (seq++ & 1), (__u64)(unsigned long)str_arg };
+
+	bench_count(rets, bpf_trace_vprintk(fmt_str, sizeof(fmt_str), args, sizeof(args)));
+	return XDP_PASS;
+}
+
 SEC("xdp")
 int bench_rec(struct xdp_md *ctx)
 {

@@ -276,6 +276,23 @@ static __always_inline __u64 ___bpf_stream_wake_flags(__u64 now, __u64 sz, int q
 	return BPF_RB_NO_WAKEUP;
 }
 
+/* The stamp (BPF_STREAM_TIMESTAMP) and the wake-up clock, in ns. Without
+ * stamps the clock is the tick (bpf_jiffies64(), a few ns where
+ * bpf_ktime_get_ns() costs tens on a VM): wake-ups by time then come on
+ * the first record at least BPF_STREAM_WAKEUP_NS, rounded up to a tick
+ * (1000000000 / CONFIG_HZ ns, 4 ms when the kernel config is unreadable),
+ * after the last one. */
+extern unsigned long CONFIG_HZ __kconfig __weak;
+
+static __always_inline __u64 ___bpf_stream_clock(void)
+{
+#ifdef BPF_STREAM_TIMESTAMP
+	return bpf_ktime_get_ns();
+#else
+	return bpf_jiffies64() * (CONFIG_HZ ? 1000000000ULL / CONFIG_HZ : 4000000ULL);
+#endif
+}
+
 /* ---- compile-time scan of a format (folded to a constant per call site) ---- */
 
 /* Kind of each argument, 2 bits per argument index, as the kernel's
@@ -396,18 +413,29 @@ static __always_inline void ___bpf_stream_hdr(struct bpf_stream_rec_hdr *h, __u3
 					      __u16 flags, __u16 len, const char *fmt,
 					      __u32 nargs)
 {
-	h->magic = BPF_STREAM_REC_MAGIC;
-	h->version = BPF_STREAM_REC_VERSION;
-	h->stream_id = stream_id;
-	h->flags = flags | (___BS_TS_SZ ? BPF_STREAM_REC_F_TS : 0);
-	h->len = len;
 	/* the call site: both are .rodata addresses, the difference is the
 	 * format's offset from the sentinel (privileged loaders only: an
 	 * unprivileged one cannot use bpf_snprintf either) */
-	h->site = (__u32)((unsigned long)fmt - (unsigned long)&bpf_stream_fmt_base);
+	__u32 site = (__u32)((unsigned long)fmt - (unsigned long)&bpf_stream_fmt_base);
+
+	flags |= ___BS_TS_SZ ? BPF_STREAM_REC_F_TS : 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* two stores instead of nine (the layout of struct bpf_stream_rec_hdr) */
+	((__u64 *)h)[0] = BPF_STREAM_REC_MAGIC | ((__u64)BPF_STREAM_REC_VERSION << 16) |
+			  ((__u64)(__u8)stream_id << 24) | ((__u64)flags << 32) |
+			  ((__u64)len << 48);
+	((__u64 *)h)[1] = site | ((__u64)nargs << 48);
+#else
+	h->magic = BPF_STREAM_REC_MAGIC;
+	h->version = BPF_STREAM_REC_VERSION;
+	h->stream_id = stream_id;
+	h->flags = flags;
+	h->len = len;
+	h->site = site;
 	h->prog = 0;
 	h->nargs = nargs;
 	h->resv = 0;
+#endif
 }
 
 /* Kernel-formatted text (%p family): bpf_snprintf into the scratch, then
@@ -549,7 +577,7 @@ static __always_inline int ___bpf_stream_ringbuf(__u32 stream_id, const char *fm
 	/* Formats longer than ___BS_SCAN_MAX are formatted by the kernel (a
 	 * longer scan would not fold): still a choice made at build time. */
 	__u32 scan = fmt_sz <= ___BS_SCAN_MAX ? ___bpf_stream_scan(fmt, fmt_sz) : ___BS_SCAN_TEXT;
-	__u64 now = bpf_ktime_get_ns();	/* the stamp and the wake-up clock */
+	__u64 now = ___bpf_stream_clock();
 
 	if (!__builtin_constant_p(scan) || (scan & ___BS_SCAN_TEXT))
 		return ___bpf_stream_ring_text(stream_id, fmt, args, nargs, now);
