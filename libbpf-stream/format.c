@@ -35,7 +35,7 @@
 enum { C_INT, C_UINT, C_HEX, C_HEXU, C_CHR, C_STR };
 
 struct bs_fmt_conv {
-	__u32 lit_off;	/* literal text before this conversion: offset in the format */
+	__u32 lit_off;	/* literal text before this conversion, in bs_fmt.lit ("%%" as '%') */
 	__u32 lit_len;
 	__u32 width;
 	__u8 type;	/* C_* */
@@ -44,10 +44,10 @@ struct bs_fmt_conv {
 };
 
 struct bs_fmt {
-	const char *str;	/* the format, inside the table's .rodata copy */
 	__u32 nconv;
 	__u32 tail_off, tail_len;	/* literal text after the last conversion */
 	struct bs_fmt_conv conv[BPF_STREAM_MAX_ARGS];
+	char lit[];			/* every literal run, "%%" collapsed */
 };
 
 struct bs_fmt_slot {
@@ -64,24 +64,24 @@ struct bs_fmt_table {
 	size_t nr_slots, used;	/* power of two; used <= nr_slots / 2 */
 };
 
-/* Parse @s (NUL-terminated within the table). 0, or -EINVAL when the
- * format is not one a binary record can carry. */
+/* Parse @s (NUL-terminated within the table) into @f, whose lit[] has
+ * room for strlen(s) bytes. 0, or -EINVAL when the format is not one a
+ * binary record can carry. */
 static int fmt_parse(const char *s, struct bs_fmt *f)
 {
-	size_t i = 0, lit = 0;
+	size_t i = 0, lo = 0, run = 0;
 
-	f->str = s;
 	f->nconv = 0;
 	while (s[i]) {
 		struct bs_fmt_conv *c;
 		__u64 w = 0;
 
 		if (s[i] != '%') {
-			i++;
+			f->lit[lo++] = s[i++];
 			continue;
 		}
 		if (s[i + 1] == '%') {
-			/* "%%" stays in the literal text; put_lit() collapses it */
+			f->lit[lo++] = '%';
 			i += 2;
 			continue;
 		}
@@ -89,8 +89,8 @@ static int fmt_parse(const char *s, struct bs_fmt *f)
 			return -EINVAL;
 		c = &f->conv[f->nconv];
 		memset(c, 0, sizeof(*c));
-		c->lit_off = lit;
-		c->lit_len = i - lit;
+		c->lit_off = run;
+		c->lit_len = lo - run;
 		i++;
 		for (;; i++) {
 			if (s[i] == '-')
@@ -141,11 +141,11 @@ static int fmt_parse(const char *s, struct bs_fmt *f)
 			}
 		}
 		i++;
-		lit = i;
+		run = lo;
 		f->nconv++;
 	}
-	f->tail_off = lit;
-	f->tail_len = i - lit;
+	f->tail_off = run;
+	f->tail_len = lo - run;
 	return 0;
 }
 
@@ -177,35 +177,23 @@ static inline void pad(struct out *o, char c, size_t n)
 	o->len += n;
 }
 
-/* Literal text: "%%" becomes '%'. */
-static void put_lit(struct out *o, const char *s, size_t n)
-{
-	const char *pct;
-
-	while (n && (pct = memchr(s, '%', n))) {
-		size_t k = pct - s + 1;	/* up to and including the first '%' */
-
-		put(o, s, k);
-		k = k < n ? k + 1 : k;	/* skip the second '%' */
-		s += k;
-		n -= k;
-	}
-	put(o, s, n);
-}
-
 static const char digits_lc[] = "0123456789abcdef";
 static const char digits_uc[] = "0123456789ABCDEF";
+
+static const char dec2[200] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
 /* lib/vsprintf.c number() without precision and without '#'. */
 static void put_num(struct out *o, const struct bs_fmt_conv *c, __u64 raw)
 {
-	char tmp[24];
-	int i = 0, width = c->width;
+	char tmp[24], *end = tmp + sizeof(tmp), *p = end;
+	int width = c->width, n;
 	char sign = 0;
 	__u64 num;
 
-	switch (c->type) {
-	case C_INT:
+	if (c->type == C_INT) {
 		num = c->size == 8 ? raw : (__u64)(__s64)(__s32)raw;
 		if ((__s64)num < 0) {
 			sign = '-';
@@ -215,42 +203,50 @@ static void put_num(struct out *o, const struct bs_fmt_conv *c, __u64 raw)
 		} else if (c->flags & F_SPACE) {
 			sign = ' ';
 		}
-		break;
-	default:
+	} else {
 		num = c->size == 8 ? raw : (__u32)raw;
-		break;
 	}
 	if (c->type == C_HEX || c->type == C_HEXU) {
 		const char *d = c->type == C_HEX ? digits_lc : digits_uc;
 
 		do {
-			tmp[i++] = d[num & 15];
+			*--p = d[num & 15];
 			num >>= 4;
 		} while (num);
 	} else {
-		do {
-			tmp[i++] = '0' + num % 10;
-			num /= 10;
-		} while (num);
+		while (num >= 100) {
+			unsigned int r = num % 100;
+
+			num /= 100;
+			p -= 2;
+			memcpy(p, dec2 + 2 * r, 2);
+		}
+		if (num >= 10) {
+			p -= 2;
+			memcpy(p, dec2 + 2 * num, 2);
+		} else {
+			*--p = '0' + num;
+		}
 	}
-	if (sign)
-		width--;
-	width -= i;
-	if (!(c->flags & (F_LEFT | F_ZERO)) && width > 0) {
+	n = end - p;
+	width -= n + !!sign;
+	if (width <= 0) {
+		if (sign)
+			put(o, &sign, 1);
+		put(o, p, n);
+		return;
+	}
+	if (!(c->flags & (F_LEFT | F_ZERO))) {
 		pad(o, ' ', width);
 		width = 0;
 	}
 	if (sign)
 		put(o, &sign, 1);
-	if (!(c->flags & F_LEFT) && width > 0) {
+	if (!(c->flags & F_LEFT)) {
 		pad(o, '0', width);	/* ZERO without LEFT */
 		width = 0;
 	}
-	while (i > 0) {
-		char ch = tmp[--i];
-
-		put(o, &ch, 1);
-	}
+	put(o, p, n);
 	if (width > 0)
 		pad(o, ' ', width);
 }
@@ -269,7 +265,7 @@ int bs_fmt_render(const struct bs_fmt *f, const __u64 *args, __u32 nargs, const 
 	for (i = 0; i < f->nconv; i++) {
 		const struct bs_fmt_conv *c = &f->conv[i];
 
-		put_lit(&o, f->str + c->lit_off, c->lit_len);
+		put(&o, f->lit + c->lit_off, c->lit_len);
 		if (c->type == C_STR) {
 			__u64 n = args[i];
 			size_t slen;
@@ -296,7 +292,7 @@ int bs_fmt_render(const struct bs_fmt *f, const __u64 *args, __u32 nargs, const 
 			put_num(&o, c, args[i]);
 		}
 	}
-	put_lit(&o, f->str + f->tail_off, f->tail_len);
+	put(&o, f->lit + f->tail_off, f->tail_len);
 	*len = o.len;
 	return o.cut ? 1 : 0;
 }
@@ -413,7 +409,7 @@ int bs_fmt_table__get(struct bs_fmt_table *t, __u32 site, const struct bs_fmt **
 	off = (__s64)t->base + (__s32)site;
 	f = NULL;
 	if (off >= 0 && (size_t)off < t->size) {
-		f = malloc(sizeof(*f));
+		f = malloc(sizeof(*f) + strlen(t->rodata + off) + 1);
 		if (!f)
 			return -ENOMEM;
 		if (fmt_parse(t->rodata + off, f)) {

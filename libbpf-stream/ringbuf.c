@@ -92,19 +92,80 @@ int bs_rec_text(struct bs_fmt_table *t, const struct bs_rec_view *v, char *buf, 
 	return 0;
 }
 
-/* One queued message: text plus what was read of it already. */
+/*
+ * Queued messages of one (program, stream): a byte FIFO of entries (header,
+ * text, padding to 8) in one buffer that is reused, so a steady flow of
+ * messages allocates nothing. Consumption moves head; an emptied queue
+ * starts again at 0; appending compacts or grows the buffer when needed.
+ */
 struct bs_rq_ent {
-	struct bs_rq_ent *next;
 	__u64 ts_ns;
 	__u32 flags;	/* BPF_STREAM_MSG_F_TRUNCATED */
 	__u32 len;
 	__u32 off;	/* bytes already handed out */
+	__u32 pad;
 	char text[];
 };
 
 struct bs_rq {
-	struct bs_rq_ent *head, *tail;
+	char *buf;
+	size_t head, tail, cap;
 };
+
+static size_t rq_ent_size(size_t len)
+{
+	return (sizeof(struct bs_rq_ent) + len + 7) & ~(size_t)7;
+}
+
+/* Room for an entry of @len text bytes at the tail, or NULL (ENOMEM). */
+static struct bs_rq_ent *rq_append(struct bs_rq *q, size_t len)
+{
+	size_t need = rq_ent_size(len);
+	struct bs_rq_ent *e;
+
+	if (q->tail + need > q->cap) {
+		if (q->head && q->tail - q->head + need <= q->cap) {
+			memmove(q->buf, q->buf + q->head, q->tail - q->head);
+			q->tail -= q->head;
+			q->head = 0;
+		} else {
+			size_t cap = q->cap ? q->cap : 4096;
+			char *p;
+
+			while (cap < q->tail - q->head + need)
+				cap *= 2;
+			if (q->head) {
+				memmove(q->buf, q->buf + q->head, q->tail - q->head);
+				q->tail -= q->head;
+				q->head = 0;
+			}
+			p = realloc(q->buf, cap);
+			if (!p)
+				return NULL;
+			q->buf = p;
+			q->cap = cap;
+		}
+	}
+	e = (struct bs_rq_ent *)(q->buf + q->tail);
+	q->tail += need;
+	return e;
+}
+
+static struct bs_rq_ent *rq_head(struct bs_rq *q)
+{
+	return q->head < q->tail ? (struct bs_rq_ent *)(q->buf + q->head) : NULL;
+}
+
+static void rq_pop(struct bs_rq *q, struct bs_rq_ent *e)
+{
+	q->head += rq_ent_size(e->len);
+	if (q->head == q->tail)
+		q->head = q->tail = 0;
+}
+
+/* Bytes queued per pass over the ring; the callback's "stop" value. */
+#define RING_PASS_BYTES (256U << 10)
+#define RING_PASS_STOP (-ECANCELED)
 
 /* A call site and the program whose translated code contains it. */
 struct bs_site {
@@ -122,6 +183,7 @@ struct bs_ring {
 	size_t nr_sites;
 	char *line;		/* formatted text of the record being queued */
 	size_t line_sz;
+	size_t pass_bytes;	/* bytes queued by the current ring_buffer__consume() */
 	__u64 bad_records;
 	__u64 lost[3];		/* per stream: good records we had no memory to queue */
 };
@@ -180,14 +242,14 @@ static int ring_on_record(void *ctx, void *data, size_t size)
 		return 0;
 	/* A cut message lost its '\n': end the line at the record's end. */
 	add_nl = cut && text[len - 1] != '\n';
-	e = malloc(sizeof(*e) + len + add_nl);
+	q = ring_queue(r, ring_route(r, v.site), v.stream_id);
+	e = rq_append(q, len + add_nl);
 	if (!e) {
 		/* counted as dropped on its stream, so the totals still add up */
 		if (!r->lost[v.stream_id]++)
 			pr_warn("out of memory queueing a ring buffer record; counted as dropped\n");
 		return 0;
 	}
-	e->next = NULL;
 	e->ts_ns = v.ts_ns;
 	e->flags = cut ? BPF_STREAM_MSG_F_TRUNCATED : 0;
 	e->len = len + add_nl;
@@ -195,13 +257,10 @@ static int ring_on_record(void *ctx, void *data, size_t size)
 	memcpy(e->text, text, len);
 	if (add_nl)
 		e->text[len] = '\n';
-	q = ring_queue(r, ring_route(r, v.site), v.stream_id);
-	if (q->tail)
-		q->tail->next = e;
-	else
-		q->head = e;
-	q->tail = e;
-	return 0;
+	/* Stop the pass once a batch is queued (libbpf has consumed this
+	 * record): a full ring is not copied whole into memory first. */
+	r->pass_bytes += len;
+	return r->pass_bytes >= RING_PASS_BYTES ? RING_PASS_STOP : 0;
 }
 
 static int site_cmp(const void *a, const void *b)
@@ -356,14 +415,8 @@ void bs_ring__free(struct bs_ring *r)
 	if (!r)
 		return;
 	ring_buffer__free(r->rb);
-	for (i = 0; r->queues && i < r->nr_progs * 2; i++) {
-		struct bs_rq_ent *e = r->queues[i].head, *next;
-
-		for (; e; e = next) {
-			next = e->next;
-			free(e);
-		}
-	}
+	for (i = 0; r->queues && i < r->nr_progs * 2; i++)
+		free(r->queues[i].buf);
 	bs_fmt_table__free(r->fmts);
 	free(r->sites);
 	free(r->line);
@@ -372,12 +425,15 @@ void bs_ring__free(struct bs_ring *r)
 	free(r);
 }
 
+/* Hands out the next queued message; then, while they fit whole and carry
+ * no metadata (no stamp, not cut), the messages after it: one call, many
+ * lines, as a native read would give them. */
 int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf, size_t len,
 		  struct bs_source_meta *meta)
 {
 	struct bs_rq_ent *e;
 	struct bs_rq *q;
-	size_t n;
+	size_t n, done;
 	int err;
 
 	if (!r || prog_idx >= r->nr_progs || !bs_stream_id_valid(stream_id))
@@ -386,14 +442,18 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 		len = 0x7fffffff;
 	pthread_mutex_lock(&r->lock);
 	q = ring_queue(r, prog_idx, stream_id);
-	if (!q->head) {
+	while (!rq_head(q)) {
+		r->pass_bytes = 0;
 		err = ring_buffer__consume(r->rb);
-		if (err < 0 && !q->head) {
+		if (err == RING_PASS_STOP)
+			continue;	/* a batch went to other queues; more may follow */
+		if (err < 0 && !rq_head(q)) {
 			pthread_mutex_unlock(&r->lock);
 			return err;
 		}
+		break;
 	}
-	e = q->head;
+	e = rq_head(q);
 	if (!e || !len) {
 		pthread_mutex_unlock(&r->lock);
 		return 0;
@@ -407,14 +467,20 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 		meta->ts_ns = e->ts_ns;
 		meta->flags = e->flags;
 	}
+	done = n;
 	if (e->off == e->len) {
-		q->head = e->next;
-		if (!q->head)
-			q->tail = NULL;
-		free(e);
+		bool plain = !e->ts_ns && !e->flags;
+
+		rq_pop(q, e);
+		while (plain && (e = rq_head(q)) && !e->ts_ns && !e->flags && !e->off &&
+		       e->len <= len - done) {
+			memcpy((char *)buf + done, e->text, e->len);
+			done += e->len;
+			rq_pop(q, e);
+		}
 	}
 	pthread_mutex_unlock(&r->lock);
-	return (int)n;
+	return (int)done;
 }
 
 int bs_ring__epoll_fd(struct bs_ring *r)
