@@ -1,14 +1,23 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The ring-buffer transport, reading side: decode the records bpf_stream.h
- * writes (layout in bpf_stream_record.h) and sort them into one FIFO queue
- * per (program, stream), so reading one program's stream never loses the
- * records of the others, and each program's messages stay in the order it
- * wrote them.
+ * writes (layout in bpf_stream_record.h), turn binary records into text
+ * (format.c), and sort the messages into one FIFO queue per (program,
+ * stream), so reading one program's stream never loses the messages of the
+ * others, and each program's messages stay in the order it wrote them.
  *
- * Records come from BPF code and are never trusted: magic, version, stream
- * id and text length are checked; a bad record is counted and reported once
- * per ring with pr_warn, and skipped.
+ * Which program wrote a record: its call site (the format's .rodata offset
+ * from the sentinel). When the ring is set up, each program's translated
+ * instructions are read from the kernel once (BPF_OBJ_GET_INFO_BY_FD): the
+ * .rodata offsets a program loads are the call sites it contains. A site
+ * that several programs contain (a non-inlined helper they share) goes to
+ * the first of them; the header's prog field is reserved to tell them apart.
+ *
+ * Records come from BPF code and are never trusted: magic, version, flags,
+ * stream id, lengths, call site and string bytes are checked; a bad record
+ * is counted and reported once per ring with pr_warn, and skipped. An empty
+ * message (a format that expands to nothing) is a line of nothing: it is
+ * not queued, so it can never be mistaken for "stream empty".
  */
 #include <pthread.h>
 #include <stdint.h>

@@ -224,7 +224,8 @@ struct bs_source_meta {
 
 /*
  * One read of (program, stream) from whichever transport carries it.
- * Bytes of at most one ring record, or one native read, per call.
+ * Ring: the next queued message, then following ones that fit whole and
+ * carry no metadata (no stamp, not cut); native: one read.
  * prog_fd: the caller's fd of the program; prog_id: its id.
  * Return: bytes (0 = nothing queued now) or -errno.
  */
