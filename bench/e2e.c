@@ -320,6 +320,7 @@ struct e2e_cfg {
 	double pace;		/* offered lines/s; 0: flat out */
 	bool baseline;		/* interleave runs of the raw libbpf consumer */
 	const char *target;	/* name of the >= 4M lines/s target checked here */
+	double rate_min;	/* consumer-alone target, M lines/s (0: none) */
 };
 
 struct e2e_series {
@@ -396,6 +397,17 @@ static void e2e_case(const struct e2e_cfg *c)
 		series_ratio(&ratio, &es.rate, &raw.rate);
 	}
 	e2e_row(c, c->mode, &es, c->baseline ? "raw" : NULL, c->baseline ? &ratio : NULL);
+	if (c->rate_min > 0 && es.rate.n) {
+		struct series min = { .n = es.rate.n }, rr;
+
+		for (int i = 0; i < es.rate.n; i++)
+			min.v[i] = c->rate_min;
+		series_ratio(&rr, &es.rate, &min);
+		bench_target("reader alone, lines/s / 15M", &rr, 1, false, "%s",
+			     series_median(&rr) >= 1 ? "" :
+			     "bound: per record decode + format + queue, then framing and one "
+			     "callback per line");
+	}
 	if (c->target && es.rate.n) {
 		struct series r = es.rate, two = { .n = es.rate.n }, rr;
 
@@ -466,7 +478,7 @@ int bench_e2e(void)
 		{ USE_DRAIN, 1, 0, false, 0, false, NULL },
 		{ USE_READER, 2, 0, false, 0, false, NULL },
 		/* 5, 6: the consumer alone */
-		{ USE_READER, 1, BIG_RING, true, 0, true, NULL },
+		{ USE_READER, 1, BIG_RING, true, 0, true, NULL, 15 },
 		{ USE_DRAIN, 1, BIG_RING, true, 0, false, NULL },
 		/* a: a consumer spinning on bpf_stream_reader__consume() */
 		{ USE_SPIN, 1, 0, false, PACE, false, NULL },
