@@ -19,6 +19,7 @@
  * above FIELD_WIDTH_MAX is cut to it, like the kernel.
  */
 #include <stdlib.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "stream_internal.h"
@@ -424,6 +425,48 @@ int bs_fmt_table__get(struct bs_fmt_table *t, __u32 site, const struct bs_fmt **
 	return f ? 0 : -ENOENT;
 }
 
+/* A BTF object of the kernel, by id, read into zeroed memory (what
+ * btf__load_from_kernel_by_id() does, but valgrind, which does not know
+ * that the kernel fills the buffer, then sees it as defined). */
+static struct btf *kernel_btf(__u32 id)
+{
+	struct bpf_btf_info info;
+	__u32 len = sizeof(info);
+	struct btf *btf = NULL;
+	void *buf = NULL;
+	int fd, err = 0;
+
+	fd = bpf_btf_get_fd_by_id(id);
+	if (fd < 0)
+		return bs_err_ptr(-errno);
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.btf_size) {
+		err = -errno ? -errno : -ENOENT;
+		goto out;
+	}
+	buf = calloc(1, info.btf_size);
+	if (!buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	len = info.btf_size;
+	memset(&info, 0, sizeof(info));
+	info.btf = (__u64)(unsigned long)buf;
+	info.btf_size = len;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		err = -errno;
+		goto out;
+	}
+	btf = btf__new(buf, info.btf_size);
+	if (!btf)
+		err = -errno;
+out:
+	free(buf);
+	close(fd);
+	return btf ? btf : bs_err_ptr(err ? err : -EINVAL);
+}
+
 /* The .rodata map of a loaded object, by fd: its value and the sentinel's
  * offset from the map's BTF (DATASEC variable BPF_STREAM_FMT_BASE_VAR). */
 struct bs_fmt_table *bs_fmt_table__from_map(int map_fd)
@@ -444,7 +487,7 @@ struct bs_fmt_table *bs_fmt_table__from_map(int map_fd)
 	if (info.type != BPF_MAP_TYPE_ARRAY || !info.btf_id || !info.btf_value_type_id ||
 	    !info.value_size)
 		return bs_err_ptr(-ENOENT);
-	btf = btf__load_from_kernel_by_id(info.btf_id);
+	btf = kernel_btf(info.btf_id);
 	if (!btf)
 		return bs_err_ptr(-errno ? -errno : -ENOENT);
 	sec = btf__type_by_id(btf, info.btf_value_type_id);
@@ -463,7 +506,7 @@ struct bs_fmt_table *bs_fmt_table__from_map(int map_fd)
 	btf__free(btf);
 	if (base < 0)
 		return bs_err_ptr(-ENOENT);
-	val = malloc(info.value_size);
+	val = calloc(1, info.value_size);
 	if (!val)
 		return bs_err_ptr(-ENOMEM);
 	if (bpf_map_lookup_elem(map_fd, &key, val)) {
