@@ -190,6 +190,8 @@ Test(header, default_selector_loads)
 	struct rec_seen seen = {};
 	struct ring_buffer *rb;
 
+	seen.fmts = bs_fmt_table__from_map(bpf_map__fd(skel->maps.rodata));
+	cr_assert_not_null(seen.fmts, "format table from the .rodata map: %s", strerror(errno));
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.bpf_stream_rb), on_rec, &seen, NULL);
 	cr_assert_not_null(rb);
 	cr_assert_eq(run_prog(skel->progs.hdr_args1), 0);
@@ -199,6 +201,7 @@ Test(header, default_selector_loads)
 	if (!native)
 		cr_assert_str_eq(seen.text[0], "one -7\n");
 	ring_buffer__free(rb);
+	bs_fmt_table__free(seen.fmts);
 	hdr_args__destroy(skel);
 }
 
