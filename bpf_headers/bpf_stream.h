@@ -73,6 +73,8 @@
  *                            BPF_STREAM_RINGBUF_SIZE; see "Wake-ups" below)
  *   BPF_STREAM_WAKEUP_NS     time since the last wake-up after which the next
  *                            record wakes the reader (default 1 ms)
+ *   BPF_STREAM_TICK_NS       the kernel's tick in ns, the unit of that clock
+ *                            without BPF_STREAM_TIMESTAMP (default 4 ms)
  *
  * Wake-ups (ringbuf transport). A record is submitted with BPF_RB_NO_WAKEUP
  * unless it takes the bytes waiting in the ring (bpf_ringbuf_query(
@@ -296,18 +298,25 @@ static __always_inline __u64 ___bpf_stream_wake_flags(__u64 now, __u64 sz, int q
 
 /* The stamp (BPF_STREAM_TIMESTAMP) and the wake-up clock, in ns. Without
  * stamps the clock is the tick (bpf_jiffies64(), a few ns where
- * bpf_ktime_get_ns() costs tens on a VM): wake-ups by time then come on
- * the first record at least BPF_STREAM_WAKEUP_NS, rounded up to a tick
- * (1000000000 / CONFIG_HZ ns, 4 ms when the kernel config is unreadable),
- * after the last one. */
-extern unsigned long CONFIG_HZ __kconfig __weak;
+ * bpf_ktime_get_ns() costs tens on a VM), counted as BPF_STREAM_TICK_NS
+ * each: wake-ups by time then come on the first record at least
+ * BPF_STREAM_WAKEUP_NS, rounded up to a tick, after the last one. The tick
+ * length is a build-time guess (Debian's CONFIG_HZ=250: 4 ms), not read
+ * with a __kconfig extern: libbpf refuses to load an object with any
+ * __kconfig extern, weak or not, where the kernel's config cannot be read
+ * (no /boot/config-*, no /proc/config.gz: containers, minimal systems). A
+ * wrong guess only stretches or shrinks the time rule, whose default (1 ms)
+ * is below a tick anyway: every new tick then allows a wake-up. */
+#ifndef BPF_STREAM_TICK_NS
+#define BPF_STREAM_TICK_NS 4000000ULL
+#endif
 
 static __always_inline __u64 ___bpf_stream_clock(void)
 {
 #ifdef BPF_STREAM_TIMESTAMP
 	return bpf_ktime_get_ns();
 #else
-	return bpf_jiffies64() * (CONFIG_HZ ? 1000000000ULL / CONFIG_HZ : 4000000ULL);
+	return bpf_jiffies64() * BPF_STREAM_TICK_NS;
 #endif
 }
 
