@@ -285,7 +285,8 @@ Test(ringfmt, empty_messages_do_not_stop_a_drain)
 	rf_prop__destroy(skel);
 }
 
-/* Native and ring transports deliver the same text for the same calls. */
+/* Native and ring transports deliver the same text for the same calls
+ * (within the message limit). */
 Test(ringfmt, native_and_ring_same_text)
 {
 	LIBBPF_OPTS(bpf_stream_prepare_opts, nopts, .transport = BPF_STREAM_TRANSPORT_NATIVE);
@@ -307,6 +308,8 @@ Test(ringfmt, native_and_ring_same_text)
 	for (c = 0; c < RF_NR_CASES; c++) {
 		int i;
 
+		if (c == RF_CASE_OVER_LIMIT)
+			continue;	/* framed differently by design (rf_cases.h) */
 		ring->bss->rf_case = nat->bss->rf_case = c;
 		for (i = 0; i < 3; i++) {
 			ring->bss->rf_args[i] = nat->bss->rf_args[i] = pick_value() & 0x7f7f7f7f7f;

@@ -31,6 +31,10 @@
 	X(19, "%-30s|%030s|%c\n", S, S, I)
 
 #define RF_NR_CASES 20
+/* The case whose text passes the 1023-byte message limit: native streams
+ * keep its first 1023 bytes with no line end (the next message continues
+ * that line), the ring delivers them as one line flagged TRUNCATED. */
+#define RF_CASE_OVER_LIMIT 18
 #define RF_STR_MAX 520	/* room of one string argument */
 #define RF_TEXT_MAX 1024	/* bpf_snprintf output room: the transport's limit + NUL */
 
