@@ -111,7 +111,7 @@ lib: $(LIB_SO) $(LIB_A)
 bpf: $(BPF_OBJS) $(BPF_SKELS)
 cli: $(if $(CLI_SRCS),$(CLI))
 examples: $(EXAMPLE_BINS)
-tests: $(TEST_BINS) $(HDR_VARIANT_OBJS)
+tests: $(TEST_BINS) $(HDR_VARIANT_OBJS) $(OUT)/tests/vg_forgotten_release
 
 # The two commands of the README: each installs what a fresh Debian 12
 # machine lacks, then builds in a second make so that pkg-config sees it.

@@ -91,6 +91,17 @@ struct bpf_stream_rec_hdr {
 #define BPF_STREAM_SEL_VAR "bpf_stream_transport_sel"
 #define BPF_STREAM_FMT_BASE_VAR "bpf_stream_fmt_base"
 
+/* Why bpf_stream_prepare() picked the transport, kept in the object itself
+ * (and so in the kernel, for any process to see) as the drop-counter map's
+ * size: max_entries = BPF_STREAM_STAT_ENTRIES(why). Entries past the stream
+ * ids are never used. */
+#define BPF_STREAM_STAT_ENTRIES(why) (3 + (why))
+#define BPF_STREAM_WHY_ENV 1	/* forced by BPF_STREAM_TRANSPORT */
+#define BPF_STREAM_WHY_CALLER 2	/* bpf_stream_prepare_opts() asked for it */
+#define BPF_STREAM_WHY_PROBE 3	/* auto: the probe found native streams unusable */
+#define BPF_STREAM_WHY_BIND 4	/* auto: the kfunc extern does not fit this kernel */
+#define BPF_STREAM_WHY_WORKS 5	/* auto: native streams work */
+
 struct bpf_stream_stats {
 	__u64 dropped;		/* messages that did not reach the stream */
 };

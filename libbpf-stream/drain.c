@@ -95,21 +95,28 @@ void bs_drop_notice_msg(struct bpf_stream_msg *msg, char *buf, size_t buf_sz, __
 	msg->dropped = dropped;
 }
 
-/* Drops of the prepared object that owns the program, since last reported. */
+/* Drops of the program's bpf_stream.h instance, since last reported. */
 __u64 bs_src_drops(const struct bs_stream_src *src)
 {
-	struct bs_object *o;
+	struct bs_tport *t;
+	__u32 key;
 	__u64 now;
+	int err;
 
 	if (src->dropped) {
 		if (src->dropped(src->read_ctx, &now))
 			return 0;
-		return bs_pending_drop_delta(src->read_ctx, src->stream_id, now);
+		return bs_pending_drop_delta((unsigned long)src->read_ctx, src->stream_id, now);
 	}
-	o = bs_object_find_prog(src->prog_id);
-	if (!o || bs_object_dropped(o, src->stream_id, &now))
+	t = bs_tport_get(-1, src->prog_id, NULL);
+	if (!t)
 		return 0;
-	return bs_pending_drop_delta(o, src->stream_id, now);
+	err = bs_tport_dropped(t, src->stream_id, &now);
+	key = bs_tport_stat_id(t);
+	bs_tport_put(t);
+	if (err || !key)
+		return 0;
+	return bs_pending_drop_delta(key, src->stream_id, now);
 }
 
 int bs_drain_src_lines(const struct bs_stream_src *src, bpf_stream_msg_fn fn, void *ctx,
@@ -207,22 +214,22 @@ static int drain_fd(int prog_fd, __u32 prog_id, const char *name, __u32 stream_i
 
 int bpf_stream_drain(int prog_fd, __u32 stream_id, bpf_stream_msg_fn fn, void *ctx)
 {
-	char kname[16 + 1];
-	const char *name = kname;
-	struct bs_object *o;
+	char name[BS_NAME_MAX];
+	struct bs_tport *t;
 	__u32 prog_id;
 	int err, lines = 0;
 
 	if (!fn)
 		return bs_err(-EINVAL);
-	err = bs_prog_identify(prog_fd, &prog_id, kname, sizeof(kname));
+	err = bs_prog_identify(prog_fd, &prog_id, name, sizeof(name));
 	if (err)
 		return bs_err(err);
 	if (!bs_stream_id_valid(stream_id))
 		return bs_err(-ENOENT);
-	o = bs_object_find_prog(prog_id);
-	if (o && bs_object_prog_name(o, prog_id))
-		name = bs_object_prog_name(o, prog_id);
+	/* discovered now: the program's full name is known from then on */
+	t = bs_tport_get(prog_fd, prog_id, NULL);
+	bs_tport_put(t);
+	bs_tport_prog_name(prog_id, name, sizeof(name));
 	err = drain_fd(prog_fd, prog_id, name, stream_id, fn, ctx, &lines);
 	return err ? err : lines;
 }
@@ -230,15 +237,16 @@ int bpf_stream_drain(int prog_fd, __u32 stream_id, bpf_stream_msg_fn fn, void *c
 int bpf_stream_drain_object(struct bpf_object *obj, bpf_stream_msg_fn fn, void *ctx)
 {
 	struct bpf_program *prog;
-	struct bs_object *o;
-	int total = 0;
+	int total = 0, err;
 
 	if (!obj || !fn)
 		return bs_err(-EINVAL);
-	o = bs_object_adopt(obj);
+	err = bs_object_check(obj);
+	if (err)
+		return bs_err(err);
 	bpf_object__for_each_program(prog, obj) {
 		int fd = bpf_program__fd(prog);
-		const char *name = NULL;
+		const char *name = bpf_program__name(prog);
 		__u32 prog_id, sid;
 		int ret;
 
@@ -247,10 +255,6 @@ int bpf_stream_drain_object(struct bpf_object *obj, bpf_stream_msg_fn fn, void *
 		ret = bs_prog_identify(fd, &prog_id, NULL, 0);
 		if (ret)
 			return bs_err(ret);
-		if (o)
-			name = bs_object_prog_name(o, prog_id);
-		if (!name)
-			name = bpf_program__name(prog);
 		for (sid = BPF_STDOUT; sid <= BPF_STDERR; sid++) {
 			int lines = 0;
 

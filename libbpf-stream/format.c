@@ -428,7 +428,7 @@ int bs_fmt_table__get(struct bs_fmt_table *t, __u32 site, const struct bs_fmt **
 /* A BTF object of the kernel, by id, read into zeroed memory (what
  * btf__load_from_kernel_by_id() does, but valgrind, which does not know
  * that the kernel fills the buffer, then sees it as defined). */
-static struct btf *kernel_btf(__u32 id)
+struct btf *bs_kernel_btf(__u32 id)
 {
 	struct bpf_btf_info info;
 	__u32 len = sizeof(info);
@@ -487,7 +487,7 @@ struct bs_fmt_table *bs_fmt_table__from_map(int map_fd)
 	if (info.type != BPF_MAP_TYPE_ARRAY || !info.btf_id || !info.btf_value_type_id ||
 	    !info.value_size)
 		return bs_err_ptr(-ENOENT);
-	btf = kernel_btf(info.btf_id);
+	btf = bs_kernel_btf(info.btf_id);
 	if (!btf)
 		return bs_err_ptr(-errno ? -errno : -ENOENT);
 	sec = btf__type_by_id(btf, info.btf_value_type_id);

@@ -83,9 +83,9 @@ struct bpf_stream_iter *bpf_stream_iter__new(int prog_fd, __u32 stream_id,
 {
 	struct bs_stream_src src = { .read = iter_fd_read, .stream_id = stream_id };
 	const char *name = NULL;
-	char kname[16 + 1];
+	char kname[BS_NAME_MAX];
 	struct bpf_stream_iter *it;
-	struct bs_object *o;
+	struct bs_tport *t;
 	int err, fd;
 
 	if (!OPTS_VALID(opts, bpf_stream_iter_opts))
@@ -97,11 +97,11 @@ struct bpf_stream_iter *bpf_stream_iter__new(int prog_fd, __u32 stream_id,
 		return bs_err_ptr(-ENOENT);
 	name = OPTS_GET(opts, prog_name, NULL);
 	if (!name) {
-		o = bs_object_find_prog(src.prog_id);
-		name = o ? bs_object_prog_name(o, src.prog_id) : NULL;
-	}
-	if (!name)
+		t = bs_tport_get(prog_fd, src.prog_id, NULL);
+		bs_tport_put(t);
+		bs_tport_prog_name(src.prog_id, kname, sizeof(kname));
 		name = kname;
+	}
 	fd = fcntl(prog_fd, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		return bs_err_ptr(-errno);

@@ -334,8 +334,9 @@ BPF_STREAM_API int bpf_stream_reader__add_id(struct bpf_stream_reader *r, __u32 
 
 /**
  * bpf_stream_reader__add_object() - follow every loaded program of an object
- * (names come from the object, transport from bpf_stream_prepare()).
- * Return: number of programs added, or -errno.
+ * (names come from the object, transport from the kernel: see
+ * bpf_stream_prepare()).
+ * Return: number of programs added, or -errno (-ESTALE: @obj was released).
  */
 BPF_STREAM_API int bpf_stream_reader__add_object(struct bpf_stream_reader *r,
 						 struct bpf_object *obj, __u32 streams);
@@ -391,12 +392,16 @@ struct bpf_stream_prepare_opts {
  * BPF_STREAM_TRANSPORT=native|ringbuf|auto in the environment overrides;
  * forcing native where it cannot work is an error.
  *
- * The object is registered process-wide; after load, drains, iterators and
- * readers of its programs read the ring buffer (each record is delivered
- * under the program named like the function that printed it, or containing
- * the subprogram that printed it) and, when the kernel has native
- * streams, the native stderr too (kernel error reports exist only there).
- * Call bpf_stream_release() before bpf_object__close().
+ * The choice is written into the object itself (its .rodata constant
+ * bpf_stream_transport_sel, and why as the size of its bpf_stream_stat map):
+ * the library keeps no pointer to @obj. After load, drains, iterators and
+ * readers of its programs find everything from the kernel, by program id
+ * (maps bpf_stream_rb, bpf_stream_stat and .rodata, see
+ * bpf_stream_release()): they read the ring buffer (each record is
+ * delivered under the program whose code contains its call site) and,
+ * when the kernel has native streams, the native stderr too (kernel error
+ * reports exist only there). Destroying the object without
+ * bpf_stream_release() is safe; release frees the library's state early.
  * Return: 0, or -errno (-EBUSY: already loaded; -EOPNOTSUPP: native forced on
  * a kernel whose streams do not work; -EINVAL: bad env value or opts;
  * -ENOENT: ringbuf forced on an object not built with <bpf_stream.h>).
@@ -410,7 +415,9 @@ BPF_STREAM_API int bpf_stream_prepare_opts(struct bpf_object *obj,
 /**
  * bpf_stream_object_transport() - which transport an object uses, and why.
  * @obj: prepared object; @reason: if not NULL, set to a static sentence.
- * Return: BPF_STREAM_TRANSPORT_NATIVE or _RINGBUF, or -errno (-ENOENT: not prepared).
+ * An object not built with <bpf_stream.h> has only native streams.
+ * Return: BPF_STREAM_TRANSPORT_NATIVE or _RINGBUF, or -errno (-ENOENT: not
+ * prepared; -ESTALE: released with bpf_stream_release()).
  */
 BPF_STREAM_API int bpf_stream_object_transport(const struct bpf_object *obj, const char **reason);
 
@@ -419,7 +426,8 @@ BPF_STREAM_API const char *bpf_stream_transport_str(enum bpf_stream_transport t)
 
 /**
  * bpf_stream_drain_object() - drain both streams of every loaded program of @obj.
- * Return: lines delivered, the callback's non-zero value, or -errno.
+ * Return: lines delivered, the callback's non-zero value, or -errno (-ESTALE:
+ * @obj was released with bpf_stream_release()).
  */
 BPF_STREAM_API int bpf_stream_drain_object(struct bpf_object *obj, bpf_stream_msg_fn fn, void *ctx);
 
@@ -427,16 +435,31 @@ BPF_STREAM_API int bpf_stream_drain_object(struct bpf_object *obj, bpf_stream_ms
  * bpf_stream_object_dropped() - messages the BPF side failed to queue.
  * @obj: loaded object built with <bpf_stream.h>; @stream_id: BPF_STDOUT/BPF_STDERR;
  * @count: out.
- * Return: 0, or -errno (-ENOENT: the object has no drop counters).
+ * Return: 0, or -errno (-ENOENT: the object has no drop counters; -ESTALE:
+ * released with bpf_stream_release()).
  */
 BPF_STREAM_API int bpf_stream_object_dropped(struct bpf_object *obj, __u32 stream_id, __u64 *count);
 
 /**
- * bpf_stream_release() - forget an object before bpf_object__close().
+ * bpf_stream_release() - free what the library holds for an object, early.
  * @obj: object (NULL is fine).
  *
- * Frees the registry entry, its fds and any ring-buffer messages not read
- * yet. Safe on objects never prepared, and twice.
+ * Not required: the library never holds a pointer to @obj, so destroying
+ * it without release is safe. What the library does keep is process-wide,
+ * because any drain, iterator or reader of any program (by fd or by id, of
+ * this process or another) must find the same ring reader and queues:
+ *  - per bpf_stream.h instance met (keyed by kernel map ids): its ring
+ *    reader with its queued messages not read yet, and fds the library
+ *    opened itself (ring map, drop counters); an instance all of whose
+ *    programs are gone from the kernel is freed when the next one is met;
+ *  - the ids of programs found to use no bpf_stream.h instance (a cache);
+ *  - the ids of released programs.
+ * Release frees the instance of @obj's programs now (with its unread ring
+ * messages) and records their ids: afterwards the bpf_stream_object_* calls,
+ * bpf_stream_drain_object() and bpf_stream_reader__add_object() on @obj
+ * fail with -ESTALE, and reads of its programs by fd or id see only their
+ * native streams. On an object not loaded yet, release undoes prepare.
+ * Safe on objects never prepared, and twice.
  */
 BPF_STREAM_API void bpf_stream_release(struct bpf_object *obj);
 

@@ -10,7 +10,7 @@
  * have an entry.
  *
  * Drop-notice bookkeeping lives here too: the last drop count reported for
- * each (prepared object, stream), so a change is announced once whichever
+ * each (drop-counter map id, stream), so a change is announced once whichever
  * drain, iterator or reader sees it first.
  */
 #include <pthread.h>
@@ -25,7 +25,7 @@ struct pending {
 
 struct drop_seen {
 	struct drop_seen *next;
-	const void *obj;
+	unsigned long key;
 	__u32 stream_id;
 	__u64 reported;
 };
@@ -91,28 +91,28 @@ void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f)
 	}
 }
 
-__u64 bs_pending_drop_delta(const void *o, __u32 stream_id, __u64 now)
+__u64 bs_pending_drop_delta(unsigned long key, __u32 stream_id, __u64 now)
 {
 	struct drop_seen *d;
 	__u64 delta = 0;
 
 	pthread_mutex_lock(&pending_lock);
 	for (d = drop_list; d; d = d->next) {
-		if (d->obj == o && d->stream_id == stream_id)
+		if (d->key == key && d->stream_id == stream_id)
 			break;
 	}
 	if (!d) {
 		d = calloc(1, sizeof(*d));
 		if (d) {
-			d->obj = o;
+			d->key = key;
 			d->stream_id = stream_id;
 			d->next = drop_list;
 			drop_list = d;
 		}
 	}
 	if (d) {
-		/* A counter that went down belongs to a new object at a
-		 * recycled address: start over. */
+		/* A counter that went down was reset (or a scripted
+		 * source at a recycled address): start over. */
 		if (now < d->reported)
 			d->reported = 0;
 		delta = now - d->reported;

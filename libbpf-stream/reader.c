@@ -197,8 +197,8 @@ static int prog_append(struct bpf_stream_reader *r, struct rd_prog *p)
 /* Follow prog_fd (duplicated) under @name (NULL: object's or kernel's). */
 static int add_fd(struct bpf_stream_reader *r, int prog_fd, __u32 streams, const char *name)
 {
-	char kname[16 + 1];
-	struct bs_object *o;
+	char kname[BS_NAME_MAX];
+	struct bs_tport *t;
 	struct rd_prog *p;
 	__u32 id, sid;
 	int err;
@@ -215,8 +215,9 @@ static int add_fd(struct bpf_stream_reader *r, int prog_fd, __u32 streams, const
 	if (find_prog(r, id, NULL))
 		return -EEXIST;
 	if (!name) {
-		o = bs_object_find_prog(id);
-		name = o ? bs_object_prog_name(o, id) : NULL;
+		t = bs_tport_get(prog_fd, id, NULL);
+		bs_tport_put(t);
+		bs_tport_prog_name(id, kname, sizeof(kname));
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -269,22 +270,19 @@ int bpf_stream_reader__add_object(struct bpf_stream_reader *r, struct bpf_object
 				  __u32 streams)
 {
 	struct bpf_program *prog;
-	struct bs_object *o;
 	int added = 0, err;
 
 	if (!r || !obj)
 		return bs_err(-EINVAL);
-	o = bs_object_adopt(obj);
+	err = bs_object_check(obj);
+	if (err)
+		return bs_err(err);
 	bpf_object__for_each_program(prog, obj) {
 		int fd = bpf_program__fd(prog);
-		const char *name = NULL;
-		__u32 id;
 
 		if (fd < 0)
 			continue; /* not loaded */
-		if (o && !bs_prog_identify(fd, &id, NULL, 0))
-			name = bs_object_prog_name(o, id);
-		err = add_fd(r, fd, streams, name ? name : bpf_program__name(prog));
+		err = add_fd(r, fd, streams, bpf_program__name(prog));
 		if (err == -EEXIST)
 			continue;
 		if (err)
@@ -556,12 +554,14 @@ static int ring_fds(struct bpf_stream_reader *r, struct pollfd *pfd, int max)
 	size_t i;
 
 	for (i = 0; i < r->nr_progs && n < max; i++) {
-		struct bs_object *o;
+		struct bs_tport *t;
 
 		if (r->progs[i]->fd < 0)
 			continue;
-		o = bs_object_find_prog(r->progs[i]->id);
-		fd = o ? bs_object_ring_epoll_fd(o) : -1;
+		/* the fd lives while the instance is listed (until release) */
+		t = bs_tport_get(r->progs[i]->fd, r->progs[i]->id, NULL);
+		fd = t ? bs_tport_epoll_fd(t) : -1;
+		bs_tport_put(t);
 		if (fd < 0)
 			continue;
 		for (j = 0; j < n && pfd[j].fd != fd; j++)

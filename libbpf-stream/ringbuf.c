@@ -7,9 +7,11 @@
  * others, and each program's messages stay in the order it wrote them.
  *
  * Which program wrote a record: its call site (the format's .rodata offset
- * from the sentinel). When the ring is set up, each program's translated
- * instructions are read from the kernel once (BPF_OBJ_GET_INFO_BY_FD): the
- * .rodata offsets a program loads are the call sites it contains. A site
+ * from the sentinel). When a program is added to the ring
+ * (bs_ring__add_prog(), discovery.c adds every program that uses the ring),
+ * its translated instructions are read from the kernel once
+ * (BPF_OBJ_GET_INFO_BY_FD): the .rodata offsets a program loads are the
+ * call sites it contains. The ring keeps no program fd. A site
  * that several programs contain (a non-inlined helper they share) goes to
  * the first of them; the header's prog field is reserved to tell them apart.
  *
@@ -189,7 +191,9 @@ struct bs_ring {
 	struct bs_rq *queues;	/* nr_progs * 2: [prog][stream - 1] */
 	struct bs_fmt_table *fmts; /* NULL: no binary records can be decoded */
 	struct bs_site *sites;	/* sorted by site */
-	size_t nr_sites;
+	size_t nr_sites, cap_sites;
+	__u32 rodata_id;	/* kernel id of the .rodata map the call sites point into */
+	int map_fd;		/* the ring map: ours, closed by bs_ring__free() */
 	char *line;		/* formatted text of the record being queued */
 	size_t line_sz;
 	size_t pass_bytes;	/* bytes queued by the current ring_buffer__consume() */
@@ -281,125 +285,97 @@ static int site_cmp(const void *a, const void *b)
 	return x->prog_idx < y->prog_idx ? -1 : x->prog_idx > y->prog_idx;
 }
 
-/* The object's .rodata map among a program's maps: an array whose BTF
- * declares the sentinel. Returns its table and id, or NULL. */
-static struct bs_fmt_table *prog_fmt_table(const __u32 *map_ids, __u32 n, __u32 *rodata_id)
+/* Add the call sites of one program: its translated instructions load
+ * .rodata addresses (map id + offset) for every format it uses. Caller
+ * holds r->lock. */
+static int ring_learn_sites(struct bs_ring *r, int prog_fd, size_t prog_idx)
 {
-	__u32 i;
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info), ninsns, j;
+	struct bpf_insn *insns = NULL;
+	size_t k, n;
+	int err = 0;
 
-	for (i = 0; i < n; i++) {
-		struct bs_fmt_table *t;
-		int fd = bpf_map_get_fd_by_id(map_ids[i]);
-
-		if (fd < 0)
-			continue;
-		t = bs_fmt_table__from_map(fd);
-		close(fd);
-		if (t) {
-			*rodata_id = map_ids[i];
-			return t;
-		}
+	if (!r->fmts)
+		return 0;
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	ninsns = info.xlated_prog_len / sizeof(*insns);
+	if (!ninsns)
+		return 0;
+	insns = calloc(ninsns, sizeof(*insns));
+	if (!insns)
+		return -ENOMEM;
+	memset(&info, 0, sizeof(info));
+	info.xlated_prog_len = ninsns * sizeof(*insns);
+	info.xlated_prog_insns = (__u64)(unsigned long)insns;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
+		err = -errno;
+		goto out;
 	}
-	return NULL;
-}
-
-/* Which call sites each program contains: its translated instructions load
- * .rodata addresses (map id + offset) for every format it uses. */
-static int ring_learn_sites(struct bs_ring *r, const int *prog_fds)
-{
-	size_t cap = 0, i;
-	__u32 rodata_id = 0;
-
-	for (i = 0; i < r->nr_progs; i++) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info), nmaps, ninsns, j;
-		struct bpf_insn *insns = NULL;
-		__u32 *maps = NULL;
-
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(prog_fds[i], &info, &len))
-			continue;
-		nmaps = info.nr_map_ids;
+	if (info.xlated_prog_len / sizeof(*insns) < ninsns)
 		ninsns = info.xlated_prog_len / sizeof(*insns);
-		if (!nmaps || !ninsns)
+	for (j = 0; j + 1 < ninsns; j++) {
+		__s64 site;
+
+		if (insns[j].code != (BPF_LD | BPF_IMM | BPF_DW))
 			continue;
-		maps = calloc(nmaps, sizeof(*maps));
-		insns = calloc(ninsns, sizeof(*insns));
-		if (!maps || !insns)
-			goto next;
-		memset(&info, 0, sizeof(info));
-		info.nr_map_ids = nmaps;
-		info.map_ids = (__u64)(unsigned long)maps;
-		info.xlated_prog_len = ninsns * sizeof(*insns);
-		info.xlated_prog_insns = (__u64)(unsigned long)insns;
-		len = sizeof(info);
-		if (bpf_obj_get_info_by_fd(prog_fds[i], &info, &len))
-			goto next;
-		if (!r->fmts)
-			r->fmts = prog_fmt_table(maps, nmaps < info.nr_map_ids ? nmaps : info.nr_map_ids,
-						 &rodata_id);
-		if (!r->fmts)
-			goto next;
-		if (info.xlated_prog_len / sizeof(*insns) < ninsns)
-			ninsns = info.xlated_prog_len / sizeof(*insns);
-		for (j = 0; j + 1 < ninsns; j++) {
-			__s64 site;
+		if (insns[j].src_reg == BPF_PSEUDO_MAP_VALUE && (__u32)insns[j].imm == r->rodata_id) {
+			site = (__s64)(__u32)insns[j + 1].imm - (__s64)bs_fmt_table__base(r->fmts);
+			if (site && site > INT32_MIN && site <= INT32_MAX) {
+				if (r->nr_sites == r->cap_sites) {
+					size_t cap = r->cap_sites ? r->cap_sites * 2 : 64;
+					void *p = realloc(r->sites, cap * sizeof(*r->sites));
 
-			if (insns[j].code != (BPF_LD | BPF_IMM | BPF_DW))
-				continue;
-			if (insns[j].src_reg == BPF_PSEUDO_MAP_VALUE && (__u32)insns[j].imm == rodata_id) {
-				site = (__s64)(__u32)insns[j + 1].imm - (__s64)bs_fmt_table__base(r->fmts);
-				if (site && site > INT32_MIN && site <= INT32_MAX) {
-					if (r->nr_sites == cap) {
-						void *p = realloc(r->sites, (cap ? cap * 2 : 64) *
-									     sizeof(*r->sites));
-
-						if (!p)
-							goto next;
-						r->sites = p;
-						cap = cap ? cap * 2 : 64;
+					if (!p) {
+						err = -ENOMEM;
+						goto out;
 					}
-					r->sites[r->nr_sites].site = (__u32)site;
-					r->sites[r->nr_sites].prog_idx = i;
-					r->nr_sites++;
+					r->sites = p;
+					r->cap_sites = cap;
 				}
+				r->sites[r->nr_sites].site = (__u32)site;
+				r->sites[r->nr_sites].prog_idx = prog_idx;
+				r->nr_sites++;
 			}
-			j++;	/* the second half of ld_imm64 */
 		}
-next:
-		free(maps);
-		free(insns);
+		j++;	/* the second half of ld_imm64 */
 	}
+out:
+	free(insns);
 	if (r->nr_sites) {
-		size_t k, n = 1;
-
 		/* sort, then keep the first program of each site */
 		qsort(r->sites, r->nr_sites, sizeof(*r->sites), site_cmp);
-		for (k = 1; k < r->nr_sites; k++)
+		for (k = 1, n = 1; k < r->nr_sites; k++)
 			if (r->sites[k].site != r->sites[n - 1].site)
 				r->sites[n++] = r->sites[k];
 		r->nr_sites = n;
 	}
-	if (!r->fmts)
-		pr_debug("ring buffer: no format table found (no bpf_stream.h .rodata?): binary records cannot be decoded\n");
-	return 0;
+	return err;
 }
 
-struct bs_ring *bs_ring__new(int map_fd, const int *prog_fds, size_t nr_progs)
+struct bs_ring *bs_ring__new(int map_fd, struct bs_fmt_table *fmts, __u32 rodata_id)
 {
 	struct bs_ring *r;
 
-	if (map_fd < 0 || !nr_progs || !prog_fds)
+	if (map_fd < 0) {
+		bs_fmt_table__free(fmts);
 		return bs_err_ptr(-EINVAL);
+	}
 	r = calloc(1, sizeof(*r));
-	if (!r)
+	if (!r) {
+		close(map_fd);
+		bs_fmt_table__free(fmts);
 		return bs_err_ptr(-ENOMEM);
+	}
 	pthread_mutex_init(&r->lock, NULL);
-	r->nr_progs = nr_progs;
-	r->queues = calloc(nr_progs * 2, sizeof(*r->queues));
-	if (!r->queues)
-		goto nomem;
-	ring_learn_sites(r, prog_fds);
+	r->map_fd = map_fd;
+	r->fmts = fmts;
+	r->rodata_id = rodata_id;
+	if (!r->fmts)
+		pr_debug("ring buffer: no format table found (no bpf_stream.h .rodata?): binary records cannot be decoded\n");
 	r->line_sz = (r->fmts ? bs_fmt_table__msg_max(r->fmts) : 1023) + 1;
 	r->line = malloc(r->line_sz);
 	if (!r->line)
@@ -417,6 +393,30 @@ nomem:
 	return bs_err_ptr(-ENOMEM);
 }
 
+int bs_ring__add_prog(struct bs_ring *r, int prog_fd)
+{
+	struct bs_rq *q;
+	int idx, err;
+
+	if (!r || prog_fd < 0)
+		return -EINVAL;
+	pthread_mutex_lock(&r->lock);
+	q = realloc(r->queues, (r->nr_progs + 1) * 2 * sizeof(*q));
+	if (!q) {
+		pthread_mutex_unlock(&r->lock);
+		return -ENOMEM;
+	}
+	r->queues = q;
+	memset(&q[r->nr_progs * 2], 0, 2 * sizeof(*q));
+	idx = (int)r->nr_progs++;
+	err = ring_learn_sites(r, prog_fd, idx);
+	pthread_mutex_unlock(&r->lock);
+	if (err)
+		pr_warn("ring buffer: call sites of a program not learnt (%s): its records go to the object's first program\n",
+			strerror(-err));
+	return idx;
+}
+
 void bs_ring__free(struct bs_ring *r)
 {
 	size_t i;
@@ -424,6 +424,8 @@ void bs_ring__free(struct bs_ring *r)
 	if (!r)
 		return;
 	ring_buffer__free(r->rb);
+	if (r->map_fd >= 0)
+		close(r->map_fd);
 	for (i = 0; r->queues && i < r->nr_progs * 2; i++)
 		free(r->queues[i].buf);
 	bs_fmt_table__free(r->fmts);
@@ -445,11 +447,15 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 	size_t n, done;
 	int err;
 
-	if (!r || prog_idx >= r->nr_progs || !bs_stream_id_valid(stream_id))
+	if (!r || !bs_stream_id_valid(stream_id))
 		return -EINVAL;
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
 	pthread_mutex_lock(&r->lock);
+	if (prog_idx >= r->nr_progs) {
+		pthread_mutex_unlock(&r->lock);
+		return -EINVAL;
+	}
 	q = ring_queue(r, prog_idx, stream_id);
 	while (!rq_head(q)) {
 		r->pass_bytes = 0;

@@ -3,7 +3,8 @@
  * bs_source_read(): one read of a program's stream from whichever transport
  * carries it.
  *
- *  - program of a prepared ring-buffer object: the text of its next queued
+ *  - program of a ring-transport instance (found from the kernel by
+ *    discovery.c, whoever loaded it): the text of its next queued
  *    ring message (one larger than the caller's buffer is handed out over
  *    several calls), followed by the messages after it while they fit whole
  *    and carry no metadata; metadata from the first (timestamp, TRUNCATED);
@@ -18,18 +19,21 @@
 int bs_source_read(int prog_fd, __u32 prog_id, __u32 stream_id, void *buf, size_t len,
 		   struct bs_source_meta *meta)
 {
-	struct bs_object *o;
-	int n;
+	struct bs_tport *t;
+	int n, idx = -1;
 
 	if (meta)
 		memset(meta, 0, sizeof(*meta));
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
-	o = bs_object_find_prog(prog_id);
-	if (o) {
-		n = bs_object_ring_read(o, prog_id, stream_id, buf, len, meta);
+	t = bs_tport_get(prog_fd, prog_id, &idx);
+	if (t) {
+		bool native_stderr = bs_tport_native_stderr(t);
+
+		n = bs_tport_ring_read(t, idx, stream_id, buf, len, meta);
+		bs_tport_put(t);
 		if (n != -ENOENT) {
-			if (n != 0 || stream_id != BPF_STDERR || !bs_object_native_stderr(o))
+			if (n != 0 || stream_id != BPF_STDERR || !native_stderr)
 				return n;
 		}
 	}

@@ -15,7 +15,11 @@
  *   print.c      printer callbacks, escape.c terminal escaping
  *   probe.c      what the running kernel offers: its stream kfunc, whether writes land
  *   bind.c       binding bpf_stream.h's kfunc extern of an object to that kfunc
- *   transport.c  bpf_stream_prepare(), object registry, drop counters
+ *   transport.c  bpf_stream_prepare() (writes the choice into the object) and
+ *                the bpf_stream_object_* calls, bpf_stream_release()
+ *   discovery.c  from a program fd/id: its instance's maps, transport, ring,
+ *                names, drop counters (kernel ids and fds it owns, no registry
+ *                of bpf_object pointers)
  *   ringbuf.c    ring-buffer record decoding, attribution by call site, queues
  *   format.c     formats of binary records: call-site table, kernel-exact formatter
  *   source.c     bs_source_read(): one read from whichever transport carries a stream
@@ -142,9 +146,11 @@ int bs_framer_absorb(struct bs_framer *dst, struct bs_framer *src);
 struct bs_framer *bs_pending_take(__u32 prog_id, __u32 stream_id);
 /* Give it back; kept only if it still holds bytes, else freed. */
 void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f);
-/* Drop counter bookkeeping: returns the messages dropped on (o, stream_id)
- * since the last call that reported them (0 if none), and records @now. */
-__u64 bs_pending_drop_delta(const void *o, __u32 stream_id, __u64 now);
+/* Drop counter bookkeeping: returns the messages dropped on (key,
+ * stream_id) since the last call that reported them (0 if none), and
+ * records @now. Key: the drop-counter map's kernel id, or a scripted
+ * source's address. */
+__u64 bs_pending_drop_delta(unsigned long key, __u32 stream_id, __u64 now);
 
 /* ---- stream sources and the shared drain engine (drain.c) --------------- */
 
@@ -161,8 +167,8 @@ struct bs_stream_src {
 	__u32 prog_id;
 	const char *prog_name;
 	__u32 stream_id;
-	/* Optional drop counter (scripted sources); NULL: the prepared object
-	 * owning prog_id (bs_object_dropped). */
+	/* Optional drop counter (scripted sources); NULL: the bpf_stream.h
+	 * instance of prog_id, found from the kernel (bs_tport_dropped). */
 	int (*dropped)(void *read_ctx, __u64 *count);
 };
 
@@ -200,27 +206,46 @@ int bs_reader_add_src(struct bpf_stream_reader *r, const struct bs_stream_src *s
 int bs_report_parser_push(struct bpf_stream_report_parser *p, const struct bpf_stream_msg *msg,
 			  bool *in_report);
 
-/* ---- transport side (transport.c, ringbuf.c, source.c) ----------------- */
+/* ---- discovery from the kernel (discovery.c) ------------------------------ */
 
-struct bs_object;	/* registry entry of a prepared object */
+/* A bpf_stream.h instance (an object's .rodata, drop counters and ring) as
+ * the kernel shows it, found from one of its programs. */
+struct bs_tport;
 
-/* The prepared object that owns a program id, or NULL. Caller holds no lock;
- * entries live until bpf_stream_release(). */
-struct bs_object *bs_object_find_prog(__u32 prog_id);
-struct bs_object *bs_object_find(const struct bpf_object *obj);
-/* bs_object_find(), and for a loaded object built with bpf_stream.h that
- * nobody prepared, its entry made now from what bpf_stream.h's default
- * selector did (one warning says so and counts the drops so far). */
-struct bs_object *bs_object_adopt(struct bpf_object *obj);
+/*
+ * The instance program @prog_id belongs to, referenced (bs_tport_put()),
+ * and the program's index in its ring (-1: not on a ring). @prog_fd: an
+ * fd of the program, or -1 (opened by id). NULL: the program uses no
+ * bpf_stream.h instance (read natively), was released, or cannot be asked.
+ */
+struct bs_tport *bs_tport_get(int prog_fd, __u32 prog_id, int *ring_idx);
+void bs_tport_put(struct bs_tport *t);
+enum bpf_stream_transport bs_tport_transport(const struct bs_tport *t);
+/* Bytes of the next queued ring message (as bs_ring__read()), -ENOENT if
+ * the program is not on a ring. */
+int bs_tport_ring_read(struct bs_tport *t, int ring_idx, __u32 stream_id, void *buf, size_t len,
+		       struct bs_source_meta *meta);
+/* Ring transport on a kernel with native streams: stderr is read natively
+ * too (kernel error reports exist only there). */
+bool bs_tport_native_stderr(const struct bs_tport *t);
+/* The ring's epoll fd (for the reader's wait), or -1. Valid while referenced. */
+int bs_tport_epoll_fd(const struct bs_tport *t);
+/* Kernel id of the drop-counter map (0 if none): the key of drop notices. */
+__u32 bs_tport_stat_id(const struct bs_tport *t);
+/* Messages dropped on a stream (the BPF side's counter and records this
+ * process could not queue). 0 or -errno. */
+int bs_tport_dropped(struct bs_tport *t, __u32 stream_id, __u64 *count);
+/* Full name of a program of a discovered instance into @buf: 0, or -ENOENT. */
+int bs_tport_prog_name(__u32 prog_id, char *buf, size_t sz);
+/* bpf_stream_release(): forget the instances of these programs and
+ * remember their ids as released. */
+void bs_tport_release(const __u32 *ids, size_t n);
+bool bs_prog_released(__u32 prog_id);
+/* -ESTALE if a loaded program of @obj was released, else 0 (transport.c). */
+int bs_object_check(const struct bpf_object *obj);
 
-/* Full (libbpf) name of a program of a prepared object, or NULL. */
-const char *bs_object_prog_name(struct bs_object *o, __u32 prog_id);
-
-/* Name of the object ("" if none) for drop notices. */
-const char *bs_object_name(struct bs_object *o);
-
-/* Ring buffer map fd of a ringbuf-transport object (for epoll wake-ups), or -1. */
-int bs_object_ring_epoll_fd(struct bs_object *o);
+/* Longest program name kept (BTF names are longer than the kernel's 15). */
+#define BS_NAME_MAX 256
 
 /* Metadata of one bs_source_read() result. */
 struct bs_source_meta {
@@ -232,23 +257,12 @@ struct bs_source_meta {
  * One read of (program, stream) from whichever transport carries it.
  * Ring: the next queued message, then following ones that fit whole and
  * carry no metadata (no stamp, not cut); native: one read.
- * prog_fd: the caller's fd of the program; prog_id: its id.
+ * prog_fd: the caller's fd of the program (-1: opened by id if needed);
+ * prog_id: its id.
  * Return: bytes (0 = nothing queued now) or -errno.
  */
 int bs_source_read(int prog_fd, __u32 prog_id, __u32 stream_id, void *buf, size_t len,
 		   struct bs_source_meta *meta);
-
-/* Drop counter of an object's stream (ring and native drops). */
-int bs_object_dropped(struct bs_object *o, __u32 stream_id, __u64 *count);
-
-/* Ring side of bs_source_read() (transport.c): bytes of the next queued ring
- * record of (prog_id, stream_id), 0 if none, -ENOENT if @o does not carry
- * this program over the ring buffer, or -errno. */
-int bs_object_ring_read(struct bs_object *o, __u32 prog_id, __u32 stream_id, void *buf,
-			size_t len, struct bs_source_meta *meta);
-/* True if @o uses the ring buffer and the kernel's native streams exist, so
- * stderr must be read natively too (kernel reports exist only there). */
-bool bs_object_native_stderr(struct bs_object *o);
 
 /* ---- the kernel's stream kfunc (probe.c, bind.c) ---------------------- */
 
@@ -311,6 +325,10 @@ struct bs_fmt;
 /* From .rodata bytes (copied) and the offset of bpf_stream_fmt_base in them.
  * NULL + errno: EINVAL, EBADMSG (no sentinel there), EPROTO, ENOMEM. */
 struct bs_fmt_table *bs_fmt_table__new(const void *rodata, size_t size, size_t base);
+/* A kernel BTF object by id, read into zeroed memory (valgrind cannot see
+ * the kernel fill it), or NULL + errno. */
+struct btf;
+struct btf *bs_kernel_btf(__u32 id);
 /* From a loaded object's .rodata map fd (value + BTF, through the kernel). */
 struct bs_fmt_table *bs_fmt_table__from_map(int map_fd);
 void bs_fmt_table__free(struct bs_fmt_table *t);
@@ -335,10 +353,15 @@ int bs_rec_text(struct bs_fmt_table *t, const struct bs_rec_view *v, char *buf, 
 
 /* A ring buffer map sorted into per-(program, stream) FIFO queues; a record
  * goes to the program whose translated instructions contain its call site
- * (learnt once from the kernel: BPF_OBJ_GET_INFO_BY_FD of each program),
- * else to index 0. The format table comes from the programs' .rodata map. */
+ * (learnt once from the kernel: BPF_OBJ_GET_INFO_BY_FD of each program
+ * added), else to index 0. */
 struct bs_ring;
-struct bs_ring *bs_ring__new(int map_fd, const int *prog_fds, size_t nr_progs);
+/* Takes @map_fd (the ring map) and @fmts (the table of the .rodata map
+ * whose kernel id is @rodata_id, may be NULL), also on failure. */
+struct bs_ring *bs_ring__new(int map_fd, struct bs_fmt_table *fmts, __u32 rodata_id);
+/* Learn a program's call sites; returns its index (queues), or -errno. The
+ * fd is only read, not kept. */
+int bs_ring__add_prog(struct bs_ring *r, int prog_fd);
 void bs_ring__free(struct bs_ring *r);
 /* Bytes of the next queued message of (prog_idx, stream_id), consuming the
  * ring first if that queue is empty. 0 if none. Thread-safe. */

@@ -101,6 +101,8 @@ progs=$out/tests/progs
 case_ example-hello 0 0 "$out/examples/hello/hello"
 case_ example-skeleton 0 0 "$out/examples/skeleton/skeleton" -n 2
 case_ example-follow 0 4 "$out/examples/follow/follow" -i 100
+# a skeleton destroyed without bpf_stream_release(), then another object used
+case_ forgotten-release 0 0 "$out/tests/vg_forgotten_release"
 case_ cli-help 0 0 "$cli" --help
 case_ cli-version 0 0 "$cli" version
 case_ cli-list 0 0 "$cli" list

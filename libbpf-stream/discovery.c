@@ -1,0 +1,621 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Discovery: what a loaded program's bpf_stream.h instance is, asked of the
+ * kernel, from a program fd or id alone (like bpftool: no registry of what
+ * some process loaded, no pointer to a caller's bpf_object).
+ *
+ *   program --BPF_OBJ_GET_INFO_BY_FD map_ids--> its maps, by kernel id:
+ *     bpf_stream_rb    (ring buffer)   the ring transport's records
+ *     bpf_stream_stat  (array)         drop counters per stream
+ *     .rodata          (array whose BTF declares bpf_stream_transport_sel)
+ *                      the selector prepare() wrote, the format table
+ *   selector NATIVE: native streams; RINGBUF: the ring; DEFAULT: nobody
+ *   prepared the object, bpf_stream.h's default decided (said once, with
+ *   the drops so far).
+ *
+ * One instance (struct bs_tport) per .rodata map id; its ring reader
+ * (ringbuf.c) is keyed by the ring map's id and learns the call sites of
+ * every program that uses that ring (the kernel's program list is scanned
+ * once; a program met later is added then).
+ *
+ * Process-wide state (documented in libbpf_stream.h, bpf_stream_release()):
+ * the list of instances, holding only fds this file opened (ring map, drop
+ * counters) and kernel ids, never a caller's pointer; the ids of programs
+ * found to use no bpf_stream.h instance (so a native stream is not asked
+ * again at every read); the ids of released programs. An instance whose
+ * programs are all gone from the kernel (an object destroyed without
+ * bpf_stream_release()) is freed when the next instance is discovered.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "stream_internal.h"
+#include "bpf_stream_record.h"
+
+struct bs_tport_prog {
+	__u32 id;
+	int ring_idx;		/* index in the ring, -1 if none */
+	char *name;		/* full name (BTF) or the kernel's */
+};
+
+struct bs_tport {
+	struct bs_tport *next;
+	int refcnt;		/* users outside disc_lock; + 1 while listed */
+	__u32 rodata_id, rb_id, stat_id;
+	__u32 sel;
+	enum bpf_stream_transport transport;
+	bool native_stderr;
+	int stat_fd;		/* ours, or -1 */
+	struct bs_ring *ring;	/* ring transport only */
+	struct bs_tport_prog *progs;
+	size_t nr_progs;
+};
+
+static pthread_mutex_t disc_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct bs_tport *tport_head;
+
+/* Sets of program ids: without bpf_stream.h state (plain), released. */
+struct id_set {
+	__u32 *ids;
+	size_t n, cap;
+};
+
+static struct id_set plain_ids, released_ids;
+
+static bool id_set_has(const struct id_set *s, __u32 id)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->ids[i] == id)
+			return true;
+	return false;
+}
+
+static void id_set_add(struct id_set *s, __u32 id)
+{
+	if (id_set_has(s, id))
+		return;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		__u32 *p = realloc(s->ids, cap * sizeof(*p));
+
+		if (!p)
+			return;	/* only a cache: asked again next time */
+		s->ids = p;
+		s->cap = cap;
+	}
+	s->ids[s->n++] = id;
+}
+
+static void tport_free(struct bs_tport *t)
+{
+	size_t i;
+
+	bs_ring__free(t->ring);
+	if (t->stat_fd >= 0)
+		close(t->stat_fd);
+	for (i = 0; i < t->nr_progs; i++)
+		free(t->progs[i].name);
+	free(t->progs);
+	free(t);
+}
+
+static void tport_unref(struct bs_tport *t)
+{
+	if (--t->refcnt == 0)
+		tport_free(t);
+}
+
+void bs_tport_put(struct bs_tport *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_lock(&disc_lock);
+	tport_unref(t);
+	pthread_mutex_unlock(&disc_lock);
+}
+
+/* Unlink @t (caller holds disc_lock); freed when its last user puts it. */
+static void tport_unlink(struct bs_tport *t)
+{
+	struct bs_tport **pp;
+
+	for (pp = &tport_head; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			tport_unref(t);
+			return;
+		}
+	}
+}
+
+static struct bs_tport_prog *tport_prog(struct bs_tport *t, __u32 prog_id)
+{
+	size_t i;
+
+	for (i = 0; i < t->nr_progs; i++)
+		if (t->progs[i].id == prog_id)
+			return &t->progs[i];
+	return NULL;
+}
+
+/* The program's info with its map ids (*maps: caller frees). */
+static int prog_info_maps(int prog_fd, struct bpf_prog_info *info, __u32 **maps)
+{
+	__u32 len = sizeof(*info), n;
+
+	*maps = NULL;
+	memset(info, 0, sizeof(*info));
+	if (bpf_obj_get_info_by_fd(prog_fd, info, &len))
+		return -errno;
+	n = info->nr_map_ids;
+	if (!n)
+		return 0;
+	*maps = calloc(n, sizeof(**maps));
+	if (!*maps)
+		return -ENOMEM;
+	memset(info, 0, sizeof(*info));
+	info->nr_map_ids = n;
+	info->map_ids = (__u64)(unsigned long)*maps;
+	len = sizeof(*info);
+	if (bpf_obj_get_info_by_fd(prog_fd, info, &len)) {
+		free(*maps);
+		*maps = NULL;
+		return -errno;
+	}
+	if (info->nr_map_ids > n)
+		info->nr_map_ids = n;
+	return 0;
+}
+
+/* The program's full name: the kernel keeps 15 bytes of it; its BTF
+ * func_info names the whole function. */
+static char *prog_full_name(int prog_fd, const struct bpf_prog_info *base)
+{
+	struct bpf_func_info fi[1];
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	const struct btf_type *t;
+	struct btf *btf;
+	char *name = NULL;
+
+	if (strnlen(base->name, sizeof(base->name)) < BPF_OBJ_NAME_LEN - 1 || !base->btf_id ||
+	    !base->nr_func_info)
+		return strndup(base->name, sizeof(base->name));
+	memset(&info, 0, sizeof(info));
+	memset(fi, 0, sizeof(fi));
+	info.nr_func_info = 1;
+	info.func_info_rec_size = sizeof(fi[0]);
+	info.func_info = (__u64)(unsigned long)fi;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) || info.func_info_rec_size != sizeof(fi[0]))
+		return strndup(base->name, sizeof(base->name));
+	btf = bs_kernel_btf(base->btf_id);
+	if (btf) {
+		t = btf__type_by_id(btf, fi[0].type_id);
+		if (t && btf_is_func(t)) {
+			const char *n = btf__name_by_offset(btf, t->name_off);
+
+			/* the BTF name must be what the kernel cut */
+			if (n && !strncmp(n, base->name, strnlen(base->name, sizeof(base->name))))
+				name = strdup(n);
+		}
+		btf__free(btf);
+	}
+	return name ? name : strndup(base->name, sizeof(base->name));
+}
+
+/* Offset of bpf_stream_transport_sel in an array map's value, from the
+ * map's BTF: >= 0, or -ENOENT. */
+static long sel_offset(const struct bpf_map_info *mi)
+{
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	struct btf *btf;
+	long off = -ENOENT;
+	int i;
+
+	if (mi->type != BPF_MAP_TYPE_ARRAY || !mi->btf_id || !mi->btf_value_type_id)
+		return -ENOENT;
+	btf = bs_kernel_btf(mi->btf_id);
+	if (!btf)
+		return -ENOENT;
+	sec = btf__type_by_id(btf, mi->btf_value_type_id);
+	if (sec && btf_is_datasec(sec)) {
+		vs = btf_var_secinfos(sec);
+		for (i = 0; i < btf_vlen(sec); i++, vs++) {
+			const struct btf_type *var = btf__type_by_id(btf, vs->type);
+			const char *name = var ? btf__name_by_offset(btf, var->name_off) : NULL;
+
+			if (name && !strcmp(name, BPF_STREAM_SEL_VAR) && vs->size == sizeof(__u32) &&
+			    vs->offset + sizeof(__u32) <= mi->value_size) {
+				off = vs->offset;
+				break;
+			}
+		}
+	}
+	btf__free(btf);
+	return off;
+}
+
+/* The maps of one program that make a bpf_stream.h instance. */
+struct found {
+	__u32 rodata_id, rb_id, stat_id, sel;
+	int rodata_fd, rb_fd, stat_fd;	/* opened here, -1 if none */
+};
+
+static void found_close(struct found *f)
+{
+	if (f->rodata_fd >= 0)
+		close(f->rodata_fd);
+	if (f->rb_fd >= 0)
+		close(f->rb_fd);
+	if (f->stat_fd >= 0)
+		close(f->stat_fd);
+	f->rodata_fd = f->rb_fd = f->stat_fd = -1;
+}
+
+/* Look at a program's maps. 0 with f->rodata_id set if it has an
+ * instance, 0 with it unset if not, or -errno. */
+static int find_maps(const __u32 *maps, __u32 n, struct found *f)
+{
+	__u32 i, key = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->rodata_fd = f->rb_fd = f->stat_fd = -1;
+	for (i = 0; i < n; i++) {
+		struct bpf_map_info mi;
+		__u32 len = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(maps[i]);
+		bool keep = false;
+
+		if (fd < 0)
+			continue;
+		memset(&mi, 0, sizeof(mi));
+		if (bpf_obj_get_info_by_fd(fd, &mi, &len)) {
+			close(fd);
+			continue;
+		}
+		if (mi.type == BPF_MAP_TYPE_RINGBUF && !strcmp(mi.name, BPF_STREAM_RINGBUF_MAP) &&
+		    f->rb_fd < 0) {
+			f->rb_id = mi.id;
+			f->rb_fd = fd;
+			keep = true;
+		} else if (mi.type == BPF_MAP_TYPE_ARRAY && !strcmp(mi.name, BPF_STREAM_STATS_MAP) &&
+			   f->stat_fd < 0) {
+			f->stat_id = mi.id;
+			f->stat_fd = fd;
+			keep = true;
+		} else if (f->rodata_fd < 0 && strstr(mi.name, ".rodata")) {
+			long off = sel_offset(&mi);
+			char *val;
+
+			if (off >= 0 && (val = calloc(1, mi.value_size))) {
+				if (!bpf_map_lookup_elem(fd, &key, val)) {
+					memcpy(&f->sel, val + off, sizeof(f->sel));
+					f->rodata_id = mi.id;
+					f->rodata_fd = fd;
+					keep = true;
+				}
+				free(val);
+			}
+		}
+		if (!keep)
+			close(fd);
+	}
+	return 0;
+}
+
+/* Does program @fd use map @map_id? */
+static bool prog_uses_map(int fd, __u32 map_id)
+{
+	struct bpf_prog_info info;
+	__u32 *maps, i;
+	bool yes = false;
+
+	if (prog_info_maps(fd, &info, &maps))
+		return false;
+	for (i = 0; i < info.nr_map_ids && !yes; i++)
+		yes = maps[i] == map_id;
+	free(maps);
+	return yes;
+}
+
+/* Add a program to @t (caller holds disc_lock). */
+static struct bs_tport_prog *tport_add_prog(struct bs_tport *t, int prog_fd,
+					    const struct bpf_prog_info *info)
+{
+	struct bs_tport_prog *p = realloc(t->progs, (t->nr_progs + 1) * sizeof(*p));
+
+	if (!p)
+		return NULL;
+	t->progs = p;
+	p = &t->progs[t->nr_progs];
+	p->id = info->id;
+	p->ring_idx = -1;
+	p->name = prog_full_name(prog_fd, info);
+	if (!p->name)
+		return NULL;
+	if (t->ring) {
+		p->ring_idx = bs_ring__add_prog(t->ring, prog_fd);
+		if (p->ring_idx < 0) {
+			free(p->name);
+			return NULL;
+		}
+	}
+	t->nr_progs++;
+	return p;
+}
+
+/* Every program in the kernel that uses the ring, in id order (the
+ * object's order): the ring learns all call sites before its first read.
+ * Without the right to open programs by id, only @prog_fd. */
+static void tport_add_ring_users(struct bs_tport *t, int prog_fd,
+				 const struct bpf_prog_info *info)
+{
+	__u32 id = 0;
+
+	while (!bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info pi;
+		__u32 len = sizeof(pi);
+		int fd;
+
+		if (id == info->id) {
+			tport_add_prog(t, prog_fd, info);
+			continue;
+		}
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&pi, 0, sizeof(pi));
+		if (prog_uses_map(fd, t->rb_id) && !bpf_obj_get_info_by_fd(fd, &pi, &len))
+			tport_add_prog(t, fd, &pi);
+		close(fd);
+	}
+	if (!tport_prog(t, info->id))
+		tport_add_prog(t, prog_fd, info);
+}
+
+/* Free instances none of whose programs is left in the kernel (objects
+ * destroyed without bpf_stream_release()). Caller holds disc_lock. */
+static void tport_collect(void)
+{
+	struct bs_tport *t, *next;
+
+	for (t = tport_head; t; t = next) {
+		bool alive = false;
+		size_t i;
+
+		next = t->next;
+		for (i = 0; i < t->nr_progs && !alive; i++) {
+			int fd = bpf_prog_get_fd_by_id(t->progs[i].id);
+
+			if (fd >= 0)
+				close(fd);
+			alive = fd >= 0 || errno != ENOENT;
+		}
+		if (!alive)
+			tport_unlink(t);
+	}
+}
+
+static void warn_unprepared(const struct bs_tport *t, const char *why)
+{
+	__u64 drops[3] = {};
+	__u32 sid;
+
+	for (sid = BPF_STDOUT; t->stat_fd >= 0 && sid <= BPF_STDERR; sid++) {
+		struct bpf_stream_stats st;
+
+		if (!bpf_map_lookup_elem(t->stat_fd, &sid, &st))
+			drops[sid] = st.dropped;
+	}
+	pr_warn("object of program '%s' (id %u) was loaded without bpf_stream_prepare(): read as %s (%s); %llu stdout and %llu stderr messages counted as dropped so far\n",
+		t->nr_progs ? t->progs[0].name : "?", t->nr_progs ? t->progs[0].id : 0,
+		bpf_stream_transport_str(t->transport), why,
+		(unsigned long long)drops[BPF_STDOUT], (unsigned long long)drops[BPF_STDERR]);
+}
+
+/* A new instance from @f (its fds are taken). Caller holds disc_lock. */
+static struct bs_tport *tport_new(struct found *f, int prog_fd, const struct bpf_prog_info *info)
+{
+	struct bs_kernel k = bs_kernel_probe();
+	const char *why = NULL;
+	struct bs_tport *t;
+
+	tport_collect();
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->refcnt = 1;
+	t->rodata_id = f->rodata_id;
+	t->rb_id = f->rb_id;
+	t->stat_id = f->stat_id;
+	t->stat_fd = f->stat_fd;
+	f->stat_fd = -1;
+	t->sel = f->sel;
+	if (f->sel == BPF_STREAM_SEL_RINGBUF) {
+		t->transport = BPF_STREAM_TRANSPORT_RINGBUF;
+	} else if (f->sel == BPF_STREAM_SEL_NATIVE) {
+		t->transport = BPF_STREAM_TRANSPORT_NATIVE;
+	} else if (k.kfunc_name && bs_libbpf_resolves_flavours()) {
+		t->transport = BPF_STREAM_TRANSPORT_NATIVE;
+		why = "not prepared: bpf_stream.h's default bound the kernel's stream kfunc";
+	} else {
+		t->transport = BPF_STREAM_TRANSPORT_RINGBUF;
+		why = "not prepared: bpf_stream.h's default wrote to its ring buffer";
+	}
+	if (t->transport == BPF_STREAM_TRANSPORT_RINGBUF && f->rb_fd >= 0) {
+		t->native_stderr = k.kfunc_in_btf;
+		t->ring = bs_ring__new(f->rb_fd, bs_fmt_table__from_map(f->rodata_fd), f->rodata_id);
+		f->rb_fd = -1;
+		if (!t->ring) {
+			pr_warn("ring buffer %u: cannot read it: %s\n", t->rb_id, strerror(errno));
+			tport_free(t);
+			return NULL;
+		}
+		tport_add_ring_users(t, prog_fd, info);
+	} else {
+		tport_add_prog(t, prog_fd, info);
+	}
+	if (!t->nr_progs) {
+		tport_free(t);
+		return NULL;
+	}
+	t->next = tport_head;
+	tport_head = t;
+	if (why)
+		warn_unprepared(t, why);
+	return t;
+}
+
+struct bs_tport *bs_tport_get(int prog_fd, __u32 prog_id, int *ring_idx)
+{
+	struct bs_tport_prog *p = NULL;
+	struct bpf_prog_info info;
+	struct bs_tport *t;
+	struct found f;
+	__u32 *maps = NULL;
+	int fd = prog_fd;
+
+	if (!prog_id)
+		return NULL;
+	pthread_mutex_lock(&disc_lock);
+	if (id_set_has(&plain_ids, prog_id) || id_set_has(&released_ids, prog_id))
+		goto none;
+	for (t = tport_head; t; t = t->next) {
+		p = tport_prog(t, prog_id);
+		if (p)
+			goto found;
+	}
+	/* not met yet: ask the kernel */
+	if (fd < 0)
+		fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0 || prog_info_maps(fd, &info, &maps) || info.id != prog_id)
+		goto none_close;
+	find_maps(maps, info.nr_map_ids, &f);
+	free(maps);
+	if (!f.rodata_id) {
+		id_set_add(&plain_ids, prog_id);
+		found_close(&f);
+		goto none_close;
+	}
+	for (t = tport_head; t && t->rodata_id != f.rodata_id; t = t->next)
+		;
+	if (t)
+		p = tport_add_prog(t, fd, &info);
+	else if ((t = tport_new(&f, fd, &info)))
+		p = tport_prog(t, prog_id);
+	found_close(&f);
+	if (fd != prog_fd)
+		close(fd);
+	if (!t || !p)
+		goto none;
+found:
+	t->refcnt++;
+	pthread_mutex_unlock(&disc_lock);
+	if (ring_idx)
+		*ring_idx = p->ring_idx;
+	return t;
+none_close:
+	if (fd >= 0 && fd != prog_fd)
+		close(fd);
+none:
+	pthread_mutex_unlock(&disc_lock);
+	return NULL;
+}
+
+int bs_tport_prog_name(__u32 prog_id, char *buf, size_t sz)
+{
+	struct bs_tport *t;
+	int err = -ENOENT;
+
+	pthread_mutex_lock(&disc_lock);
+	for (t = tport_head; t; t = t->next) {
+		struct bs_tport_prog *p = tport_prog(t, prog_id);
+
+		if (p) {
+			snprintf(buf, sz, "%s", p->name);
+			err = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&disc_lock);
+	return err;
+}
+
+enum bpf_stream_transport bs_tport_transport(const struct bs_tport *t)
+{
+	return t->transport;
+}
+
+int bs_tport_ring_read(struct bs_tport *t, int ring_idx, __u32 stream_id, void *buf, size_t len,
+		       struct bs_source_meta *meta)
+{
+	if (!t->ring || ring_idx < 0)
+		return -ENOENT;
+	return bs_ring__read(t->ring, ring_idx, stream_id, buf, len, meta);
+}
+
+bool bs_tport_native_stderr(const struct bs_tport *t)
+{
+	return t->ring && t->native_stderr;
+}
+
+int bs_tport_epoll_fd(const struct bs_tport *t)
+{
+	return t->ring ? bs_ring__epoll_fd(t->ring) : -1;
+}
+
+__u32 bs_tport_stat_id(const struct bs_tport *t)
+{
+	return t->stat_id;
+}
+
+int bs_tport_dropped(struct bs_tport *t, __u32 stream_id, __u64 *count)
+{
+	struct bpf_stream_stats st;
+
+	if (!bs_stream_id_valid(stream_id))
+		return -ENOENT;
+	if (t->stat_fd < 0)
+		return -ENOENT;
+	if (bpf_map_lookup_elem(t->stat_fd, &stream_id, &st))
+		return -errno;
+	*count = st.dropped + (t->ring ? bs_ring__lost(t->ring, stream_id) : 0);
+	return 0;
+}
+
+void bs_tport_release(const __u32 *ids, size_t n)
+{
+	struct bs_tport *t, *next;
+	size_t i;
+
+	pthread_mutex_lock(&disc_lock);
+	for (i = 0; i < n; i++)
+		id_set_add(&released_ids, ids[i]);
+	for (t = tport_head; t; t = next) {
+		next = t->next;
+		for (i = 0; i < n; i++) {
+			if (tport_prog(t, ids[i])) {
+				tport_unlink(t);
+				break;
+			}
+		}
+	}
+	pthread_mutex_unlock(&disc_lock);
+}
+
+bool bs_prog_released(__u32 prog_id)
+{
+	bool yes;
+
+	pthread_mutex_lock(&disc_lock);
+	yes = id_set_has(&released_ids, prog_id);
+	pthread_mutex_unlock(&disc_lock);
+	return yes;
+}
