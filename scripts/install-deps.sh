@@ -23,6 +23,11 @@ make:/usr/bin/make
 git:/usr/bin/git
 python3:/usr/bin/python3
 gcc:/usr/bin/gcc
+qemu-system-x86:/usr/bin/qemu-system-x86_64
+busybox-static:/bin/busybox
+kmod:/sbin/depmod
+cpio:/usr/bin/cpio
+xz-utils:/usr/bin/xz
 "
 
 missing=""
