@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "cons_helpers.h"
+#include "kernel_probe.h"
 #include "cons_print.skel.h"
 
 TestSuite(iter);
@@ -24,6 +25,7 @@ Test(iter, kernel_errors)
 
 	if (fd < 0)
 		cr_skip_test("cannot load a BPF program (%d)", fd);
+	KP_NEED_STREAM_READ();
 	cr_assert_null(bpf_stream_iter__new(9999, BPF_STDOUT, NULL));
 	cr_assert_eq(errno, EBADF);
 	cr_assert_null(bpf_stream_iter__new(fd, 0, NULL));
