@@ -15,17 +15,17 @@
  * definition replaces it.
  *
  * Two transports, chosen when the object is loaded (never at compile time):
- *  - native: the kernel's stream kfunc. Whichever of its names the running
- *    kernel has is used: 6.18's bpf_stream_vprintk_impl (five arguments),
- *    6.17's five-argument bpf_stream_vprintk (extern bpf_stream_vprintk___v5)
- *    or 7.0's four-argument bpf_stream_vprintk (extern bpf_stream_vprintk___v4).
- *    All are weak externs: an absent one reads as NULL and its call is dead
- *    code. The ___v5/___v4 names need libbpf >= 1.3, which resolves a kfunc
- *    extern by its name without the ___ suffix and leaves a weak one whose
- *    prototype does not match unresolved; libbpf 1.1/1.2 leave both
- *    unresolved, so there 6.17/7.0 kernels get the ring buffer (and
- *    bpf_stream_prepare() says so). The flavored names also keep this header
- *    free of C conflicts with a vmlinux.h that declares bpf_stream_vprintk.
+ *  - native: the kernel's stream kfunc, whichever shape the running kernel
+ *    has: 6.17's five-argument bpf_stream_vprintk, 6.18's
+ *    bpf_stream_vprintk_impl (five arguments) or 7.x's four-argument
+ *    bpf_stream_vprintk (the verifier supplies the program). Each shape is
+ *    a weak extern under a libbpf flavour name (kernel name + "___v" +
+ *    number of arguments), never under the kernel's own name, so no kernel
+ *    can make the load fail with "func_proto incompatible with kernel", and
+ *    a vmlinux.h that declares the kfunc does not clash with this header.
+ *    libbpf >= 1.3 resolves the flavour that fits by itself; with libbpf
+ *    1.1/1.2, bpf_stream_prepare() binds it (libbpf-stream's bind.c). An
+ *    unresolved extern reads as NULL and its call is dead code.
  *  - ringbuf: the message is formatted with bpf_snprintf() (Linux 5.13+)
  *    straight into a record reserved in the ring buffer map bpf_stream_rb;
  *    libbpf-stream reads it back and delivers it as that program's stream.
@@ -126,13 +126,13 @@ _Static_assert(BPF_STREAM_MSG_MAX > 0 && BPF_STREAM_MSG_MAX <= 0xffff,
 
 /* ---- kernel entry points (weak: absent ones read as NULL) ---- */
 
-/* 6.18 */
-extern int bpf_stream_vprintk_impl(int stream_id, const char *fmt__str, const void *args,
-				   __u32 len__sz, void *aux__prog) __weak __ksym;
+/* 6.18: bpf_stream_vprintk_impl with five arguments */
+extern int bpf_stream_vprintk_impl___v5(int stream_id, const char *fmt__str, const void *args,
+					__u32 len__sz, void *aux__prog) __weak __ksym;
 /* 6.17: bpf_stream_vprintk with five arguments */
 extern int bpf_stream_vprintk___v5(int stream_id, const char *fmt__str, const void *args,
 				   __u32 len__sz, void *aux__prog) __weak __ksym;
-/* 7.0: bpf_stream_vprintk with four arguments (the verifier supplies aux) */
+/* 7.x: bpf_stream_vprintk with four arguments (the verifier supplies aux) */
 extern int bpf_stream_vprintk___v4(int stream_id, const char *fmt__str, const void *args,
 				   __u32 len__sz) __weak __ksym;
 
@@ -288,8 +288,8 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
 	 * kfunc addresses, and each branch is dead code but one at load. */
 	if (bpf_stream_transport_sel == BPF_STREAM_SEL_RINGBUF)
 		ret = ___bpf_stream_ringbuf(stream_id, fmt, args, args_len, func, func_sz);
-	else if (bpf_stream_vprintk_impl)
-		ret = bpf_stream_vprintk_impl(stream_id, fmt, args, args_len, (void *)0);
+	else if (bpf_stream_vprintk_impl___v5)
+		ret = bpf_stream_vprintk_impl___v5(stream_id, fmt, args, args_len, (void *)0);
 	else if (bpf_stream_vprintk___v5)
 		ret = bpf_stream_vprintk___v5(stream_id, fmt, args, args_len, (void *)0);
 	else if (bpf_stream_vprintk___v4)

@@ -13,7 +13,9 @@
  *   reader.c     bpf_stream_reader__* (many programs, adaptive poll, merged view)
  *   report.c     kernel error report parser
  *   print.c      printer callbacks, escape.c terminal escaping
- *   transport.c  probe, bpf_stream_prepare(), object registry, drop counters
+ *   probe.c      what the running kernel offers: its stream kfunc, whether writes land
+ *   bind.c       binding bpf_stream.h's kfunc extern of an object to that kfunc
+ *   transport.c  bpf_stream_prepare(), object registry, drop counters
  *   ringbuf.c    ring-buffer record decoding and per-program queues
  *   source.c     bs_source_read(): one read from whichever transport carries a stream
  */
@@ -242,14 +244,37 @@ int bs_object_ring_read(struct bs_object *o, __u32 prog_id, __u32 stream_id, voi
  * stderr must be read natively too (kernel reports exist only there). */
 bool bs_object_native_stderr(struct bs_object *o);
 
-/* Test hook (never exported): force the process-wide probe's answer.
- * kfunc_present: the kernel has a stream kfunc; write_err: 0 if a native
- * write lands, else its -errno. bs_transport_test_reset_probe() re-probes. */
-void bs_transport_test_set_probe(bool kfunc_present, int write_err);
-/* ... and whether that kfunc is bpf_stream_vprintk (6.17/7.0), which
- * bpf_stream.h reaches only with libbpf >= 1.3 (after set_probe). */
-void bs_transport_test_set_probe_flavored(bool flavored);
-void bs_transport_test_reset_probe(void);
+/* ---- the kernel's stream kfunc (probe.c, bind.c) ---------------------- */
+
+/* What the running kernel offers for BPF streams (probed once per process). */
+struct bs_kernel {
+	int btf_err;		/* -errno if the kernel's BTF could not be read */
+	bool kfunc_in_btf;	/* a stream kfunc is named in the kernel's BTF */
+	const char *kfunc_name;	/* the one programs can call, NULL if none */
+	int kfunc_btf_id;
+	unsigned int kfunc_nr_args;
+	int write_err;		/* 0: a native write landed and read back; else -errno */
+};
+
+/* The probe's answer (probes on first use; thread-safe). */
+struct bs_kernel bs_kernel_probe(void);
+/* Why native streams cannot carry messages here, or NULL if they can. */
+const char *bs_kernel_native_problem(const struct bs_kernel *k);
+/* Test hook (never exported): force the probe's answer, as if the kernel
+ * had (or not) a five-argument bpf_stream_vprintk_impl whose writes give
+ * @write_err. bs_kernel_test_reset() makes the next use probe again. */
+void bs_kernel_test_set(bool kfunc_present, int write_err);
+void bs_kernel_test_reset(void);
+
+/* True if the linked libbpf resolves kfunc externs by flavour (>= 1.3). */
+bool bs_libbpf_resolves_flavours(void);
+/*
+ * Make @obj's (opened, not loaded) bpf_stream.h kfunc extern resolve to the
+ * kernel's stream kfunc @k (see bind.c). Return: 0 (bound, or the object
+ * calls no stream kfunc), -ENOENT with *why set if no extern of the object
+ * fits the kernel's kfunc.
+ */
+int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char **why);
 
 /* ---- ring-buffer records and queues (ringbuf.c) ------------------------ */
 

@@ -2,10 +2,11 @@
 /*
  * Transport choice and the registry of prepared objects.
  *
- * bpf_stream_prepare() probes the kernel once per process (does a stream
- * kfunc exist, does a native write land), picks native streams or the
- * ring-buffer transport of bpf_stream.h, writes the choice into the object's
- * .rodata constant bpf_stream_transport_sel and registers the object. After
+ * bpf_stream_prepare() asks the probe (probe.c) what the kernel offers,
+ * picks native streams or the ring-buffer transport of bpf_stream.h, binds
+ * the object's kfunc extern to the kernel's kfunc when native (bind.c),
+ * writes the choice into the object's .rodata constant
+ * bpf_stream_transport_sel and registers the object. After
  * the object is loaded, the registry binds it lazily (first lookup): it keeps
  * its own dup'd fds of the programs, the ring buffer and the drop counters,
  * so drains, iterators and readers find which transport carries a program
@@ -22,204 +23,6 @@
 #include <bpf/libbpf.h>
 #include "stream_internal.h"
 #include "bpf_stream_record.h"
-
-/* ---- the probe ----------------------------------------------------------- */
-
-struct bs_probe {
-	bool kfunc;		/* a stream kfunc is in the kernel's BTF */
-	bool kfunc_flavored;	/* it is bpf_stream_vprintk (6.17/7.0): bpf_stream.h
-				 * reaches it through a ___v5/___v4 extern */
-	int write_err;		/* 0: a native write landed; else -errno */
-};
-
-static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool probe_done;
-static struct bs_probe probe_res;
-
-/* Look up the kernel's stream kfunc: BTF id and number of arguments. */
-static int find_kfunc(int *btf_id, int *nr_args, bool *flavored)
-{
-	static const char *const names[] = { "bpf_stream_vprintk_impl", "bpf_stream_vprintk" };
-	struct btf *btf = btf__load_vmlinux_btf();
-	size_t i;
-	int err = -ENOENT;
-
-	if (!btf)
-		return -errno ? -errno : -ENOENT;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		int id = btf__find_by_name_kind(btf, names[i], BTF_KIND_FUNC);
-		const struct btf_type *t;
-
-		if (id <= 0)
-			continue;
-		t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
-		if (!t || !btf_is_func_proto(t))
-			continue;
-		*btf_id = id;
-		*nr_args = btf_vlen(t);
-		*flavored = i > 0;
-		err = 0;
-		break;
-	}
-	btf__free(btf);
-	return err;
-}
-
-/*
- * Does a native write land? Load a four-instruction-style syscall program
- * that prints "42\n" to its stdout through the kfunc (called by BTF id),
- * run it and read the stream back.
- */
-static int probe_native_write(int btf_id, int nr_args)
-{
-	static const char fmt[8] = "%d\n";
-	LIBBPF_OPTS(bpf_test_run_opts, topts);
-	LIBBPF_OPTS(bpf_map_create_opts, mopts, .map_flags = BPF_F_RDONLY_PROG);
-	/* syscall programs must be sleepable */
-	LIBBPF_OPTS(bpf_prog_load_opts, popts, .prog_flags = BPF_F_SLEEPABLE);
-	struct bpf_insn insns[16];
-	int map_fd, prog_fd = -1, n = 0, err;
-	__u32 key = 0;
-	char buf[16];
-
-	map_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "bs_probe_fmt", 4, sizeof(fmt), 1, &mopts);
-	if (map_fd < 0)
-		return -errno;
-	if (bpf_map_update_elem(map_fd, &key, fmt, 0) || bpf_map_freeze(map_fd)) {
-		err = -errno;
-		goto out;
-	}
-	/* *(u64 *)(r10 - 8) = 42 */
-	insns[n++] = (struct bpf_insn){ .code = BPF_ST | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10,
-					.off = -8, .imm = 42 };
-	/* r1 = BPF_STDOUT */
-	insns[n++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1,
-					.imm = BPF_STDOUT };
-	/* r2 = &fmt (map value, offset 0) */
-	insns[n++] = (struct bpf_insn){ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_2,
-					.src_reg = BPF_PSEUDO_MAP_VALUE, .imm = map_fd };
-	insns[n++] = (struct bpf_insn){ .imm = 0 };
-	/* r3 = r10 - 8 */
-	insns[n++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_3,
-					.src_reg = BPF_REG_10 };
-	insns[n++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_3,
-					.imm = -8 };
-	/* r4 = 8 (one argument) */
-	insns[n++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_4,
-					.imm = 8 };
-	if (nr_args >= 5) /* r5 = NULL: aux, filled in by the verifier */
-		insns[n++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
-						.dst_reg = BPF_REG_5 };
-	insns[n++] = (struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL,
-					.imm = btf_id };
-	insns[n++] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
-
-	prog_fd = bpf_prog_load(BPF_PROG_TYPE_SYSCALL, "bs_probe", "GPL", insns, n, &popts);
-	if (prog_fd < 0) {
-		LIBBPF_OPTS(bpf_prog_load_opts, lopts, .log_level = 1,
-			    .prog_flags = BPF_F_SLEEPABLE);
-		char *log = calloc(1, 8192);
-
-		err = -errno;
-		if (log) { /* once more, for the verifier's words */
-			lopts.log_buf = log;
-			lopts.log_size = 8192;
-			bpf_prog_load(BPF_PROG_TYPE_SYSCALL, "bs_probe", "GPL", insns, n, &lopts);
-		}
-		pr_debug("native write probe: program refused (%d): %s\n", err, log ? log : "");
-		free(log);
-		goto out;
-	}
-	if (bpf_prog_test_run_opts(prog_fd, &topts)) {
-		err = -errno;
-		goto out;
-	}
-	err = (int)topts.retval;
-	if (err > 0)
-		err = -EIO;
-	if (!err) {
-		n = bpf_stream_read(prog_fd, BPF_STDOUT, buf, sizeof(buf));
-		if (n != 3 || memcmp(buf, "42\n", 3))
-			err = n < 0 ? n : -EIO;
-	}
-out:
-	if (prog_fd >= 0)
-		close(prog_fd);
-	close(map_fd);
-	return err;
-}
-
-static struct bs_probe get_probe(void)
-{
-	struct bs_probe p;
-
-	pthread_mutex_lock(&probe_lock);
-	if (!probe_done) {
-		int btf_id, nr_args;
-		bool flavored = false;
-
-		probe_res.kfunc = !find_kfunc(&btf_id, &nr_args, &flavored);
-		probe_res.kfunc_flavored = flavored;
-		probe_res.write_err = probe_res.kfunc ? probe_native_write(btf_id, nr_args)
-						      : -EOPNOTSUPP;
-		probe_done = true;
-		pr_debug("probe: stream kfunc %s, native write %d\n",
-			 probe_res.kfunc ? "present" : "absent", probe_res.write_err);
-	}
-	p = probe_res;
-	pthread_mutex_unlock(&probe_lock);
-	return p;
-}
-
-void bs_transport_test_set_probe(bool kfunc_present, int write_err)
-{
-	pthread_mutex_lock(&probe_lock);
-	probe_res.kfunc = kfunc_present;
-	probe_res.kfunc_flavored = false;
-	probe_res.write_err = kfunc_present ? write_err : -EOPNOTSUPP;
-	probe_done = true;
-	pthread_mutex_unlock(&probe_lock);
-}
-
-void bs_transport_test_set_probe_flavored(bool flavored)
-{
-	pthread_mutex_lock(&probe_lock);
-	probe_res.kfunc_flavored = flavored;
-	pthread_mutex_unlock(&probe_lock);
-}
-
-void bs_transport_test_reset_probe(void)
-{
-	pthread_mutex_lock(&probe_lock);
-	probe_done = false;
-	pthread_mutex_unlock(&probe_lock);
-}
-
-/* libbpf >= 1.3 resolves a kfunc extern named foo___flavor to the kernel's
- * foo (libbpf commit "Support triple-underscore flavors for kfunc
- * relocation", 2023); older ones leave it unresolved. */
-static bool libbpf_resolves_flavors(void)
-{
-	return libbpf_major_version() > 1 ||
-	       (libbpf_major_version() == 1 && libbpf_minor_version() >= 3);
-}
-
-/* Static sentence for a failed native write. */
-static const char *write_fail_reason(int err)
-{
-	switch (err) {
-	case -ENOMEM:
-		return "native streams write path fails on this kernel (-ENOMEM)";
-	case -ENOSPC:
-		return "native streams write path fails on this kernel (-ENOSPC)";
-	case -EACCES:
-	case -EINVAL:
-	case -EPERM:
-		return "native streams write probe could not be loaded here";
-	default:
-		return "native streams write path fails on this kernel";
-	}
-}
 
 /* ---- the registry ----------------------------------------------------------- */
 
@@ -663,7 +466,7 @@ int bpf_stream_prepare_opts(struct bpf_object *obj, const struct bpf_stream_prep
 	const char *reason, *native_bad;
 	struct bs_object *o;
 	struct bpf_map *rodata = NULL;
-	struct bs_probe p;
+	struct bs_kernel k;
 	__u32 sel_off = 0;
 	bool has_sel, from_env;
 	int err;
@@ -682,12 +485,11 @@ int bpf_stream_prepare_opts(struct bpf_object *obj, const struct bpf_stream_prep
 	from_env = err > 0;
 
 	has_sel = !find_selector(obj, &rodata, &sel_off);
-	p = get_probe();
-	native_bad = !p.kfunc ? "kernel has no stream kfunc"
-		     : p.write_err ? write_fail_reason(p.write_err)
-		     : (p.kfunc_flavored && !libbpf_resolves_flavors())
-			     ? "this libbpf (< 1.3) cannot bind bpf_stream.h to the kernel's bpf_stream_vprintk"
-			     : NULL;
+	k = bs_kernel_probe();
+	native_bad = bs_kernel_native_problem(&k);
+	if (!native_bad && has_sel && want != BPF_STREAM_TRANSPORT_RINGBUF &&
+	    bs_bind_kfunc(obj, &k, &native_bad) < 0 && !native_bad)
+		native_bad = "bpf_stream.h's kfunc extern cannot be bound to this kernel";
 	if (want == BPF_STREAM_TRANSPORT_NATIVE) {
 		if (native_bad) {
 			pr_warn("%s cannot work here: %s\n",
@@ -754,7 +556,7 @@ int bpf_stream_prepare_opts(struct bpf_object *obj, const struct bpf_stream_prep
 	object_unbind(o);
 	o->transport = got;
 	o->reason = reason;
-	o->native_stderr = got == BPF_STREAM_TRANSPORT_RINGBUF && p.kfunc;
+	o->native_stderr = got == BPF_STREAM_TRANSPORT_RINGBUF && k.kfunc_in_btf;
 	pthread_mutex_unlock(&reg_lock);
 	pr_debug("object '%s': %s transport (%s)\n", o->name, bpf_stream_transport_str(got), reason);
 	return 0;
