@@ -281,10 +281,13 @@ static int count_lines(const char *s)
 
 static struct cli_hello *load_hello(void)
 {
+	LIBBPF_OPTS(bpf_stream_prepare_opts, opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
 	struct cli_hello *skel = cli_hello__open();
 
 	cr_assert(skel, "open cli_hello: %s", strerror(errno));
-	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	/* a ring-transport program, on every kernel (list marks it, dump and
+	 * follow leave its ring to this process) */
+	cr_assert_eq(bpf_stream_prepare_opts(skel->obj, &opts), 0);
 	bpf_program__set_autoload(skel->progs.cli_tp, false);
 	cr_assert_eq(cli_hello__load(skel), 0, "load cli_hello: %s", strerror(errno));
 	return skel;
@@ -679,13 +682,19 @@ Test(cli, run_json_results_and_messages)
 
 /* ---- JSON escaping --------------------------------------------------------- */
 
+/* The next tests check features of the ring-buffer transport (timestamps,
+ * truncation at BPF_STREAM_MSG_MAX, drops of a full ring): forced, so they
+ * hold on every kernel, including those where auto picks native streams. */
+static const char *const ringbuf_env[] = { "BPF_STREAM_TRANSPORT=ringbuf", NULL };
+static const struct spawn_opts ring = { .env = ringbuf_env };
+
 Test(cli, json_escapes_control_characters_and_invalid_utf8)
 {
 	struct buf v = {};
 	struct proc p;
 	size_t i;
 
-	cr_assert_eq(cli(&p, NULL, ARGV("--json", "run", "--prog", "cli_ctrl", OBJ_CTRL)), 0, "%s",
+	cr_assert_eq(cli(&p, &ring, ARGV("--json", "run", "--prog", "cli_ctrl", OBJ_CTRL)), 0, "%s",
 		     buf_str(&p.err));
 	assert_json_lines(buf_str(&p.out));
 	/* nothing raw: no control byte but the line ends, no byte that is not UTF-8 */
@@ -738,7 +747,7 @@ Test(cli, kernel_report_plain_and_json)
 	struct buf v = {};
 	struct proc p;
 
-	cr_assert_eq(cli(&p, NULL, ARGV("run", "--prog", "cli_report", OBJ_CTRL)), 0);
+	cr_assert_eq(cli(&p, &ring, ARGV("run", "--prog", "cli_report", OBJ_CTRL)), 0);
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_report:stderr:kernel\\] ERROR: Timeout "
 					   "detected for may_goto instruction$"), "%s", buf_str(&p.out));
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_report:stdout\\] after report$"), "%s",
@@ -748,7 +757,7 @@ Test(cli, kernel_report_plain_and_json)
 		  "stdout line printed before the earlier stderr report:\n%s", buf_str(&p.out));
 	proc_free(&p);
 
-	cr_assert_eq(cli(&p, NULL, ARGV("-j", "run", "--prog", "cli_report", OBJ_CTRL)), 0);
+	cr_assert_eq(cli(&p, &ring, ARGV("-j", "run", "--prog", "cli_report", OBJ_CTRL)), 0);
 	assert_json_lines(buf_str(&p.out));
 	cr_assert_eq(jq(buf_str(&p.out),
 			"select(.kind) | \"\\(.kind)|\\(.message)|\\(.cpu)|\\(.uid)|\\(.pid)|\\(.comm)|"
@@ -772,7 +781,7 @@ Test(cli, long_truncated_and_unterminated_lines)
 	struct buf v = {};
 	struct proc p;
 
-	cr_assert_eq(cli(&p, NULL, ARGV("-j", "run", "--prog", "cli_long", OBJ_CTRL)), 0, "%s",
+	cr_assert_eq(cli(&p, &ring, ARGV("-j", "run", "--prog", "cli_long", OBJ_CTRL)), 0, "%s",
 		     buf_str(&p.err));
 	assert_json_lines(buf_str(&p.out));
 	cr_assert_eq(jq(buf_str(&p.out), "select(.stream) | \"\\(.text|length) \\(.flags)\"", &v), 0);
@@ -784,7 +793,7 @@ Test(cli, long_truncated_and_unterminated_lines)
 	free(v.data);
 	proc_free(&p);
 
-	cr_assert_eq(cli(&p, NULL, ARGV("run", "--prog", "cli_long", OBJ_CTRL)), 0);
+	cr_assert_eq(cli(&p, &ring, ARGV("run", "--prog", "cli_long", OBJ_CTRL)), 0);
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_long:stdout:truncated\\] x{1023}$"), "%s",
 		  buf_str(&p.out));
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_long:stdout\\] no newline$"), "%s",
@@ -797,19 +806,19 @@ Test(cli, drop_notices_are_marked)
 	struct buf v = {};
 	struct proc p;
 
-	cr_assert_eq(cli(&p, NULL, ARGV("run", OBJ_FLOOD)), 0, "%s", buf_str(&p.err));
+	cr_assert_eq(cli(&p, &ring, ARGV("run", OBJ_FLOOD)), 0, "%s", buf_str(&p.err));
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_flood:stdout\\] flood 0$"), "%s",
 		  buf_str(&p.out));
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_flood:stdout:dropped\\] \\[[0-9]+ "
 					   "messages dropped on stdout\\]$"), "%s", buf_str(&p.out));
 	proc_free(&p);
 
-	cr_assert_eq(cli(&p, NULL, ARGV("--no-prefix", "run", OBJ_FLOOD)), 0);
+	cr_assert_eq(cli(&p, &ring, ARGV("--no-prefix", "run", OBJ_FLOOD)), 0);
 	cr_expect(matches(buf_str(&p.out), "^\\[dropped\\] \\[[0-9]+ messages dropped"), "%s",
 		  buf_str(&p.out));
 	proc_free(&p);
 
-	cr_assert_eq(cli(&p, NULL, ARGV("-j", "run", OBJ_FLOOD)), 0);
+	cr_assert_eq(cli(&p, &ring, ARGV("-j", "run", OBJ_FLOOD)), 0);
 	assert_json_lines(buf_str(&p.out));
 	/* every message is either delivered or counted: 20 in all */
 	cr_assert_eq(jq(buf_str(&p.out), "select(.stream) | if (.flags | index(\"dropped\")) "

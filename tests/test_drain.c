@@ -4,7 +4,7 @@
  * Sources, per test:
  *  - kernel: errors and empty streams of a real loaded program;
  *  - ringbuf: data printed by tests/progs/cons_print.bpf.c through the
- *    transport bpf_stream_prepare() picks (ring buffer on this kernel);
+ *    ring-buffer transport, forced (auto picks native where it works);
  *  - native: skipped where the kernel's native writes do not land
  *    (tests/common/kernel_probe.c says why: no kfunc, or the write's errno);
  *  - scripted: drop notices and end semantics through bs_drain_src, the
@@ -78,10 +78,11 @@ Test(drain, drain_object_errors)
 static struct cons_print *open_prepared(void)
 {
 	struct cons_print *skel = cons_print__open();
+	LIBBPF_OPTS(bpf_stream_prepare_opts, ring_opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
 	int err;
 
 	cr_assert_not_null(skel, "open: %d", -errno);
-	err = bpf_stream_prepare(skel->obj);
+	err = bpf_stream_prepare_opts(skel->obj, &ring_opts);
 	if (err) {
 		cons_print__destroy(skel);
 		cr_skip_test("bpf_stream_prepare() failed (%d): no transport to carry data", err);
@@ -271,11 +272,12 @@ Test(drain, ringbuf_drops_are_announced)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, topts);
 	struct cons_small *skel = cons_small__open();
+	LIBBPF_OPTS(bpf_stream_prepare_opts, ring_opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
 	__u64 dropped = 0;
 	int err, fd, ret, i;
 
 	cr_assert_not_null(skel);
-	err = bpf_stream_prepare(skel->obj);
+	err = bpf_stream_prepare_opts(skel->obj, &ring_opts);
 	if (err) {
 		cons_small__destroy(skel);
 		cr_skip_test("bpf_stream_prepare() failed (%d)", err);

@@ -5,7 +5,7 @@
  * reader's real framing), kernel (add/remove errors, signal and timeout
  * behaviour of __poll on real programs with empty streams: native streams
  * where the kernel has the read command, else a ring-transport object), ringbuf
- * (cons_print.bpf.c through the transport bpf_stream_prepare() picks: data of
+ * (cons_print.bpf.c through the ring-buffer transport, forced: data of
  * several programs, wake-up by the ring buffer).
  */
 #include <criterion/criterion.h>
@@ -406,10 +406,11 @@ Test(reader, poll_timeout_and_backoff)
 static struct cons_print *open_prepared(void)
 {
 	struct cons_print *skel = cons_print__open();
+	LIBBPF_OPTS(bpf_stream_prepare_opts, ring_opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
 	int err;
 
 	cr_assert_not_null(skel);
-	err = bpf_stream_prepare(skel->obj);
+	err = bpf_stream_prepare_opts(skel->obj, &ring_opts);
 	if (err) {
 		cons_print__destroy(skel);
 		cr_skip_test("bpf_stream_prepare() failed (%d)", err);
@@ -509,11 +510,12 @@ static void ts_run(bool by_time, const char *const want[4])
 	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .order_by_time = by_time);
 	LIBBPF_OPTS(bpf_test_run_opts, topts);
 	struct cons_ts *skel = cons_ts__open();
+	LIBBPF_OPTS(bpf_stream_prepare_opts, ring_opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
 	struct bpf_stream_reader *r;
 	int err, i, fa, fb;
 
 	cr_assert_not_null(skel);
-	err = bpf_stream_prepare(skel->obj);
+	err = bpf_stream_prepare_opts(skel->obj, &ring_opts);
 	if (err) {
 		cons_ts__destroy(skel);
 		cr_skip_test("bpf_stream_prepare() failed (%d)", err);

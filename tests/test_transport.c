@@ -238,6 +238,15 @@ Test(transport, opts_and_names)
 	tr_multi__destroy(skel);
 }
 
+/* The tests below are about the ring-buffer transport: forced, so they test
+ * it on every kernel (auto picks native where native writes land). */
+static int prepare_ringbuf(struct bpf_object *obj)
+{
+	LIBBPF_OPTS(bpf_stream_prepare_opts, opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
+
+	return bpf_stream_prepare_opts(obj, &opts);
+}
+
 /* ---- end to end through the ring buffer ------------------------------------ */
 
 /* Transport: auto (= ringbuf here). Every case of tr_cases.h, delivered by
@@ -251,7 +260,7 @@ Test(transport, ringbuf_text_matches_snprintf)
 	char pending[256] = "";
 
 	cr_assert_not_null(skel);
-	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
 	cr_assert_eq(tr_fmt__load(skel), 0);
 	run(skel->progs.tr_fmt);
 	cr_assert_eq(skel->bss->failures, 0);
@@ -315,7 +324,7 @@ Test(transport, ringbuf_several_programs_keep_their_lines)
 	char want[64];
 	int i;
 
-	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
 	cr_assert_eq(tr_multi__load(skel), 0);
 	run(skel->progs.tr_multi_a);
 	run(skel->progs.tr_multi_b);
@@ -358,8 +367,8 @@ Test(transport, ringbuf_two_objects_at_once)
 	struct tr_multi *one = tr_multi__open(), *two = tr_multi__open();
 	struct seen *s1 = calloc(1, sizeof(*s1)), *s2 = calloc(1, sizeof(*s2));
 
-	cr_assert_eq(bpf_stream_skel_prepare(one), 0);
-	cr_assert_eq(bpf_stream_skel_prepare(two), 0);
+	cr_assert_eq(prepare_ringbuf(one->obj), 0);
+	cr_assert_eq(prepare_ringbuf(two->obj), 0);
 	cr_assert_eq(tr_multi__load(one), 0);
 	cr_assert_eq(tr_multi__load(two), 0);
 	run(one->progs.tr_multi_a);
@@ -391,7 +400,7 @@ Test(transport, ringbuf_size_limit_and_truncation)
 	struct seen *s = calloc(1, sizeof(*s));
 	char want[128];
 
-	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
 	cr_assert_eq(tr_limit__load(skel), 0);
 	run(skel->progs.tr_limit);
 	cr_assert_eq(skel->bss->rets[0], 0);
@@ -424,7 +433,7 @@ Test(transport, source_read_small_buffer)
 	char buf[4], all[32] = "";
 	int fd, n;
 
-	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
 	cr_assert_eq(tr_multi__load(skel), 0);
 	run(skel->progs.tr_multi_a);
 	fd = bpf_program__fd(skel->progs.tr_multi_a);
@@ -446,7 +455,7 @@ Test(transport, dropped_counts_start_at_zero)
 	struct tr_multi *skel = tr_multi__open();
 	__u64 n = 99;
 
-	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
 	cr_assert_eq(tr_multi__load(skel), 0);
 	run(skel->progs.tr_multi_a);
 	cr_assert_eq(bpf_stream_object_dropped(skel->obj, BPF_STDOUT, &n), 0);
@@ -510,7 +519,7 @@ Test(transport, ringbuf_default_size_limit)
 	} *l = calloc(1, sizeof(*l));
 	int fd, i;
 
-	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
 	cr_assert_eq(tr_limit_default__load(skel), 0);
 	run(skel->progs.tr_limit_default);
 	cr_assert_eq(skel->bss->rets[0], 0);
@@ -557,7 +566,7 @@ Test(transport, source_reads_native_stderr_only)
 	char buf[64];
 	int fd;
 
-	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
 	cr_assert_eq(tr_multi__load(skel), 0);
 	fd = bpf_program__fd(skel->progs.tr_multi_a);
 	cr_assert_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
@@ -592,7 +601,7 @@ Test(transport, ringbuf_subprogram_record_goes_to_its_program)
 	struct tr_multi *skel = tr_multi__open();
 	struct seen *s = calloc(1, sizeof(*s));
 
-	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
 	cr_assert_eq(tr_multi__load(skel), 0);
 	run(skel->progs.tr_multi_sub);
 	cr_assert_eq(bpf_stream_skel_drain(skel, collect, s), 1);
