@@ -46,7 +46,7 @@ static void build_packet(struct dummy_pkt *p)
 {
 	unsigned char *b = p->bytes, *ip = b + 14, *udp = ip + 20;
 	unsigned int sum = 0, i;
-	static const char payload[10] = "bpf-stream";
+	static const char payload[] = { 'b', 'p', 'f', '-', 's', 't', 'r', 'e', 'a', 'm' };
 
 	memset(p, 0, sizeof(*p));
 	memcpy(b, "\x02\x00\x00\x00\x00\x02", 6);	/* dst MAC */

@@ -15,8 +15,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 series=$1
 cache=${MATRIX_CACHE:-/var/cache/libbpf-stream/kernels}
-mirror=${MATRIX_MIRROR:-http://deb.debian.org/debian}
-security=${MATRIX_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# The archive the host's apt uses (matrix/mirror.sh), its security archive beside it.
+mirror=${MATRIX_MIRROR:-$("$here/mirror.sh" 2>/dev/null || echo http://deb.debian.org/debian)}
+mirror=${mirror%/}
+security=${MATRIX_SECURITY_MIRROR:-${mirror%/debian}/debian-security}
 keyring=${MATRIX_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 
 line=$(awk -v s="$series" '$1 == s' "$here/kernels.list")

@@ -12,8 +12,6 @@ res=$1
 # shellcheck disable=SC1091
 . "$res/config"
 unset TERM
-# BPF objects (header variants too) were compiled on the host
-export BPF_STREAM_TEST_PREBUILT=1
 out=$MATRIX_OUT
 mkdir -p "$res/tap" "$res/log"
 cd /tmp || exit 1

@@ -36,15 +36,7 @@ $(MATRIX_PROBE): matrix/probe.c tests/common/kernel_probe.c tests/common/kernel_
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/common -DTEST_BPF_DIR='"$(OUT)/tests/progs"' -o $@ \
 		matrix/probe.c tests/common/kernel_probe.c $(LIB_A) $(ALL_LDFLAGS) $(LIB_DEP_LIBS)
 
-# The header variants' objects, compiled here: clang under TCG takes minutes.
-MATRIX_VARIANTS := $(OUT)/tests/header-variants/.matrix-built
-$(MATRIX_VARIANTS): $(wildcard tests/header-variants/*) $(wildcard bpf_headers/*.h) $(VMLINUX_H)
-	$(call msg,CLANG,tests/header-variants)
-	$(Q)tests/header-variants/run.sh $(CURDIR) $(OUT) clang > $(OUT)/header-variants.log 2>&1 || \
-		{ tail -n 20 $(OUT)/header-variants.log; exit 1; }
-	$(Q)touch $@
-
-matrix-build: all $(MATRIX_PROBE) $(MATRIX_VARIANTS)
+matrix-build: all $(MATRIX_PROBE)
 
 check-kernels: matrix-build
 	$(Q)MATRIX_TESTS="$(if $(TESTS),$(addprefix $(OUT)/tests/,$(TESTS)),$(MATRIX_TEST_BINS))" \

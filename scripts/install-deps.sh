@@ -15,7 +15,6 @@ llvm:/usr/bin/llvm-strip
 bpftool:/usr/sbin/bpftool
 libcriterion-dev:/usr/include/criterion/criterion.h
 clang-19:/usr/bin/clang-19
-libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a
 libclang-rt-19-dev:/usr/lib/llvm-19/lib/clang/19/lib/linux/libclang_rt.fuzzer-x86_64.a
 valgrind:/usr/bin/valgrind
 jq:/usr/bin/jq
@@ -34,6 +33,13 @@ kmod:/sbin/depmod
 cpio:/usr/bin/cpio
 xz-utils:/usr/bin/xz
 "
+
+# The default clang's sanitizer runtimes (Debian 12: clang 14; sid: 21).
+if command -v clang >/dev/null 2>&1; then
+	need="$need libclang-rt-dev:$(clang -print-resource-dir)/lib/linux/libclang_rt.asan-x86_64.a"
+else
+	need="$need libclang-rt-dev:/nonexistent"
+fi
 
 missing=""
 for entry in $need; do

@@ -187,6 +187,11 @@ Test(abi, exports_equal_version_map)
 	read_map(&map);
 	read_dynsym(&dyn);
 	for (i = 0; i < map.n; i++) {
+#ifndef LIBBPF_STREAM_PROVIDES_PROG_STREAM_READ
+		/* libbpf >= 1.6 has it: the map's compat entry stays unused */
+		if (!strcmp(map.name[i], "bpf_prog_stream_read"))
+			continue;
+#endif
 		j = symset_find(&dyn, map.name[i]);
 		if (j < 0) {
 			cr_log_error("in the map, not exported: %s", map.name[i]);

@@ -68,6 +68,14 @@ static void quiet_libbpf(void)
 
 TestSuite(transport, .init = quiet_libbpf);
 
+/* The ring-buffer transport, whatever the kernel offers. */
+static void prepare_ring(struct bpf_object *obj)
+{
+	LIBBPF_OPTS(bpf_stream_prepare_opts, opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
+
+	cr_assert_eq(bpf_stream_prepare_opts(obj, &opts), 0, "prepare: %s", strerror(errno));
+}
+
 /* ---- selection ---------------------------------------------------------------- */
 
 /* Transport: auto. Native where the probe found a stream kfunc whose writes
@@ -238,15 +246,6 @@ Test(transport, opts_and_names)
 	tr_multi__destroy(skel);
 }
 
-/* The tests below are about the ring-buffer transport: forced, so they test
- * it on every kernel (auto picks native where native writes land). */
-static int prepare_ringbuf(struct bpf_object *obj)
-{
-	LIBBPF_OPTS(bpf_stream_prepare_opts, opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
-
-	return bpf_stream_prepare_opts(obj, &opts);
-}
-
 /* ---- end to end through the ring buffer ------------------------------------ */
 
 /* Transport: auto (= ringbuf here). Every case of tr_cases.h, delivered by
@@ -260,7 +259,7 @@ Test(transport, ringbuf_text_matches_snprintf)
 	char pending[256] = "";
 
 	cr_assert_not_null(skel);
-	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
+	prepare_ring(skel->obj);
 	cr_assert_eq(tr_fmt__load(skel), 0);
 	run(skel->progs.tr_fmt);
 	cr_assert_eq(skel->bss->failures, 0);
@@ -324,7 +323,7 @@ Test(transport, ringbuf_several_programs_keep_their_lines)
 	char want[64];
 	int i;
 
-	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
+	prepare_ring(skel->obj);
 	cr_assert_eq(tr_multi__load(skel), 0);
 	run(skel->progs.tr_multi_a);
 	run(skel->progs.tr_multi_b);
@@ -367,8 +366,8 @@ Test(transport, ringbuf_two_objects_at_once)
 	struct tr_multi *one = tr_multi__open(), *two = tr_multi__open();
 	struct seen *s1 = calloc(1, sizeof(*s1)), *s2 = calloc(1, sizeof(*s2));
 
-	cr_assert_eq(prepare_ringbuf(one->obj), 0);
-	cr_assert_eq(prepare_ringbuf(two->obj), 0);
+	prepare_ring(one->obj);
+	prepare_ring(two->obj);
 	cr_assert_eq(tr_multi__load(one), 0);
 	cr_assert_eq(tr_multi__load(two), 0);
 	run(one->progs.tr_multi_a);
@@ -400,7 +399,7 @@ Test(transport, ringbuf_size_limit_and_truncation)
 	struct seen *s = calloc(1, sizeof(*s));
 	char want[128];
 
-	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
+	prepare_ring(skel->obj);
 	cr_assert_eq(tr_limit__load(skel), 0);
 	run(skel->progs.tr_limit);
 	cr_assert_eq(skel->bss->rets[0], 0);
@@ -433,7 +432,7 @@ Test(transport, source_read_small_buffer)
 	char buf[4], all[32] = "";
 	int fd, n;
 
-	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
+	prepare_ring(skel->obj);
 	cr_assert_eq(tr_multi__load(skel), 0);
 	run(skel->progs.tr_multi_a);
 	fd = bpf_program__fd(skel->progs.tr_multi_a);
@@ -455,7 +454,7 @@ Test(transport, dropped_counts_start_at_zero)
 	struct tr_multi *skel = tr_multi__open();
 	__u64 n = 99;
 
-	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
+	prepare_ring(skel->obj);
 	cr_assert_eq(tr_multi__load(skel), 0);
 	run(skel->progs.tr_multi_a);
 	cr_assert_eq(bpf_stream_object_dropped(skel->obj, BPF_STDOUT, &n), 0);
@@ -519,7 +518,7 @@ Test(transport, ringbuf_default_size_limit)
 	} *l = calloc(1, sizeof(*l));
 	int fd, i;
 
-	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
+	prepare_ring(skel->obj);
 	cr_assert_eq(tr_limit_default__load(skel), 0);
 	run(skel->progs.tr_limit_default);
 	cr_assert_eq(skel->bss->rets[0], 0);
@@ -560,13 +559,18 @@ Test(transport, ringbuf_default_size_limit)
  * native read notices. */
 Test(transport, source_reads_native_stderr_only)
 {
-	struct tr_multi *skel = tr_multi__open();
+	struct tr_multi *skel;
 	struct bpf_prog_info info = {};
+	struct bs_kernel k = bs_kernel_probe();
 	__u32 len = sizeof(info);
 	char buf[64];
 	int fd;
 
-	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
+	if (!k.kfunc_in_btf)
+		cr_skip_test("%s: no native stderr to read", bs_kernel_native_problem(&k));
+	skel = tr_multi__open();
+
+	prepare_ring(skel->obj);
 	cr_assert_eq(tr_multi__load(skel), 0);
 	fd = bpf_program__fd(skel->progs.tr_multi_a);
 	cr_assert_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
@@ -601,7 +605,7 @@ Test(transport, ringbuf_subprogram_record_goes_to_its_program)
 	struct tr_multi *skel = tr_multi__open();
 	struct seen *s = calloc(1, sizeof(*s));
 
-	cr_assert_eq(prepare_ringbuf(skel->obj), 0);
+	prepare_ring(skel->obj);
 	cr_assert_eq(tr_multi__load(skel), 0);
 	run(skel->progs.tr_multi_sub);
 	cr_assert_eq(bpf_stream_skel_drain(skel, collect, s), 1);

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# A second root file system for the kernel matrix: Debian sid's user space
+# (libbpf 1.7, bpftool 7.8, clang 21, gcc 16), made with debootstrap from the
+# same Debian archive apt uses, cached, and a clean clone of this tree built
+# in it with the README's commands.
+#   matrix/sid-root.sh SRC
+# SRC: the checkout to clone (its committed HEAD). Prints the root's path on
+# stdout when the clone is built; the build's log goes to ROOT/src.log.
+# Environment:
+#   MATRIX_SID_CACHE   where the root lives (default
+#                      /var/cache/libbpf-stream/sid, else ~/.cache/...)
+#   MATRIX_SID_REFRESH=1  make the root anew (sid moves every day)
+#   MATRIX_SID_CHECK=1    also run `make check` in it (the matrix itself
+#                      left out: MATRIX_CHECK=0); default: `make demo`
+#                      and the build of every test
+#   MATRIX_MIRROR      Debian archive URI (default: the host's apt source)
+# Exit status: 0 ready, 2 cannot be made here (no debootstrap and it
+# cannot be installed, or the archive cannot be reached and nothing is
+# cached), 1 the project failed to build in it.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "${1:?usage: sid-root.sh SRC}" && pwd)
+cache=${MATRIX_SID_CACHE:-/var/cache/libbpf-stream/sid}
+if ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
+	cache=${XDG_CACHE_HOME:-$HOME/.cache}/libbpf-stream/sid
+	mkdir -p "$cache"
+fi
+root=$cache/root
+stamp=$root/.libbpf-stream-root
+log=$cache/make-root.log
+# What the project needs to build and test in sid (the sid names of
+# scripts/install-deps.sh's packages, which installs what is missing).
+pkgs="ca-certificates libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev pkg-config
+libcriterion-dev make gcc libc6-dev jq git python3 valgrind clang-19 libclang-rt-19-dev
+libclang-rt-dev"
+
+say() { echo "sid-root: $*" >&2; }
+
+mirror=${MATRIX_MIRROR:-$("$here/mirror.sh")}
+if [ -z "$mirror" ]; then
+	say "no Debian archive in the host's apt sources"
+	exit 2
+fi
+
+mounted=()
+cleanup() {
+	local i
+	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
+		umount "${mounted[i]}" 2>/dev/null
+	done
+}
+trap cleanup EXIT
+mount_kernel_fs() {
+	mount -t proc proc "$root/proc" && mounted+=("$root/proc")
+	mount --bind /sys "$root/sys" && mounted+=("$root/sys")
+	mount --bind /dev "$root/dev" && mounted+=("$root/dev")
+}
+in_root() {
+	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+		LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive CI="${CI:-}" "$@"
+}
+
+if [ "${MATRIX_SID_REFRESH:-0}" = 1 ] || [ ! -e "$stamp" ]; then
+	if ! command -v debootstrap >/dev/null; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			debootstrap >/dev/null 2>&1
+	fi
+	if ! command -v debootstrap >/dev/null; then
+		say "debootstrap is not installed and cannot be installed"
+		exit 2
+	fi
+	rm -rf "$root"
+	t0=$(date +%s)
+	say "debootstrap sid into $root (log: $log)"
+	if ! debootstrap --variant=minbase sid "$root" "$mirror" > "$log" 2>&1; then
+		say "debootstrap failed: $(tail -n 1 "$log")"
+		rm -rf "$root"
+		exit 2
+	fi
+	# The archive's sid Release file may have passed its Valid-Until date.
+	echo 'Acquire::Check-Valid-Until "false";' > "$root/etc/apt/apt.conf.d/99libbpf-stream"
+	mount_kernel_fs
+	# shellcheck disable=SC2086
+	if ! in_root sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $(echo $pkgs)" \
+			>> "$log" 2>&1; then
+		say "installing sid's packages failed: $(tail -n 1 "$log")"
+		exit 2
+	fi
+	in_root dpkg-query -W libbpf-dev bpftool clang gcc > "$stamp"
+	say "root made in $(( $(date +%s) - t0 )) s"
+else
+	mount_kernel_fs
+fi
+say "sid user space: $(tr '\t\n' '= ' < "$stamp")"
+
+# A clean clone of the tree, built with the README's commands.
+rm -rf "$root/src"
+git clone -q "$src" "$root/src" || exit 1
+t0=$(date +%s)
+if [ "${MATRIX_SID_CHECK:-0}" = 1 ]; then
+	cmds="make demo && make check MATRIX_CHECK=0"
+else
+	cmds="make demo && make all"
+fi
+if ! in_root sh -c "cd /src && $cmds" > "$root/src.log" 2>&1; then
+	say "'$cmds' failed in sid (log: $root/src.log):"
+	tail -n 20 "$root/src.log" >&2
+	exit 1
+fi
+say "'$cmds' in sid: $(( $(date +%s) - t0 )) s"
+echo "$root"
