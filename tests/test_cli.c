@@ -1004,6 +1004,39 @@ Test(cli, dump_pinned_program)
 	rmdir(dir);
 }
 
+/* Where native writes land (6.17, 7.x): a program of this process on native
+ * streams is read by 'dump' from the kernel, and reading consumes. */
+Test(cli, dump_reads_native_streams)
+{
+	LIBBPF_OPTS(bpf_stream_prepare_opts, opts, .transport = BPF_STREAM_TRANSPORT_NATIVE);
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	struct cli_hello *skel;
+	char ids[16];
+	struct proc p;
+
+	if (kp_native_write())
+		cr_skip_test("%s", kp_native_write_why());
+	skel = cli_hello__open();
+	cr_assert(skel, "open cli_hello: %s", strerror(errno));
+	cr_assert_eq(bpf_stream_prepare_opts(skel->obj, &opts), 0);
+	bpf_program__set_autoload(skel->progs.cli_tp, false);
+	cr_assert_eq(cli_hello__load(skel), 0, "load cli_hello: %s", strerror(errno));
+	snprintf(ids, sizeof(ids), "%u", prog_id(skel->progs.cli_hello, NULL));
+	cr_assert_eq(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.cli_hello), &topts), 0);
+
+	cr_assert_eq(cli(&p, NULL, ARGV("dump", "id", ids)), 0, "%s", buf_str(&p.err));
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stdout\\] hello from cli_hello 42$"),
+		  "%s", buf_str(&p.out));
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stderr\\] cli_hello error line 7$"),
+		  "%s", buf_str(&p.out));
+	cr_expect_eq(count_lines(buf_str(&p.out)), 2, "%s", buf_str(&p.out));
+	proc_free(&p);
+	cr_assert_eq(cli(&p, NULL, ARGV("dump", "id", ids)), 0, "%s", buf_str(&p.err));
+	cr_expect_eq(p.out.len, 0, "read twice: %s", buf_str(&p.out));
+	proc_free(&p);
+	unload_hello(skel);
+}
+
 /* Start follow, wait until it follows @id, signal it, time the exit. */
 static void follow_and_signal(const char *const argv[], __u32 id, int sig)
 {
