@@ -27,7 +27,7 @@ for bin in "$@"; do
 	"$out"/tests/*) ;;
 	"$out"/*/tests/*) tag=${bin#"$out"/}; name=${tag%%/*}/$name ;;
 	# the kernel matrix (mk/matrix.mk): one TAP line per test of each kernel
-	*/matrix/run.sh) name=kernel-matrix; to=${MATRIX_TIMEOUT:-3600} ;;
+	matrix/run.sh|*/matrix/run.sh) name=kernel-matrix; to=${MATRIX_TIMEOUT:-3600} ;;
 	esac
 	tap=$tap_dir/${name//\//_}.tap
 	san=$tap_dir/${name//\//_}.san

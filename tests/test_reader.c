@@ -9,6 +9,7 @@
  * several programs, wake-up by the ring buffer).
  */
 #include <criterion/criterion.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -599,6 +600,8 @@ Test(reader, example_follow_exits_at_once_on_sigint, .timeout = 30)
 {
 	char path[512];
 	char *argv[] = { "follow", "-i", "100", NULL };
+	char head[8192] = "";
+	size_t len = 0;
 	long long t0, dt;
 	int fd, status;
 	pid_t pid;
@@ -608,7 +611,21 @@ Test(reader, example_follow_exits_at_once_on_sigint, .timeout = 30)
 	if (access(path, X_OK))
 		cr_skip_test("%s is not built", path);
 	pid = spawn(path, argv, &fd);
-	usleep(1500 * 1000);
+	/* signal it once it prints (loading takes seconds under emulation) */
+	t0 = now_us();
+	while (!strstr(head, "[follow_switch:stdout] cpu ") && now_us() - t0 < 20000000LL &&
+	       len < sizeof(head) - 1) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(fd, head + len, sizeof(head) - 1 - len);
+		if (n <= 0)
+			break;
+		len += n;
+		head[len] = '\0';
+	}
 	t0 = now_us();
 	kill(pid, SIGINT);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
@@ -616,7 +633,7 @@ Test(reader, example_follow_exits_at_once_on_sigint, .timeout = 30)
 	out = slurp(fd);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
 	cr_assert_lt(dt, 500000, "exited %lld us after SIGINT", dt);
-	cr_assert_not_null(strstr(out, "[follow_switch:stdout] cpu "), "output: %s", out);
+	cr_assert_not_null(strstr(head, "[follow_switch:stdout] cpu "), "output: %s%s", head, out);
 	free(out);
 }
 
