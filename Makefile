@@ -76,6 +76,11 @@ BPF_SRCS := $(shell find examples tests bench cli -name '*.bpf.c' 2>/dev/null | 
 BPF_OBJS := $(patsubst %.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS := $(patsubst %.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 BPF_LOCAL_HDRS := $(shell find examples tests bench cli -name '*.h' 2>/dev/null)
+# Objects linked from several .bpf.c files (bpftool gen object), as users
+# build them: NAME.bpf.o from the files listed in NAME_LINK.
+BPF_LINKED := tests/progs/linked
+tests/progs/linked_LINK := tests/progs/link_a tests/progs/link_b
+BPF_SKELS += $(patsubst %,$(OUT)/%.skel.h,$(BPF_LINKED))
 BPF_ARCH_INC := -I/usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
 	-I$(OUT) -Ibpf_headers $(BPF_ARCH_INC) $(EXTRA_BPF_CFLAGS)
@@ -179,6 +184,13 @@ $(OUT)/%.bpf.o: %.bpf.c $(VMLINUX_H) $(wildcard bpf_headers/*.h) $(BPF_LOCAL_HDR
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(dir $<) -c $< -o $@
+
+define bpf_link_rule
+$(OUT)/$(1).bpf.o: $(patsubst %,$(OUT)/%.bpf.o,$($(1)_LINK))
+	$$(call msg,LINK,$$@)
+	$(Q)$$(BPFTOOL) gen object $$@ $$^
+endef
+$(foreach l,$(BPF_LINKED),$(eval $(call bpf_link_rule,$(l))))
 
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)

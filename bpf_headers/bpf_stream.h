@@ -126,15 +126,33 @@ _Static_assert(BPF_STREAM_MSG_MAX > 0 && BPF_STREAM_MSG_MAX <= 0xffff,
 
 /* ---- kernel entry points (weak: absent ones read as NULL) ---- */
 
+/*
+ * Several .bpf.c files linked into one object (bpftool gen object): the
+ * linker of libbpf < 1.5 (Debian 12's bpftool 7.1) refuses an extern
+ * function that two of the files declare ("failed to resolve size of
+ * underlying type"). Give every file but one its own unit name, e.g.
+ * -DBPF_STREAM_UNIT=b: it ends the externs' flavour names, so no two files
+ * share one. A single file needs nothing.
+ */
+#define ___bs_paste3(a, b, c) a##b##c
+#define ___bs_unit_name(name, unit) ___bs_paste3(name, _, unit)
+#ifdef BPF_STREAM_UNIT
+#define ___BS_KF(name) ___bs_unit_name(name, BPF_STREAM_UNIT)
+#else
+#define ___BS_KF(name) name
+#endif
+
 /* 6.18: bpf_stream_vprintk_impl with five arguments */
-extern int bpf_stream_vprintk_impl___v5(int stream_id, const char *fmt__str, const void *args,
-					__u32 len__sz, void *aux__prog) __weak __ksym;
+extern int ___BS_KF(bpf_stream_vprintk_impl___v5)(int stream_id, const char *fmt__str,
+						   const void *args, __u32 len__sz,
+						   void *aux__prog) __weak __ksym;
 /* 6.17: bpf_stream_vprintk with five arguments */
-extern int bpf_stream_vprintk___v5(int stream_id, const char *fmt__str, const void *args,
-				   __u32 len__sz, void *aux__prog) __weak __ksym;
+extern int ___BS_KF(bpf_stream_vprintk___v5)(int stream_id, const char *fmt__str,
+					      const void *args, __u32 len__sz,
+					      void *aux__prog) __weak __ksym;
 /* 7.x: bpf_stream_vprintk with four arguments (the verifier supplies aux) */
-extern int bpf_stream_vprintk___v4(int stream_id, const char *fmt__str, const void *args,
-				   __u32 len__sz) __weak __ksym;
+extern int ___BS_KF(bpf_stream_vprintk___v4)(int stream_id, const char *fmt__str,
+					      const void *args, __u32 len__sz) __weak __ksym;
 
 /* ---- objects shared with userspace (names in bpf_stream_record.h) ---- */
 
@@ -288,12 +306,13 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
 	 * kfunc addresses, and each branch is dead code but one at load. */
 	if (bpf_stream_transport_sel == BPF_STREAM_SEL_RINGBUF)
 		ret = ___bpf_stream_ringbuf(stream_id, fmt, args, args_len, func, func_sz);
-	else if (bpf_stream_vprintk_impl___v5)
-		ret = bpf_stream_vprintk_impl___v5(stream_id, fmt, args, args_len, (void *)0);
-	else if (bpf_stream_vprintk___v5)
-		ret = bpf_stream_vprintk___v5(stream_id, fmt, args, args_len, (void *)0);
-	else if (bpf_stream_vprintk___v4)
-		ret = bpf_stream_vprintk___v4(stream_id, fmt, args, args_len);
+	else if (___BS_KF(bpf_stream_vprintk_impl___v5))
+		ret = ___BS_KF(bpf_stream_vprintk_impl___v5)(stream_id, fmt, args, args_len,
+							      (void *)0);
+	else if (___BS_KF(bpf_stream_vprintk___v5))
+		ret = ___BS_KF(bpf_stream_vprintk___v5)(stream_id, fmt, args, args_len, (void *)0);
+	else if (___BS_KF(bpf_stream_vprintk___v4))
+		ret = ___BS_KF(bpf_stream_vprintk___v4)(stream_id, fmt, args, args_len);
 	else if (bpf_stream_transport_sel == BPF_STREAM_SEL_NATIVE)
 		ret = -___BS_EOPNOTSUPP;
 	else
@@ -318,7 +337,11 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
  * -ENOENT bad stream id, -EOPNOTSUPP native forced without a kfunc); failed
  * messages with a valid stream id are counted in bpf_stream_stat.
  */
-#define bpf_stream_printk(stream_id, fmt, args...)                                          \
+#define bpf_stream_printk(stream_id, ...) ___bpf_stream_printk(stream_id, __VA_ARGS__)
+
+/* The format and arguments reach this macro expanded (a FMT or ARGS macro
+ * of the caller's is expanded above: ## below would stop that). */
+#define ___bpf_stream_printk(stream_id, fmt, args...)                                       \
 	({                                                                                  \
 		_Static_assert(___bs_narg(args) <= 12,                                      \
 			       "bpf_stream_printk: at most 12 arguments after the format"); \
@@ -335,6 +358,6 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
 #endif
 
 /* bpf_stream_error() - bpf_stream_printk(BPF_STDERR, fmt, args...). */
-#define bpf_stream_error(fmt, args...) bpf_stream_printk(BPF_STDERR, fmt, ##args)
+#define bpf_stream_error(...) bpf_stream_printk(BPF_STDERR, __VA_ARGS__)
 
 #endif /* __BPF_STREAM_H */

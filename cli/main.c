@@ -88,6 +88,16 @@ static const struct cmd cmds[] = {
 	{ NULL }
 };
 
+static const struct cmd *find_cmd(const char *name)
+{
+	const struct cmd *c;
+
+	for (c = cmds; c->cmd; c++)
+		if (!strcmp(c->cmd, name))
+			return c;
+	return NULL;
+}
+
 static void help_main(FILE *f)
 {
 	const struct cmd *c;
@@ -358,13 +368,48 @@ bool have_bpf_caps(void)
 
 /* ---- diagnostics of the libraries ------------------------------------------ */
 
+/* The tail of libbpf's warnings since start (a verifier log can be long). */
+#define LIBBPF_LOG_MAX (256U << 10)
+static char *libbpf_log;
+static size_t libbpf_log_len;
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_DEBUG && !verbose)
+	char line[4096];
+	int n;
+
+	if (verbose)
+		return vfprintf(stderr, fmt, ap);
+	if (level != LIBBPF_WARN)
 		return 0;
-	if (level == LIBBPF_INFO && !verbose)
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	if (n <= 0)
 		return 0;
-	return vfprintf(stderr, fmt, ap);
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	if (!libbpf_log) {
+		libbpf_log = malloc(LIBBPF_LOG_MAX);
+		if (!libbpf_log)
+			return 0;
+	}
+	if (libbpf_log_len + n > LIBBPF_LOG_MAX) {	/* keep the newest */
+		size_t drop = libbpf_log_len + n - LIBBPF_LOG_MAX;
+
+		if (drop > libbpf_log_len)
+			drop = libbpf_log_len;
+		memmove(libbpf_log, libbpf_log + drop, libbpf_log_len - drop);
+		libbpf_log_len -= drop;
+	}
+	memcpy(libbpf_log + libbpf_log_len, line, n);
+	libbpf_log_len += n;
+	return n;
+}
+
+void libbpf_log_show(void)
+{
+	if (libbpf_log_len)
+		fwrite(libbpf_log, 1, libbpf_log_len, stderr);
+	libbpf_log_len = 0;
 }
 
 static int stream_print(enum bpf_stream_print_level level, const char *fmt, va_list ap)
@@ -450,9 +495,11 @@ static int parse_options(int argc, char **argv, bool *show_help, bool *show_vers
 		case OPT_REPEAT:
 			errno = 0;
 			run_repeat = strtol(optarg, &end, 0);
-			if (errno || *end || end == optarg || run_repeat < 1 || run_repeat > 100000000)
+			if (errno || *end || end == optarg || run_repeat < 1 || run_repeat > 100000000) {
+				cur_cmd = find_cmd("run");
 				return usage_err("bad --repeat value '%s': expected a count from 1 to 100000000",
 						 optarg);
+			}
 			run_opts_given = true;
 			break;
 		case ':':

@@ -88,6 +88,10 @@ __printf(1, 2) int usage_err(const char *fmt, ...);
 __printf(2, 3) int p_err_errno(int err, const char *what_fmt, ...);
 /* A note or verbose line on stderr ("bpf-stream: note: ..."). */
 __printf(1, 2) void p_note(const char *fmt, ...);
+/* libbpf's warnings are kept, not printed (without -v): bpf-stream says what
+ * failed in its own line. A command whose failure they explain (a refused
+ * load: the verifier's log) prints them with libbpf_log_show() first. */
+void libbpf_log_show(void);
 __printf(1, 2) void p_verbose(const char *fmt, ...);
 /* Does this process hold CAP_SYS_ADMIN or CAP_BPF (effective)? */
 bool have_bpf_caps(void);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/vfs.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 
@@ -151,6 +152,15 @@ int prog_ref_from_fd(int fd, struct prog_ref *ref)
 	return 0;
 }
 
+/* Is @path on a BPF file system (or its directory, for a path that does not
+ * exist)? Only there can a program be pinned. */
+static bool path_on_bpffs(const char *path)
+{
+	struct statfs st;
+
+	return !statfs(path, &st) && st.f_type == 0xcafe4a11; /* BPF_FS_MAGIC */
+}
+
 static bool fd_is_prog(int fd)
 {
 	char path[64], target[64];
@@ -290,6 +300,10 @@ static int resolve_one(const struct prog_sel *s, struct prog_ref *r)
 		if (fd < 0) {
 			if (errno == ENOENT)
 				return p_err(EXIT_NOPROG, "no such pinned program: %s", s->arg);
+			if ((errno == EPERM || errno == EACCES || errno == EINVAL) &&
+			    !path_on_bpffs(s->arg))
+				return p_err(EXIT_NOPROG, "%s is not on a BPF file system (bpffs), so it "
+					     "is no pinned program", s->arg);
 			if (errno == EPERM || errno == EACCES)
 				return p_err_errno(errno, "opening pinned program %s", s->arg);
 			return p_err(EXIT_NOPROG, "cannot open pinned program %s: %s", s->arg,

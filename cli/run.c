@@ -13,6 +13,7 @@
  * error statuses (64 and above).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -184,6 +185,15 @@ static int drain(struct bpf_stream_reader *rd, struct out_ctx *o, struct bpf_pro
 	return out_consume(o, rd);
 }
 
+/* SIGINT/SIGTERM during the runs: stop running, print what the programs
+ * printed so far, exit 128 + the signal. */
+static volatile sig_atomic_t run_stop;
+
+static void on_stop(int sig)
+{
+	run_stop = sig;
+}
+
 /*
  * Run one program run_repeat times: 0 or -errno. The kernel repeats packet
  * programs itself; syscall and raw_tp programs take no repeat (nor data),
@@ -200,9 +210,10 @@ static int test_run(struct bpf_program *p, enum run_kind k, struct bpf_test_run_
 		topts->ctx_in = args;
 		topts->ctx_size_in = sizeof(args);
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !run_stop; i++) {
 		if (bpf_prog_test_run_opts(bpf_program__fd(p), topts))
-			return -errno;
+			/* the kernel ends a repeat loop early on a signal */
+			return errno == EINTR && run_stop ? 0 : -errno;
 	}
 	return 0;
 }
@@ -284,9 +295,11 @@ int do_run(int argc, char **argv)
 		if (err == EPERM && !have_bpf_caps()) {
 			ret = p_err_errno(err, "loading %s", path);
 		} else if (err == EACCES) {
+			libbpf_log_show();
 			ret = p_err(EXIT_BADOBJ, "loading %s failed: the verifier rejected a program "
 				    "(its log is above)", path);
 		} else {
+			libbpf_log_show();
 			libbpf_strerror(err, msg, sizeof(msg));
 			ret = p_err(EXIT_BADOBJ, "loading %s failed: %s (libbpf's log is above)",
 				    path, msg);
@@ -313,6 +326,13 @@ int do_run(int argc, char **argv)
 		goto out_out;
 	}
 	build_packet(&pkt);
+	{
+		struct sigaction sa = { .sa_handler = on_stop };	/* no SA_RESTART */
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 
 	bpf_object__for_each_program(p, obj) {
 		LIBBPF_OPTS(bpf_test_run_opts, topts);
@@ -345,6 +365,12 @@ int do_run(int argc, char **argv)
 		ret = drain(rd, &o, p);
 		if (ret)
 			goto out_out;
+		if (run_stop) {
+			p_note("stopped by signal %d after %s; its output so far is above",
+			       (int)run_stop, bpf_program__name(p));
+			ret = 128 + run_stop;
+			goto out_out;
+		}
 		pass = verdict_pass(t, topts.retval);
 		print_result(p, t, topts.retval, topts.duration, pass);
 		if (!pass && !fail_exit)

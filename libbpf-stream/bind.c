@@ -8,14 +8,16 @@
  *   bpf_stream_vprintk___v4        7.x   bpf_stream_vprintk, 4 arguments
  *   bpf_stream_vprintk___v5        6.17  bpf_stream_vprintk, 5 arguments
  *   bpf_stream_vprintk_impl___v5   6.18  bpf_stream_vprintk_impl, 5 arguments
+ * (each + "_UNIT" in a file built with -DBPF_STREAM_UNIT=UNIT, so that files
+ * linked into one object declare distinct externs).
  * So a kernel whose kfunc has another prototype can never make libbpf refuse
  * the object ("func_proto incompatible with kernel"): libbpf >= 1.3 resolves
  * each flavour to the kernel's name and leaves a weak one whose prototype
  * differs unresolved; libbpf 1.1 and 1.2 know no flavours and leave them all
  * unresolved (NULL, their calls dead code).
  *
- * For those older libbpf versions bpf_stream_prepare() binds the one extern
- * that fits the kernel (same kfunc name, same number of arguments, as the
+ * For those older libbpf versions bpf_stream_prepare() binds the externs
+ * that fit the kernel (same kfunc name, same number of arguments, as the
  * probe found them): it ends the extern's name in the object's BTF right
  * before its "___" suffix. The string is changed in place, same bytes, so
  * no BTF offset moves; libbpf 1.1/1.2 look externs up by that BTF name when
@@ -49,8 +51,7 @@ int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char 
 {
 	struct btf *btf = bpf_object__btf(obj);
 	size_t want_len = k->kfunc_name ? strlen(k->kfunc_name) : 0;
-	char *match = NULL;
-	int seen = 0;
+	int seen = 0, fit = 0;
 	__u32 id, n;
 
 	*why = NULL;
@@ -60,11 +61,11 @@ int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char 
 	for (id = 1; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const struct btf_type *proto;
-		const char *name;
+		char *name;
 
 		if (!t || !btf_is_func(t))
 			continue;
-		name = btf__name_by_offset(btf, t->name_off);
+		name = (char *)btf__name_by_offset(btf, t->name_off);
 		if (!name || strncmp(name, BS_KFUNC_PREFIX, sizeof(BS_KFUNC_PREFIX) - 1))
 			continue;
 		proto = btf__type_by_id(btf, t->type);
@@ -74,19 +75,15 @@ int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char 
 		if (!k->kfunc_name || essential_len(name) != want_len ||
 		    strncmp(name, k->kfunc_name, want_len) || btf_vlen(proto) != k->kfunc_nr_args)
 			continue;
-		match = (char *)name;
-		if (!name[want_len])
-			break;	/* already under the kernel's name */
+		fit++;
+		if (name[want_len] && !bs_libbpf_resolves_flavours()) {
+			pr_debug("binding extern %s to the kernel's %s\n", name, k->kfunc_name);
+			name[want_len] = '\0';
+		}
 	}
-	if (!seen)
-		return 0;	/* the object never calls a stream kfunc */
-	if (!match) {
+	if (seen && !fit) {
 		*why = "the object's bpf_stream.h declares no extern that fits this kernel's stream kfunc (rebuild it with this libbpf-stream's bpf_stream.h)";
 		return -ENOENT;
 	}
-	if (match[want_len] && !bs_libbpf_resolves_flavours()) {
-		pr_debug("binding extern %s to the kernel's %s\n", match, k->kfunc_name);
-		match[want_len] = '\0';
-	}
-	return 0;
+	return 0;	/* bound, or the object never calls a stream kfunc */
 }

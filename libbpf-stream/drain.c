@@ -235,7 +235,7 @@ int bpf_stream_drain_object(struct bpf_object *obj, bpf_stream_msg_fn fn, void *
 
 	if (!obj || !fn)
 		return bs_err(-EINVAL);
-	o = bs_object_find(obj);
+	o = bs_object_adopt(obj);
 	bpf_object__for_each_program(prog, obj) {
 		int fd = bpf_program__fd(prog);
 		const char *name = NULL;

@@ -52,6 +52,14 @@ extern "C" {
 #ifndef BPF_STDERR
 #define BPF_STDERR 2
 #endif
+/* The UAPI names (Linux 6.17+ <linux/bpf.h>, included above through
+ * <bpf/libbpf.h>), for headers that predate them, like Debian 12's 6.1. */
+#ifndef BPF_STREAM_STDOUT
+#define BPF_STREAM_STDOUT BPF_STDOUT
+#endif
+#ifndef BPF_STREAM_STDERR
+#define BPF_STREAM_STDERR BPF_STDERR
+#endif
 
 /* Bit masks naming a set of streams (reader, drain_object); 0 means both. */
 #define BPF_STREAM_MASK_STDOUT (1U << BPF_STDOUT)
@@ -152,7 +160,7 @@ struct bpf_stream_msg {
 	__u32 stream_id;	/* BPF_STDOUT or BPF_STDERR */
 	const char *text;	/* one line, NUL-terminated, without its '\n' */
 	size_t len;		/* strlen(text) */
-	/* fields below are new in libbpf-stream 1.0 beyond api.md's list */
+	/* fields below: libbpf-stream's own additions to the message */
 	__u64 ts_ns;		/* CLOCK_MONOTONIC time the BPF side stamped, 0 if none */
 	__u32 flags;		/* enum bpf_stream_msg_flags */
 	__u64 dropped;		/* with BPF_STREAM_MSG_F_DROP_NOTICE: messages lost */

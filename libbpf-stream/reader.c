@@ -274,7 +274,7 @@ int bpf_stream_reader__add_object(struct bpf_stream_reader *r, struct bpf_object
 
 	if (!r || !obj)
 		return bs_err(-EINVAL);
-	o = bs_object_find(obj);
+	o = bs_object_adopt(obj);
 	bpf_object__for_each_program(prog, obj) {
 		int fd = bpf_program__fd(prog);
 		const char *name = NULL;

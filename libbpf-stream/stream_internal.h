@@ -207,6 +207,10 @@ struct bs_object;	/* registry entry of a prepared object */
  * entries live until bpf_stream_release(). */
 struct bs_object *bs_object_find_prog(__u32 prog_id);
 struct bs_object *bs_object_find(const struct bpf_object *obj);
+/* bs_object_find(), and for a loaded object built with bpf_stream.h that
+ * nobody prepared, its entry made now from what bpf_stream.h's default
+ * selector did (one warning says so and counts the drops so far). */
+struct bs_object *bs_object_adopt(struct bpf_object *obj);
 
 /* Full (libbpf) name of a program of a prepared object, or NULL. */
 const char *bs_object_prog_name(struct bs_object *o, __u32 prog_id);

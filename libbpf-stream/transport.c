@@ -460,11 +460,43 @@ static int transport_from_env(enum bpf_stream_transport *t)
 	return 1;
 }
 
+/* Enter @obj in the registry (or reset its entry) with its transport. */
+static int object_register(const struct bpf_object *obj, enum bpf_stream_transport got,
+			   const char *reason, bool native_stderr)
+{
+	struct bs_object *o;
+
+	pthread_mutex_lock(&reg_lock);
+	for (o = reg_head; o && o->obj != obj; o = o->next)
+		;
+	if (!o) {
+		o = calloc(1, sizeof(*o));
+		if (o)
+			o->name = strdup(bpf_object__name(obj) ? bpf_object__name(obj) : "");
+		if (!o || !o->name) {
+			free(o);
+			pthread_mutex_unlock(&reg_lock);
+			return -ENOMEM;
+		}
+		o->obj = obj;
+		o->stats_fd = o->rb_fd = -1;
+		o->next = reg_head;
+		reg_head = o;
+	}
+	/* prepared again (or a stale entry of a closed object at the same
+	 * address): start from a clean binding */
+	object_unbind(o);
+	o->transport = got;
+	o->reason = reason;
+	o->native_stderr = native_stderr;
+	pthread_mutex_unlock(&reg_lock);
+	return 0;
+}
+
 int bpf_stream_prepare_opts(struct bpf_object *obj, const struct bpf_stream_prepare_opts *opts)
 {
 	enum bpf_stream_transport want, got;
 	const char *reason, *native_bad;
-	struct bs_object *o;
 	struct bpf_map *rodata = NULL;
 	struct bs_kernel k;
 	__u32 sel_off = 0;
@@ -534,32 +566,51 @@ int bpf_stream_prepare_opts(struct bpf_object *obj, const struct bpf_stream_prep
 		}
 	}
 
-	pthread_mutex_lock(&reg_lock);
-	for (o = reg_head; o && o->obj != obj; o = o->next)
-		;
-	if (!o) {
-		o = calloc(1, sizeof(*o));
-		if (o)
-			o->name = strdup(bpf_object__name(obj) ? bpf_object__name(obj) : "");
-		if (!o || !o->name) {
-			free(o);
-			pthread_mutex_unlock(&reg_lock);
-			return bs_err(-ENOMEM);
-		}
-		o->obj = obj;
-		o->stats_fd = o->rb_fd = -1;
-		o->next = reg_head;
-		reg_head = o;
-	}
-	/* prepared again (or a stale entry of a closed object at the same
-	 * address): start from a clean binding */
-	object_unbind(o);
-	o->transport = got;
-	o->reason = reason;
-	o->native_stderr = got == BPF_STREAM_TRANSPORT_RINGBUF && k.kfunc_in_btf;
-	pthread_mutex_unlock(&reg_lock);
-	pr_debug("object '%s': %s transport (%s)\n", o->name, bpf_stream_transport_str(got), reason);
+	err = object_register(obj, got, reason, got == BPF_STREAM_TRANSPORT_RINGBUF && k.kfunc_in_btf);
+	if (err)
+		return bs_err(err);
+	pr_debug("object '%s': %s transport (%s)\n", bpf_object__name(obj) ?: "",
+		 bpf_stream_transport_str(got), reason);
 	return 0;
+}
+
+struct bs_object *bs_object_adopt(struct bpf_object *obj)
+{
+	struct bs_object *o = bs_object_find(obj);
+	enum bpf_stream_transport got;
+	struct bpf_map *rodata = NULL;
+	const char *reason;
+	struct bs_kernel k;
+	__u64 drops[3] = {};
+	const void *init;
+	__u32 off = 0, sel, sid;
+	size_t sz = 0;
+	int stats_fd;
+
+	if (o || !obj || !object_loaded(obj) || find_selector(obj, &rodata, &off))
+		return o;	/* prepared, not loaded, or not built with bpf_stream.h */
+	init = bpf_map__initial_value(rodata, &sz);
+	if (!init || off + sizeof(sel) > sz)
+		return NULL;
+	memcpy(&sel, (const char *)init + off, sizeof(sel));
+	k = bs_kernel_probe();
+	if (sel == BPF_STREAM_SEL_NATIVE ||
+	    (sel == BPF_STREAM_SEL_DEFAULT && k.kfunc_name && bs_libbpf_resolves_flavours())) {
+		got = BPF_STREAM_TRANSPORT_NATIVE;
+		reason = "not prepared: bpf_stream.h's default bound the kernel's stream kfunc";
+	} else {
+		got = BPF_STREAM_TRANSPORT_RINGBUF;
+		reason = "not prepared: bpf_stream.h's default wrote to its ring buffer";
+	}
+	if (object_register(obj, got, reason, got == BPF_STREAM_TRANSPORT_RINGBUF && k.kfunc_in_btf))
+		return NULL;
+	stats_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, BPF_STREAM_STATS_MAP));
+	for (sid = BPF_STDOUT; stats_fd >= 0 && sid <= BPF_STDERR; sid++)
+		read_stats(stats_fd, sid, &drops[sid]);
+	pr_warn("object '%s' was loaded without bpf_stream_prepare(): read as %s (%s); %llu stdout and %llu stderr messages counted as dropped so far\n",
+		bpf_object__name(obj) ?: "", bpf_stream_transport_str(got), reason,
+		(unsigned long long)drops[BPF_STDOUT], (unsigned long long)drops[BPF_STDERR]);
+	return bs_object_find(obj);
 }
 
 int bpf_stream_prepare(struct bpf_object *obj)

@@ -1287,3 +1287,48 @@ Test(json_writer, long_strings_are_escaped_in_slices_like_in_one_piece)
 	free(out);
 	free(s);
 }
+
+/* ---- small things users met -------------------------------------------------- */
+
+/* A path outside any BPF file system is no pinned program, even for root
+ * (the kernel answers EPERM there). */
+Test(cli, pinned_path_outside_bpffs)
+{
+	struct proc p;
+
+	cr_assert_eq(cli(&p, NULL, ARGV("dump", "pinned", "/etc/passwd")), X_NOPROG, "%s",
+		     buf_str(&p.err));
+	cr_assert(matches(buf_str(&p.err), "^bpf-stream: error: /etc/passwd is not on a BPF "
+					   "file system \\(bpffs\\).*\n$"), "%s", buf_str(&p.err));
+	proc_free(&p);
+}
+
+/* A bad value of a run option is a usage error of 'run': its usage follows. */
+Test(cli, bad_repeat_shows_run_usage)
+{
+	struct proc p;
+
+	cr_assert_eq(cli(&p, NULL, ARGV("run", OBJ_HELLO, "--repeat", "0")), X_USAGE);
+	cr_assert(strstr(buf_str(&p.err), "bad --repeat value '0'"), "%s", buf_str(&p.err));
+	cr_assert(strstr(buf_str(&p.err), "Usage: bpf-stream run "), "%s", buf_str(&p.err));
+	cr_assert_eq(p.out.len, 0);
+	proc_free(&p);
+}
+
+/* SIGINT during a long `run --repeat`: the runs stop, what the program
+ * printed so far is printed, the exit status is 128 + SIGINT. */
+Test(cli, run_interrupted_prints_what_it_has)
+{
+	struct proc p;
+	int st;
+
+	proc_spawn(&p, CLI, ARGV("run", OBJ_HELLO, "--repeat", "100000000"), NULL);
+	proc_pump(&p, 1500);
+	kill(p.pid, SIGINT);
+	st = proc_finish(&p, 10000);
+	cr_assert_eq(st, 128 + SIGINT, "exit %d, stderr %s", st, buf_str(&p.err));
+	cr_assert_gt(count_lines(buf_str(&p.out)), 0, "nothing printed; stderr %s",
+		     buf_str(&p.err));
+	cr_assert(strstr(buf_str(&p.err), "stopped by signal"), "%s", buf_str(&p.err));
+	proc_free(&p);
+}

@@ -19,6 +19,7 @@
 #include "tr_fmt.skel.h"
 #include "tr_multi.skel.h"
 #include "tr_limit.skel.h"
+#include "linked.skel.h"
 
 #define MAX_SEEN 256
 
@@ -613,5 +614,75 @@ Test(transport, ringbuf_subprogram_record_goes_to_its_program)
 	cr_assert_str_eq(s->m[0].prog, "tr_multi_sub");
 	bpf_stream_skel_release(skel);
 	tr_multi__destroy(skel);
+	free(s);
+}
+
+/* An object loaded without bpf_stream_prepare() (code ported from upstream
+ * libbpf, which has no such call): its lines are not lost. The drain reads
+ * whatever bpf_stream.h's default selector did (the ring buffer where no
+ * kfunc extern resolved by itself, as with libbpf < 1.3) and one warning
+ * says that prepare was not called, with the drops so far. */
+Test(transport, unprepared_object_is_read_and_named)
+{
+	struct tr_multi *skel = tr_multi__open_and_load();
+	struct bs_kernel k = bs_kernel_probe();
+	bool native = k.kfunc_name && bs_libbpf_resolves_flavours();
+	struct seen *s = calloc(1, sizeof(*s));
+	int n;
+
+	cr_assert_not_null(skel);
+	bpf_stream_set_print(capture_print);
+	run(skel->progs.tr_multi_a);
+	n = bpf_stream_skel_drain(skel, collect, s);
+	cr_assert_eq(nr_warned, 1, "%d warnings", nr_warned);
+	cr_assert(strstr(warned[0], "without bpf_stream_prepare()") &&
+		  strstr(warned[0], native ? "native" : "ringbuf"), "warning: %s", warned[0]);
+	if (!native || !k.write_err) {
+		cr_assert_eq(n, 2, "drained %d", n);
+		cr_assert_str_eq(s->m[0].text, "a out 1");
+		cr_assert_str_eq(s->m[0].prog, "tr_multi_a");
+		cr_assert_str_eq(s->m[1].text, "a err 1");
+	} else {
+		cr_assert_eq(s->notices, 2, "native writes fail here: two drop notices expected");
+	}
+	run(skel->progs.tr_multi_a);
+	cr_assert_geq(bpf_stream_skel_drain(skel, collect, s), 2);
+	cr_assert_eq(nr_warned, 1, "the warning is given once");
+	bpf_stream_set_print(NULL);
+	bpf_stream_skel_release(skel);
+	tr_multi__destroy(skel);
+	free(s);
+}
+
+/* Two .bpf.c files that both include bpf_stream.h, linked into one object
+ * with bpftool gen object (tests/progs/link_a.bpf.c, link_b.bpf.c): it links,
+ * loads with the transport auto picks here, and each program's lines arrive
+ * under that program. */
+Test(transport, two_linked_files_one_object)
+{
+	struct linked *skel = linked__open();
+	struct bs_kernel k = bs_kernel_probe();
+	struct seen *s = calloc(1, sizeof(*s));
+	const char *reason = NULL;
+	int i, n, t;
+
+	cr_assert_not_null(skel, "open: %s", strerror(errno));
+	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	t = bpf_stream_object_transport(skel->obj, &reason);
+	cr_assert_eq(linked__load(skel), 0, "load (%s): %s", bpf_stream_transport_str(t),
+		     strerror(errno));
+	run(skel->progs.link_a_prog);
+	run(skel->progs.link_b_prog);
+	n = bpf_stream_skel_drain(skel, collect, s);
+	if (t == BPF_STREAM_TRANSPORT_NATIVE && k.write_err)
+		cr_skip_test("native picked, but %s", bs_kernel_native_problem(&k));
+	cr_assert_eq(n, 4, "%d lines (%s: %s)", n, bpf_stream_transport_str(t), reason);
+	for (i = 0; i < 4; i++) {
+		const char *want = strstr(s->m[i].text, "file a") ? "link_a_prog" : "link_b_prog";
+
+		cr_assert_str_eq(s->m[i].prog, want, "'%s' under %s", s->m[i].text, s->m[i].prog);
+	}
+	bpf_stream_skel_release(skel);
+	linked__destroy(skel);
 	free(s);
 }
