@@ -15,7 +15,10 @@
 # guest ran to its end (RESULTS/guest-rc exists).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-src=$(dirname "$here")
+# MATRIX_ROOT: the root file system the guest runs in (default the host's,
+# /; matrix/sid-root.sh makes a Debian sid one) and MATRIX_GUEST_SRC this
+# tree's path inside it.
+src=${MATRIX_GUEST_SRC:-$(dirname "$here")}
 series=$1 res=$2
 cache=${MATRIX_CACHE:-/var/cache/libbpf-stream/kernels}
 # shellcheck disable=SC1090
@@ -48,7 +51,7 @@ boot() {
 		qemu-system-x86_64 "${accel[@]}" -m 2G -smp 2 -machine q35 -nographic -no-reboot \
 		-nic none -kernel "$vmlinuz" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=4 no_timer_check rdinit=/init" \
-		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs local,path=${MATRIX_ROOT:-/},mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$res,mount_tag=results,security_model=none,multidevs=remap" \
 		< /dev/null > "$res/console.log" 2>&1
 }

@@ -109,8 +109,44 @@ for s in "${run[@]}"; do
 done
 wait
 
+# ---- the same suites in a Debian sid user space (libbpf 1.7, bpftool 7.8) -----
+# On the kernels whose streams work, with a clean clone built inside a sid
+# root (matrix/sid-root.sh): interop with upstream's own tools and libbpf.
+sid_series=()
+if [ "${MATRIX_SID:-1}" = 1 ]; then
+	t=$(date +%s)
+	sid_root=$("$here/sid-root.sh" "$src" 2> "$res_root/sid-root.log")
+	rc=$?
+	for s in ${MATRIX_SID_KERNELS:-6.17 7.2 7.3}; do
+		[[ " ${run[*]} " == *" $s "* ]] || continue
+		sid_series+=("sid-$s")
+		rm -rf "${res_root:?}/sid-$s" "$res_root/sid-$s.skipped"
+		case $rc in
+		0) ;;
+		2) echo "sid user space not available: $(tail -n 1 "$res_root/sid-root.log")" \
+			> "$res_root/sid-$s.skipped"; continue ;;
+		*) mkdir -p "$res_root/sid-$s"; continue ;;	# no guest-rc: a failure
+		esac
+	done
+	echo "  sid root: $(grep -E "sid user space|in sid|failed" "$res_root/sid-root.log" | tr '\n' ' ')[$(( $(date +%s) - t )) s]"
+	if [ $rc = 0 ]; then
+		sid_tests=$(ls "$sid_root"/src/build/tests/test_* 2>/dev/null |
+			grep -v -E '/test_(abi|framer|print)$' | sed "s|^$sid_root||" | tr '\n' ' ')
+		running=0
+		for s in "${sid_series[@]}"; do
+			while [ $running -ge "$jobs_max" ]; do wait -n; running=$((running - 1)); done
+			echo "  boot ${s#sid-} with the sid root ($accel)"
+			( MATRIX_ROOT=$sid_root MATRIX_GUEST_SRC=/src MATRIX_OUT=/src/build \
+				MATRIX_TESTS=$sid_tests "$here/boot.sh" "${s#sid-}" "$res_root/$s"
+			  echo "  done $s: $(cat "$res_root/$s/time-wall" 2>/dev/null) s$( [ -e "$res_root/$s/guest-rc" ] || echo ", guest did not finish")" ) &
+			running=$((running + 1))
+		done
+		wait
+	fi
+fi
+
 echo
-"$here/table.sh" "$res_root" "$tap.body" "${series[@]}"
+"$here/table.sh" "$res_root" "$tap.body" "${series[@]}" "${sid_series[@]}"
 rc=$?
 { echo "TAP version 13"; echo "1..$(grep -c -E '^(not )?ok ' "$tap.body")"; cat "$tap.body"; } > "$tap"
 rm -f "$tap.body"
