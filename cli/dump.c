@@ -21,9 +21,20 @@ static int dump_add(struct bpf_stream_reader *rd, const struct prog_ref *r, __u3
 {
 	int err;
 
-	if (kernel_has_streams(r->fd) == 0)
-		return err_no_streams();
-	if (prog_uses_ringbuf(r->fd))
+	bool ringbuf = prog_uses_ringbuf(r->fd);
+
+	if (kernel_has_streams(r->fd) == 0) {
+		/* Nothing 'dump' can read here. A ring-transport program is
+		 * fine (its loader reads it); a native-only one is not. */
+		if (!ringbuf)
+			return err_no_streams();
+		p_note("program %u (%s) uses the ring-buffer transport of bpf_stream.h: its messages "
+		       "are read by the process that loaded it; kernel %s has no BPF streams "
+		       "(Linux 6.17+), so there is nothing else to dump", r->id, r->name,
+		       kernel_release());
+		return EXIT_OK;
+	}
+	if (ringbuf)
 		p_note("program %u (%s) uses the ring-buffer transport of bpf_stream.h: its messages "
 		       "are read by the process that loaded it, not by 'dump'", r->id, r->name);
 	err = bpf_stream_reader__add_prog(rd, r->fd, streams);

@@ -50,6 +50,9 @@ struct follow {
 	__u32 *seen;		/* ids followed or looked at and not matching */
 	int nr_seen, cap_seen;
 	bool probed;
+	bool no_streams;	/* the kernel has no BPF streams (before 6.17) */
+	bool scanning;		/* all, name or tag: programs come and go */
+	bool noted_native;
 };
 
 static int mark_seen(struct follow *f, __u32 id)
@@ -80,17 +83,43 @@ static bool was_seen(const struct follow *f, __u32 id)
 /* Start following one program; closes @r->fd. Returns 0 or an exit status. */
 static int follow_prog(struct follow *f, struct prog_ref *r)
 {
+	bool ringbuf = prog_uses_ringbuf(r->fd);
 	int err;
 
 	if (!f->probed) {
 		err = kernel_has_streams(r->fd);
-		if (err == 0) {
-			close(r->fd);
-			return err_no_streams();
-		}
+		f->no_streams = err == 0;
 		f->probed = true;
 	}
-	if (prog_uses_ringbuf(r->fd))
+	if (f->no_streams) {
+		/* Nothing to read here: a ring-transport program is read by
+		 * its loader; follow keeps watching for programs to come. */
+		close(r->fd);
+		r->fd = -1;
+		if (!ringbuf && !f->scanning)
+			return err_no_streams();
+		if (mark_seen(f, r->id))
+			return p_err(EXIT_FAIL, "out of memory");
+		if (!ringbuf) {
+			if (!f->noted_native)
+				p_note("kernel %s has no BPF streams (BPF_PROG_STREAM_READ_BY_FD, Linux "
+				       "6.17+): programs that do not use bpf_stream.h's ring-buffer "
+				       "transport cannot be followed here; skipping them",
+				       kernel_release());
+			f->noted_native = true;
+			p_verbose("program %u (%s): no streams to follow on this kernel", r->id,
+				  r->name);
+			return EXIT_OK;
+		}
+		p_note("program %u (%s) uses the ring-buffer transport of bpf_stream.h: its messages "
+		       "are read by the process that loaded it; kernel %s has no BPF streams "
+		       "(Linux 6.17+), so 'follow' has nothing to read from it", r->id, r->name,
+		       kernel_release());
+		p_verbose("following program %u (%s): nothing to read on this kernel", r->id,
+			  r->name);
+		return EXIT_OK;
+	}
+	if (ringbuf)
 		p_note("program %u (%s) uses the ring-buffer transport of bpf_stream.h: its messages "
 		       "are read by the process that loaded it", r->id, r->name);
 	err = bpf_stream_reader__add_prog(f->reader, r->fd, f->streams);
@@ -161,6 +190,7 @@ int do_follow(int argc, char **argv)
 	for (i = 0; i < nr_sels; i++)
 		if (sels[i].kind != PROG_SEL_ID && sels[i].kind != PROG_SEL_PINNED)
 			scanning = true;
+	f.scanning = scanning;
 
 	/* ids and pinned paths must exist; names and tags may come later */
 	ret = resolve_progs(sels, nr_sels, false, NULL, 0, &refs, &nr_refs);

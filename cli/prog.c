@@ -298,16 +298,17 @@ static int resolve_one(const struct prog_sel *s, struct prog_ref *r)
 	} else {
 		fd = bpf_obj_get(s->arg);
 		if (fd < 0) {
-			if (errno == ENOENT)
+			int err = errno;
+
+			if (err == ENOENT)
 				return p_err(EXIT_NOPROG, "no such pinned program: %s", s->arg);
-			if ((errno == EPERM || errno == EACCES || errno == EINVAL) &&
-			    !path_on_bpffs(s->arg))
+			if (!path_on_bpffs(s->arg))
 				return p_err(EXIT_NOPROG, "%s is not on a BPF file system (bpffs), so it "
 					     "is no pinned program", s->arg);
-			if (errno == EPERM || errno == EACCES)
-				return p_err_errno(errno, "opening pinned program %s", s->arg);
+			if (err == EPERM || err == EACCES)
+				return p_err_errno(err, "opening pinned program %s", s->arg);
 			return p_err(EXIT_NOPROG, "cannot open pinned program %s: %s", s->arg,
-				     strerror(errno));
+				     strerror(err));
 		}
 		if (!fd_is_prog(fd)) {
 			close(fd);

@@ -4,6 +4,9 @@
 # $OUT/kernel-patch.log): "tests: N passed, N failed, N skipped".
 # A binary that crashes or leaves no TAP report counts as one failure.
 #
+# The kernel matrix (matrix/run.sh, mk/matrix.mk) is passed like a binary:
+# its TAP report has one line per test of every kernel it booted.
+#
 # Binaries may come from several build folders (e.g. $OUT/asan/tests/ for the
 # sanitizer builds of mk/hardening.mk): a binary outside $OUT/tests/ is named
 # by its folder below $OUT, "asan/test_x", so every line stays distinct.
@@ -19,9 +22,12 @@ failed_names=()
 
 for bin in "$@"; do
 	name=$(basename "$bin")
+	to=${TEST_TIMEOUT:-900}
 	case "$bin" in
 	"$out"/tests/*) ;;
 	"$out"/*/tests/*) tag=${bin#"$out"/}; name=${tag%%/*}/$name ;;
+	# the kernel matrix (mk/matrix.mk): one TAP line per test of each kernel
+	matrix/run.sh|*/matrix/run.sh) name=kernel-matrix; to=${MATRIX_TIMEOUT:-3600} ;;
 	esac
 	tap=$tap_dir/${name//\//_}.tap
 	san=$tap_dir/${name//\//_}.san
@@ -31,7 +37,7 @@ for bin in "$@"; do
 	{ ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$san/asan" \
 	  UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:log_path=$san/ubsan" \
 	  TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}log_path=$san/tsan" \
-	  timeout "${TEST_TIMEOUT:-900}" "$bin" -j1 --tap="$tap" 2>&1; echo $? > "$tap.rc"; } |
+	  timeout "$to" "$bin" -j1 --tap="$tap" 2>&1; echo $? > "$tap.rc"; } |
 		grep -v '^\[----\] *$'
 	rc=$(cat "$tap.rc")
 	if [ -n "$(ls -A "$san")" ]; then

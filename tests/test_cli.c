@@ -34,6 +34,7 @@
 #include <bpf/libbpf.h>
 #include <libbpf_stream.h>
 #include "cli_hello.skel.h"
+#include "kernel_probe.h"
 
 #define CLI BUILD_DIR "/bpf-stream"
 #define OBJ_HELLO TEST_BPF_DIR "/cli_hello.bpf.o"
@@ -280,10 +281,13 @@ static int count_lines(const char *s)
 
 static struct cli_hello *load_hello(void)
 {
+	LIBBPF_OPTS(bpf_stream_prepare_opts, opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
 	struct cli_hello *skel = cli_hello__open();
 
 	cr_assert(skel, "open cli_hello: %s", strerror(errno));
-	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
+	/* a ring-transport program, on every kernel (list marks it, dump and
+	 * follow leave its ring to this process) */
+	cr_assert_eq(bpf_stream_prepare_opts(skel->obj, &opts), 0);
 	bpf_program__set_autoload(skel->progs.cli_tp, false);
 	cr_assert_eq(cli_hello__load(skel), 0, "load cli_hello: %s", strerror(errno));
 	return skel;
@@ -678,13 +682,19 @@ Test(cli, run_json_results_and_messages)
 
 /* ---- JSON escaping --------------------------------------------------------- */
 
+/* The next tests check features of the ring-buffer transport (timestamps,
+ * truncation at BPF_STREAM_MSG_MAX, drops of a full ring): forced, so they
+ * hold on every kernel, including those where auto picks native streams. */
+static const char *const ringbuf_env[] = { "BPF_STREAM_TRANSPORT=ringbuf", NULL };
+static const struct spawn_opts ring = { .env = ringbuf_env };
+
 Test(cli, json_escapes_control_characters_and_invalid_utf8)
 {
 	struct buf v = {};
 	struct proc p;
 	size_t i;
 
-	cr_assert_eq(cli(&p, NULL, ARGV("--json", "run", "--prog", "cli_ctrl", OBJ_CTRL)), 0, "%s",
+	cr_assert_eq(cli(&p, &ring, ARGV("--json", "run", "--prog", "cli_ctrl", OBJ_CTRL)), 0, "%s",
 		     buf_str(&p.err));
 	assert_json_lines(buf_str(&p.out));
 	/* nothing raw: no control byte but the line ends, no byte that is not UTF-8 */
@@ -737,7 +747,7 @@ Test(cli, kernel_report_plain_and_json)
 	struct buf v = {};
 	struct proc p;
 
-	cr_assert_eq(cli(&p, NULL, ARGV("run", "--prog", "cli_report", OBJ_CTRL)), 0);
+	cr_assert_eq(cli(&p, &ring, ARGV("run", "--prog", "cli_report", OBJ_CTRL)), 0);
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_report:stderr:kernel\\] ERROR: Timeout "
 					   "detected for may_goto instruction$"), "%s", buf_str(&p.out));
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_report:stdout\\] after report$"), "%s",
@@ -747,7 +757,7 @@ Test(cli, kernel_report_plain_and_json)
 		  "stdout line printed before the earlier stderr report:\n%s", buf_str(&p.out));
 	proc_free(&p);
 
-	cr_assert_eq(cli(&p, NULL, ARGV("-j", "run", "--prog", "cli_report", OBJ_CTRL)), 0);
+	cr_assert_eq(cli(&p, &ring, ARGV("-j", "run", "--prog", "cli_report", OBJ_CTRL)), 0);
 	assert_json_lines(buf_str(&p.out));
 	cr_assert_eq(jq(buf_str(&p.out),
 			"select(.kind) | \"\\(.kind)|\\(.message)|\\(.cpu)|\\(.uid)|\\(.pid)|\\(.comm)|"
@@ -771,7 +781,7 @@ Test(cli, long_truncated_and_unterminated_lines)
 	struct buf v = {};
 	struct proc p;
 
-	cr_assert_eq(cli(&p, NULL, ARGV("-j", "run", "--prog", "cli_long", OBJ_CTRL)), 0, "%s",
+	cr_assert_eq(cli(&p, &ring, ARGV("-j", "run", "--prog", "cli_long", OBJ_CTRL)), 0, "%s",
 		     buf_str(&p.err));
 	assert_json_lines(buf_str(&p.out));
 	cr_assert_eq(jq(buf_str(&p.out), "select(.stream) | \"\\(.text|length) \\(.flags)\"", &v), 0);
@@ -783,7 +793,7 @@ Test(cli, long_truncated_and_unterminated_lines)
 	free(v.data);
 	proc_free(&p);
 
-	cr_assert_eq(cli(&p, NULL, ARGV("run", "--prog", "cli_long", OBJ_CTRL)), 0);
+	cr_assert_eq(cli(&p, &ring, ARGV("run", "--prog", "cli_long", OBJ_CTRL)), 0);
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_long:stdout:truncated\\] x{1023}$"), "%s",
 		  buf_str(&p.out));
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_long:stdout\\] no newline$"), "%s",
@@ -796,19 +806,19 @@ Test(cli, drop_notices_are_marked)
 	struct buf v = {};
 	struct proc p;
 
-	cr_assert_eq(cli(&p, NULL, ARGV("run", OBJ_FLOOD)), 0, "%s", buf_str(&p.err));
+	cr_assert_eq(cli(&p, &ring, ARGV("run", OBJ_FLOOD)), 0, "%s", buf_str(&p.err));
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_flood:stdout\\] flood 0$"), "%s",
 		  buf_str(&p.out));
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_flood:stdout:dropped\\] \\[[0-9]+ "
 					   "messages dropped on stdout\\]$"), "%s", buf_str(&p.out));
 	proc_free(&p);
 
-	cr_assert_eq(cli(&p, NULL, ARGV("--no-prefix", "run", OBJ_FLOOD)), 0);
+	cr_assert_eq(cli(&p, &ring, ARGV("--no-prefix", "run", OBJ_FLOOD)), 0);
 	cr_expect(matches(buf_str(&p.out), "^\\[dropped\\] \\[[0-9]+ messages dropped"), "%s",
 		  buf_str(&p.out));
 	proc_free(&p);
 
-	cr_assert_eq(cli(&p, NULL, ARGV("-j", "run", OBJ_FLOOD)), 0);
+	cr_assert_eq(cli(&p, &ring, ARGV("-j", "run", OBJ_FLOOD)), 0);
 	assert_json_lines(buf_str(&p.out));
 	/* every message is either delivered or counted: 20 in all */
 	cr_assert_eq(jq(buf_str(&p.out), "select(.stream) | if (.flags | index(\"dropped\")) "
@@ -886,13 +896,14 @@ Test(cli, list_shows_loaded_program)
 {
 	struct cli_hello *skel = load_hello();
 	__u32 id = prog_id(skel->progs.cli_hello, NULL);
-	char re[128], filter[160];
+	char re[128], filter[160], want[64];
 	struct buf v = {};
 	struct proc p;
 
 	cr_assert_eq(cli(&p, NULL, ARGV("list")), 0, "%s", buf_str(&p.err));
 	snprintf(re, sizeof(re),
-		 "^%u: syscall  name cli_hello  tag [0-9a-f]{16}  streams (yes|no)  ringbuf$", id);
+		 "^%u: syscall  name cli_hello  tag [0-9a-f]{16}  streams %s  ringbuf$", id,
+		 kp_has_stream_read() ? "yes" : "no");
 	cr_expect(matches(buf_str(&p.out), re), "no '%s' in:\n%s", re, buf_str(&p.out));
 	proc_free(&p);
 
@@ -904,7 +915,10 @@ Test(cli, list_shows_loaded_program)
 	snprintf(filter, sizeof(filter),
 		 ".[] | select(.id == %u) | \"\\(.type) \\(.name) \\(.streams) \\(.ringbuf)\"", id);
 	cr_assert_eq(jq(buf_str(&p.out), filter, &v), 0, "%s", buf_str(&p.out));
-	cr_expect_str_eq(buf_str(&v), "syscall cli_hello true true\n");
+	/* streams: whether this kernel has the read command (6.17+) */
+	snprintf(want, sizeof(want), "syscall cli_hello %s true\n",
+		 kp_has_stream_read() ? "true" : "false");
+	cr_expect_str_eq(buf_str(&v), want, "%s", kp_kernel());
 	free(v.data);
 	proc_free(&p);
 	unload_hello(skel);
@@ -988,6 +1002,39 @@ Test(cli, dump_pinned_program)
 	unload_hello(skel);
 	umount(dir);
 	rmdir(dir);
+}
+
+/* Where native writes land (6.17, 7.x): a program of this process on native
+ * streams is read by 'dump' from the kernel, and reading consumes. */
+Test(cli, dump_reads_native_streams)
+{
+	LIBBPF_OPTS(bpf_stream_prepare_opts, opts, .transport = BPF_STREAM_TRANSPORT_NATIVE);
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	struct cli_hello *skel;
+	char ids[16];
+	struct proc p;
+
+	if (kp_native_write())
+		cr_skip_test("%s", kp_native_write_why());
+	skel = cli_hello__open();
+	cr_assert(skel, "open cli_hello: %s", strerror(errno));
+	cr_assert_eq(bpf_stream_prepare_opts(skel->obj, &opts), 0);
+	bpf_program__set_autoload(skel->progs.cli_tp, false);
+	cr_assert_eq(cli_hello__load(skel), 0, "load cli_hello: %s", strerror(errno));
+	snprintf(ids, sizeof(ids), "%u", prog_id(skel->progs.cli_hello, NULL));
+	cr_assert_eq(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.cli_hello), &topts), 0);
+
+	cr_assert_eq(cli(&p, NULL, ARGV("dump", "id", ids)), 0, "%s", buf_str(&p.err));
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stdout\\] hello from cli_hello 42$"),
+		  "%s", buf_str(&p.out));
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stderr\\] cli_hello error line 7$"),
+		  "%s", buf_str(&p.out));
+	cr_expect_eq(count_lines(buf_str(&p.out)), 2, "%s", buf_str(&p.out));
+	proc_free(&p);
+	cr_assert_eq(cli(&p, NULL, ARGV("dump", "id", ids)), 0, "%s", buf_str(&p.err));
+	cr_expect_eq(p.out.len, 0, "read twice: %s", buf_str(&p.out));
+	proc_free(&p);
+	unload_hello(skel);
 }
 
 /* Start follow, wait until it follows @id, signal it, time the exit. */

@@ -4,8 +4,9 @@
  * Sources, per test:
  *  - kernel: errors and empty streams of a real loaded program;
  *  - ringbuf: data printed by tests/progs/cons_print.bpf.c through the
- *    transport bpf_stream_prepare() picks (ring buffer on this kernel);
- *  - native: probed, skipped where native writes fail (this kernel: -ENOMEM);
+ *    ring-buffer transport, forced (auto picks native where it works);
+ *  - native: skipped where the kernel's native writes do not land
+ *    (tests/common/kernel_probe.c says why: no kfunc, or the write's errno);
  *  - scripted: drop notices and end semantics through bs_drain_src, the
  *    engine bpf_stream_drain() runs.
  */
@@ -14,6 +15,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "cons_helpers.h"
+#include "kernel_probe.h"
 #include "cons_print.skel.h"
 #include "cons_small.skel.h"
 
@@ -38,6 +40,13 @@ Test(drain, errors_and_errno)
 	errno = 0;
 	cr_assert_eq(bpf_stream_drain(fd, BPF_STDOUT, NULL, NULL), -EINVAL, "NULL fn");
 	cr_assert_eq(errno, EINVAL);
+	if (!kp_has_stream_read()) {
+		cr_assert_eq(bpf_stream_drain(fd, BPF_STDOUT, cons_collect_fn, &col), -EOPNOTSUPP);
+		cr_assert_eq(errno, EOPNOTSUPP);
+		cons_stdout_end();
+		close(fd);
+		KP_NEED_STREAM_READ();
+	}
 	cr_assert_eq(bpf_stream_drain(fd, 0, cons_collect_fn, &col), -ENOENT);
 	cr_assert_eq(errno, ENOENT);
 	cr_assert_eq(bpf_stream_drain(fd, 3, cons_collect_fn, &col), -ENOENT);
@@ -69,10 +78,11 @@ Test(drain, drain_object_errors)
 static struct cons_print *open_prepared(void)
 {
 	struct cons_print *skel = cons_print__open();
+	LIBBPF_OPTS(bpf_stream_prepare_opts, ring_opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
 	int err;
 
 	cr_assert_not_null(skel, "open: %d", -errno);
-	err = bpf_stream_prepare(skel->obj);
+	err = bpf_stream_prepare_opts(skel->obj, &ring_opts);
 	if (err) {
 		cons_print__destroy(skel);
 		cr_skip_test("bpf_stream_prepare() failed (%d): no transport to carry data", err);
@@ -174,6 +184,9 @@ Test(drain, native_round_trip)
 		cons_print__destroy(skel);
 		cr_assert_not_null(problem, "prepare refused native (%d) where the probe says it works",
 				   err);
+		/* and the kernel itself agrees (tests/common/kernel_probe.c) */
+		cr_assert_neq(kp_native_write(), 0, "native writes land on %s, but prepare(native) "
+			      "gives %d: %s", kp_kernel(), err, problem);
 		cr_skip_test("%s", problem);
 	}
 	cr_assert_eq(cons_print__load(skel), 0);

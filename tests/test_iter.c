@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * bpf_stream_iter__*. Sources, per test: kernel (errors, empty stream of a
- * real program), ringbuf (cons_print.bpf.c data through the transport
- * bpf_stream_prepare() picks), scripted (end semantics, errors, leftovers).
+ * real program), ringbuf (cons_print.bpf.c data through the
+ * ring-buffer transport, forced), scripted (end semantics, errors, leftovers).
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "cons_helpers.h"
+#include "kernel_probe.h"
 #include "cons_print.skel.h"
 
 TestSuite(iter);
@@ -24,6 +25,7 @@ Test(iter, kernel_errors)
 
 	if (fd < 0)
 		cr_skip_test("cannot load a BPF program (%d)", fd);
+	KP_NEED_STREAM_READ();
 	cr_assert_null(bpf_stream_iter__new(9999, BPF_STDOUT, NULL));
 	cr_assert_eq(errno, EBADF);
 	cr_assert_null(bpf_stream_iter__new(fd, 0, NULL));
@@ -133,13 +135,14 @@ Test(iter, ringbuf_lines)
 	LIBBPF_OPTS(bpf_test_run_opts, topts);
 	LIBBPF_OPTS(bpf_stream_iter_opts, iopts, .prog_name = "custom");
 	struct cons_print *skel = cons_print__open();
+	LIBBPF_OPTS(bpf_stream_prepare_opts, ring_opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
 	const struct bpf_stream_msg *m;
 	struct bpf_stream_iter *it;
 	char want[32];
 	int err, i = 0, fd;
 
 	cr_assert_not_null(skel);
-	err = bpf_stream_prepare(skel->obj);
+	err = bpf_stream_prepare_opts(skel->obj, &ring_opts);
 	if (err) {
 		cons_print__destroy(skel);
 		cr_skip_test("bpf_stream_prepare() failed (%d)", err);

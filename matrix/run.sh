@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# The kernel matrix: fetch Debian's kernels, boot each under QEMU, run the
+# kernel-facing tests, the examples and the CLI inside, print one table.
+#   matrix/run.sh [-jN] [--tap=FILE]
+# Called by `make check-kernels` and, like a Criterion binary (TAP to
+# --tap=FILE), by tests/run-tests.sh from `make check`. Environment (set by
+# mk/matrix.mk):
+#   MATRIX_OUT       build folder (default: build/ of this tree)
+#   MATRIX_KERNELS   series to run, e.g. "6.1 6.17" (default: matrix/kernels.list)
+#   MATRIX_TESTS     test binaries to run inside (default: MATRIX_TESTS_DEFAULT)
+#   MATRIX_FILTER    Criterion --filter for them
+#   MATRIX_CACHE     kernel cache (default /var/cache/libbpf-stream/kernels,
+#                    or ~/.cache/libbpf-stream/kernels when that is not writable)
+#   MATRIX_JOBS      guests at a time (default 2)
+#   MATRIX_ACCEL     tcg, kvm or auto (default auto: KVM only if it boots a guest)
+# Where QEMU cannot run at all (not installed, or no kernel can be fetched
+# and none is cached) the whole matrix is one skipped test with the reason.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(dirname "$here")
+tap=
+for a in "$@"; do
+	case $a in
+	--tap=*) tap=${a#--tap=} ;;
+	esac
+done
+export MATRIX_OUT=${MATRIX_OUT:-$src/build}
+out=$MATRIX_OUT
+res_root=$out/matrix/results
+mkdir -p "$res_root"
+[ -n "$tap" ] || tap=$out/matrix/matrix.tap
+export MATRIX_TESTS=${MATRIX_TESTS:-${MATRIX_TESTS_DEFAULT:-}}
+if [ -z "$MATRIX_TESTS" ]; then
+	MATRIX_TESTS=$(ls "$out"/tests/test_* 2>/dev/null | grep -v -E '/test_(abi|framer|print)$' | tr '\n' ' ')
+fi
+export MATRIX_RUN_ID=$$
+if [ -z "${MATRIX_CACHE:-}" ]; then
+	MATRIX_CACHE=/var/cache/libbpf-stream/kernels
+	if ! mkdir -p "$MATRIX_CACHE" 2>/dev/null || [ ! -w "$MATRIX_CACHE" ]; then
+		MATRIX_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/libbpf-stream/kernels
+	fi
+fi
+export MATRIX_CACHE
+mkdir -p "$MATRIX_CACHE"
+
+skip_all() {
+	echo "kernel matrix: skipped: $1"
+	printf 'TAP version 13\n1..1\nok 1 - kernel-matrix # SKIP %s\n' "$1" > "$tap"
+	exit 0
+}
+for tool in qemu-system-x86_64:qemu-system-x86 cpio:cpio depmod:kmod modprobe:kmod; do
+	command -v "${tool%%:*}" > /dev/null ||
+		skip_all "${tool%%:*} is not installed (apt install ${tool#*:}; scripts/install-deps.sh does)"
+done
+[ -x /bin/busybox ] || skip_all "/bin/busybox is missing (apt install busybox-static)"
+[ -x "$out/matrix/probe" ] || { echo "kernel matrix: $out/matrix/probe is not built (make matrix-build)" >&2; exit 1; }
+
+series=(${MATRIX_KERNELS:-$(awk '!/^#/ && NF {print $1}' "$here/kernels.list")})
+t_start=$(date +%s)
+echo "kernel matrix: ${series[*]} (cache $MATRIX_CACHE)"
+
+# ---- fetch (one at a time: one apt update, then downloads) ------------------------
+run=()
+for s in "${series[@]}"; do
+	rm -rf "${res_root:?}/$s" "$res_root/$s.skipped"
+	t=$(date +%s)
+	line=$("$here/fetch.sh" "$s" 2> "$res_root/$s.fetch.log")
+	rc=$?
+	echo "  $line$( [ $(( $(date +%s) - t )) -gt 2 ] && echo " [$(( $(date +%s) - t )) s]")"
+	case $rc in
+	0) run+=("$s") ;;
+	2) echo "${line#*skipped: }" > "$res_root/$s.skipped" ;;
+	*) echo "  fetch $s failed: $(tail -n 3 "$res_root/$s.fetch.log")"
+	   mkdir -p "$res_root/$s" ;;
+	esac
+done
+if [ ${#run[@]} -eq 0 ]; then
+	all_skipped=1
+	for s in "${series[@]}"; do [ -e "$res_root/$s.skipped" ] || all_skipped=0; done
+	[ $all_skipped = 1 ] && skip_all "no kernel could be fetched and none is cached: $(cat "$res_root/${series[0]}.skipped")"
+fi
+
+# ---- accelerator: KVM only if it really boots a guest -----------------------------------
+accel=${MATRIX_ACCEL:-auto}
+if [ "$accel" = auto ]; then
+	accel=tcg
+	if [ ${#run[@]} -gt 0 ] && [ -w /dev/kvm ]; then
+		MATRIX_ACCEL=kvm MATRIX_PROBE_ONLY=1 MATRIX_GUEST_TIMEOUT=60 \
+			"$here/boot.sh" "${run[0]}" "$res_root/kvm-check" > /dev/null 2>&1
+		if [ -e "$res_root/kvm-check/guest-rc" ]; then
+			accel=kvm
+		else
+			why=$(grep -m1 -E 'qemu-system|error|failed' "$res_root/kvm-check/console.log" 2>/dev/null | cut -c1-100)
+			echo "  KVM cannot run the guest here (${why:-no boot within 60 s}): TCG"
+		fi
+	fi
+fi
+export MATRIX_ACCEL=$accel
+
+# ---- boot, MATRIX_JOBS guests at a time -------------------------------------------------
+jobs_max=${MATRIX_JOBS:-2}
+running=0
+for s in "${run[@]}"; do
+	while [ $running -ge "$jobs_max" ]; do wait -n; running=$((running - 1)); done
+	echo "  boot $s ($accel)"
+	( "$here/boot.sh" "$s" "$res_root/$s"
+	  echo "  done $s: $(cat "$res_root/$s/time-wall" 2>/dev/null) s$( [ -e "$res_root/$s/guest-rc" ] || echo ", guest did not finish")" ) &
+	running=$((running + 1))
+done
+wait
+
+# ---- the same suites in a Debian sid user space (libbpf 1.7, bpftool 7.8) -----
+# On the kernels whose streams work, with a clean clone built inside a sid
+# root (matrix/sid-root.sh): interop with upstream's own tools and libbpf.
+sid_series=()
+if [ "${MATRIX_SID:-1}" = 1 ]; then
+	t=$(date +%s)
+	sid_root=$("$here/sid-root.sh" "$src" 2> "$res_root/sid-root.log")
+	rc=$?
+	for s in ${MATRIX_SID_KERNELS:-6.17 7.2 7.3}; do
+		[[ " ${run[*]} " == *" $s "* ]] || continue
+		sid_series+=("sid-$s")
+		rm -rf "${res_root:?}/sid-$s" "$res_root/sid-$s.skipped"
+		case $rc in
+		0) ;;
+		2) echo "sid user space not available: $(tail -n 1 "$res_root/sid-root.log")" \
+			> "$res_root/sid-$s.skipped"; continue ;;
+		*) mkdir -p "$res_root/sid-$s"; continue ;;	# no guest-rc: a failure
+		esac
+	done
+	echo "  sid root: $(grep -E "sid user space|in sid|failed" "$res_root/sid-root.log" | tr '\n' ' ')[$(( $(date +%s) - t )) s]"
+	if [ $rc = 0 ]; then
+		sid_tests=$(ls "$sid_root"/src/build/tests/test_* 2>/dev/null |
+			grep -v -E '/test_(abi|framer|print)$' | sed "s|^$sid_root||" | tr '\n' ' ')
+		running=0
+		for s in "${sid_series[@]}"; do
+			while [ $running -ge "$jobs_max" ]; do wait -n; running=$((running - 1)); done
+			echo "  boot ${s#sid-} with the sid root ($accel)"
+			( MATRIX_ROOT=$sid_root MATRIX_GUEST_SRC=/src MATRIX_OUT=/src/build \
+				MATRIX_TESTS=$sid_tests "$here/boot.sh" "${s#sid-}" "$res_root/$s"
+			  echo "  done $s: $(cat "$res_root/$s/time-wall" 2>/dev/null) s$( [ -e "$res_root/$s/guest-rc" ] || echo ", guest did not finish")" ) &
+			running=$((running + 1))
+		done
+		wait
+	fi
+fi
+
+echo
+"$here/table.sh" "$res_root" "$tap.body" "${series[@]}" "${sid_series[@]}"
+rc=$?
+{ echo "TAP version 13"; echo "1..$(grep -c -E '^(not )?ok ' "$tap.body")"; cat "$tap.body"; } > "$tap"
+rm -f "$tap.body"
+echo "kernel matrix: $(( $(date +%s) - t_start )) s wall, $accel, ${MATRIX_JOBS:-2} guests at a time;" \
+	"$(grep -c '^ok .*# SKIP' "$tap") skipped, $(grep -c '^not ok' "$tap") failed;" \
+	"results in $res_root"
+exit $rc
