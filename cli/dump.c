@@ -11,32 +11,27 @@ void help_dump(FILE *f)
 	fprintf(f,
 		"Usage: " BIN_NAME " dump PROG [STREAM]\n"
 		"  Print every line queued now on the streams of the programs PROG names\n"
-		"  (reading consumes them), then exit.\n"
+		"  (reading consumes them), then exit. Programs of bpf_stream.h's ring-buffer\n"
+		"  transport are read from their ring, whichever process loaded them: the\n"
+		"  lines dump prints do not reach that process (like two readers of\n"
+		"  trace_pipe). A ring is one queue for every program and stream of its\n"
+		"  object: dump takes all that is queued there, and prints the programs and\n"
+		"  streams asked for.\n"
 		"  PROG   := { id ID | pinned FILE | name NAME | tag TAG | all }\n"
 		"  STREAM := { stdout | stderr | all }  (default: all)\n");
 }
 
-/* Add one program to the reader. Returns 0 or an exit status. */
+/* Add one program to the reader. Returns 0 or an exit status. A program
+ * of bpf_stream.h's ring transport is read from its ring (the library finds
+ * it from the program's maps), whoever loaded it: 'dump' takes the records
+ * queued there, which its loader then does not get. */
 static int dump_add(struct bpf_stream_reader *rd, const struct prog_ref *r, __u32 streams)
 {
+	bool ringbuf = prog_uses_ringbuf(r->fd);
 	int err;
 
-	bool ringbuf = prog_uses_ringbuf(r->fd);
-
-	if (kernel_has_streams(r->fd) == 0) {
-		/* Nothing 'dump' can read here. A ring-transport program is
-		 * fine (its loader reads it); a native-only one is not. */
-		if (!ringbuf)
-			return err_no_streams();
-		p_note("program %u (%s) uses the ring-buffer transport of bpf_stream.h: its messages "
-		       "are read by the process that loaded it; kernel %s has no BPF streams "
-		       "(Linux 6.17+), so there is nothing else to dump", r->id, r->name,
-		       kernel_release());
-		return EXIT_OK;
-	}
-	if (ringbuf)
-		p_note("program %u (%s) uses the ring-buffer transport of bpf_stream.h: its messages "
-		       "are read by the process that loaded it, not by 'dump'", r->id, r->name);
+	if (!ringbuf && kernel_has_streams(r->fd) == 0)
+		return err_no_streams();
 	err = bpf_stream_reader__add_prog(rd, r->fd, streams);
 	if (err && err != -EEXIST)
 		return p_err_errno(err, "reading program %u (%s)", r->id, r->name);

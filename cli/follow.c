@@ -38,8 +38,11 @@ void help_follow(FILE *f)
 		"Usage: " BIN_NAME " follow PROG... [STREAM]\n"
 		"  Print lines of the programs PROG names as they arrive, until SIGINT or\n"
 		"  SIGTERM. 'all', 'name NAME' and 'tag TAG' also pick up programs loaded\n"
-		"  later. A last word stdout, stderr or all (after at least one PROG) picks\n"
-		"  the streams.\n"
+		"  later; one that matched no program by the end is an error (exit 66).\n"
+		"  Programs of bpf_stream.h's ring-buffer transport are read from their ring,\n"
+		"  whichever process loaded them: each record goes to whichever of follow and\n"
+		"  that process reads it first (like two readers of trace_pipe). A last word\n"
+		"  stdout, stderr or all (after at least one PROG) picks the streams.\n"
 		"  PROG   := { id ID | pinned FILE | name NAME | tag TAG | all }\n"
 		"  STREAM := { stdout | stderr | all }  (default: all)\n");
 }
@@ -53,7 +56,36 @@ struct follow {
 	bool no_streams;	/* the kernel has no BPF streams (before 6.17) */
 	bool scanning;		/* all, name or tag: programs come and go */
 	bool noted_native;
+	const struct prog_sel *sels;
+	int nr_sels;
+	bool *hit;		/* per selector: matched a program at least once */
 };
+
+/* Record which name/tag selectors @r matches. */
+static void mark_hits(struct follow *f, const struct prog_ref *r)
+{
+	int i;
+
+	for (i = 0; i < f->nr_sels; i++)
+		if (!f->hit[i] && prog_sel_match(&f->sels[i], 1, r))
+			f->hit[i] = true;
+}
+
+/* A name or tag that never matched a program: an error at the end. */
+static int report_unmatched(const struct follow *f)
+{
+	int i;
+
+	for (i = 0; i < f->nr_sels; i++) {
+		const struct prog_sel *s = &f->sels[i];
+
+		if (f->hit[i] || (s->kind != PROG_SEL_NAME && s->kind != PROG_SEL_TAG))
+			continue;
+		return p_err(EXIT_NOPROG, "no program matched %s %s while following",
+			     s->kind == PROG_SEL_NAME ? "name" : "tag", s->arg);
+	}
+	return EXIT_OK;
+}
 
 static int mark_seen(struct follow *f, __u32 id)
 {
@@ -86,42 +118,32 @@ static int follow_prog(struct follow *f, struct prog_ref *r)
 	bool ringbuf = prog_uses_ringbuf(r->fd);
 	int err;
 
+	mark_hits(f, r);
 	if (!f->probed) {
 		err = kernel_has_streams(r->fd);
 		f->no_streams = err == 0;
 		f->probed = true;
 	}
-	if (f->no_streams) {
-		/* Nothing to read here: a ring-transport program is read by
-		 * its loader; follow keeps watching for programs to come. */
+	if (f->no_streams && !ringbuf) {
+		/* Nothing to read here; follow keeps watching for programs
+		 * to come (a ring-transport one can be read). */
 		close(r->fd);
 		r->fd = -1;
 		if (!ringbuf && !f->scanning)
 			return err_no_streams();
 		if (mark_seen(f, r->id))
 			return p_err(EXIT_FAIL, "out of memory");
-		if (!ringbuf) {
-			if (!f->noted_native)
-				p_note("kernel %s has no BPF streams (BPF_PROG_STREAM_READ_BY_FD, Linux "
-				       "6.17+): programs that do not use bpf_stream.h's ring-buffer "
-				       "transport cannot be followed here; skipping them",
-				       kernel_release());
-			f->noted_native = true;
-			p_verbose("program %u (%s): no streams to follow on this kernel", r->id,
-				  r->name);
-			return EXIT_OK;
-		}
-		p_note("program %u (%s) uses the ring-buffer transport of bpf_stream.h: its messages "
-		       "are read by the process that loaded it; kernel %s has no BPF streams "
-		       "(Linux 6.17+), so 'follow' has nothing to read from it", r->id, r->name,
-		       kernel_release());
-		p_verbose("following program %u (%s): nothing to read on this kernel", r->id,
-			  r->name);
+		if (!f->noted_native)
+			p_note("kernel %s has no BPF streams (BPF_PROG_STREAM_READ_BY_FD, Linux "
+			       "6.17+): programs that do not use bpf_stream.h's ring-buffer "
+			       "transport cannot be followed here; skipping them",
+			       kernel_release());
+		f->noted_native = true;
+		p_verbose("program %u (%s): no streams to follow on this kernel", r->id, r->name);
 		return EXIT_OK;
 	}
-	if (ringbuf)
-		p_note("program %u (%s) uses the ring-buffer transport of bpf_stream.h: its messages "
-		       "are read by the process that loaded it", r->id, r->name);
+	/* a ring-transport program: its records are shared with its loader
+	 * (each goes to whichever reads it first) */
 	err = bpf_stream_reader__add_prog(f->reader, r->fd, f->streams);
 	close(r->fd);
 	r->fd = -1;
@@ -191,6 +213,13 @@ int do_follow(int argc, char **argv)
 		if (sels[i].kind != PROG_SEL_ID && sels[i].kind != PROG_SEL_PINNED)
 			scanning = true;
 	f.scanning = scanning;
+	f.sels = sels;
+	f.nr_sels = nr_sels;
+	f.hit = calloc(nr_sels, sizeof(*f.hit));
+	if (!f.hit) {
+		ret = p_err(EXIT_FAIL, "out of memory");
+		goto out_sels;
+	}
 
 	/* ids and pinned paths must exist; names and tags may come later */
 	ret = resolve_progs(sels, nr_sels, false, NULL, 0, &refs, &nr_refs);
@@ -221,6 +250,11 @@ int do_follow(int argc, char **argv)
 		ret = p_err(EXIT_NOPROG, "no program to follow");
 		goto out_reader;
 	}
+	for (i = 0; i < nr_sels; i++)
+		if (!f.hit[i] && (sels[i].kind == PROG_SEL_NAME || sels[i].kind == PROG_SEL_TAG))
+			p_note("no program matches %s %s yet: waiting for one to be loaded (if none "
+			       "comes, follow ends with an error)",
+			       sels[i].kind == PROG_SEL_NAME ? "name" : "tag", sels[i].arg);
 	last_scan = now_ms();
 
 	while (!stop_signal) {
@@ -247,6 +281,8 @@ int do_follow(int argc, char **argv)
 	p_verbose("stopped by signal %d", (int)stop_signal);
 	/* what arrived up to the signal */
 	ret = out_consume(&o, f.reader);
+	if (!ret && !o.err)
+		ret = report_unmatched(&f);
 
 out_reader:
 	bpf_stream_reader__free(f.reader);
@@ -257,6 +293,7 @@ out_out:
 out_refs:
 	free_prog_refs(refs, nr_refs);
 out_sels:
+	free(f.hit);
 	free(f.seen);
 	free(sels);
 	return ret;

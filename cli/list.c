@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * bpf-stream list: loaded programs with id, type, name, tag, whether their
- * kernel has BPF streams (probed once) and whether the program writes
- * through bpf_stream.h's ring-buffer transport instead.
+ * kernel has BPF streams (probed once), the transport that carries their
+ * output and the drops of their bpf_stream.h instance (asked of the kernel
+ * through the library: bpf_stream_prog_transport()).
  */
 #include <errno.h>
 #include <string.h>
@@ -17,13 +18,20 @@ void help_list(FILE *f)
 	fprintf(f,
 		"Usage: " BIN_NAME " list\n"
 		"  List loaded programs: id, type, name, tag, whether the kernel has BPF\n"
-		"  streams ('streams yes|no'), and 'ringbuf' for programs that write through\n"
-		"  bpf_stream.h's ring-buffer transport (read by their loader, not 'dump').\n"
-		"  With --json: one array of objects {id, type, name, tag, streams, ringbuf}.\n");
+		"  streams ('streams yes|no'), the transport of the program's output\n"
+		"  ('transport native|ringbuf|none': none when it does not use bpf_stream.h\n"
+		"  and the kernel has no streams) and, for programs built with bpf_stream.h,\n"
+		"  the messages dropped so far ('dropped OUT/ERR').\n"
+		"  With --json: one array of objects {id, type, name, tag, streams, ringbuf,\n"
+		"  transport, dropped: {stdout, stderr} or null}.\n");
 }
 
-static void print_prog(const struct prog_ref *r, int streams, bool ringbuf)
+static void print_prog(const struct prog_ref *r, int streams, int transport,
+		       const struct bpf_stream_prog_stats *st)
 {
+	bool ringbuf = transport == BPF_STREAM_TRANSPORT_RINGBUF;
+	const char *tname = transport >= 0 ? bpf_stream_transport_str(transport)
+					   : streams == 0 ? "none" : "native";
 	const char *type = libbpf_bpf_prog_type_str(r->type);
 	char tbuf[32];
 
@@ -43,12 +51,26 @@ static void print_prog(const struct prog_ref *r, int streams, bool ringbuf)
 		else
 			jsonw_bool(&json_wtr, streams);
 		jsonw_bool_field(&json_wtr, "ringbuf", ringbuf);
+		jsonw_string_field(&json_wtr, "transport", tname);
+		jsonw_name(&json_wtr, "dropped");
+		if (transport < 0) {
+			jsonw_null(&json_wtr);
+		} else {
+			jsonw_start_object(&json_wtr);
+			jsonw_uint_field(&json_wtr, "stdout", st->dropped[BPF_STDOUT]);
+			jsonw_uint_field(&json_wtr, "stderr", st->dropped[BPF_STDERR]);
+			jsonw_end_object(&json_wtr);
+		}
 		jsonw_end_object(&json_wtr);
 		return;
 	}
 	/* the kernel allows only [A-Za-z0-9_.] in names: no escaping needed */
-	printf("%u: %s  name %s  tag %s  streams %s%s\n", r->id, type, r->name, r->tag,
-	       streams < 0 ? "unknown" : streams ? "yes" : "no", ringbuf ? "  ringbuf" : "");
+	printf("%u: %s  name %s  tag %s  streams %s  transport %s", r->id, type, r->name, r->tag,
+	       streams < 0 ? "unknown" : streams ? "yes" : "no", tname);
+	if (transport >= 0)
+		printf("  dropped %llu/%llu", (unsigned long long)st->dropped[BPF_STDOUT],
+		       (unsigned long long)st->dropped[BPF_STDERR]);
+	putchar('\n');
 }
 
 int do_list(int argc, char **argv)
@@ -81,8 +103,10 @@ int do_list(int argc, char **argv)
 			close(fd);
 			continue;
 		}
+		LIBBPF_OPTS(bpf_stream_prog_stats, st);
+
 		streams = kernel_has_streams(fd);
-		print_prog(&r, streams < 0 ? -1 : streams, prog_uses_ringbuf(fd));
+		print_prog(&r, streams < 0 ? -1 : streams, bpf_stream_prog_transport(fd, &st), &st);
 		close(fd);
 	}
 	if (json_output)

@@ -163,7 +163,8 @@ bool prog_sel_match(const struct prog_sel *sels, int nr_sels, const struct prog_
 void free_prog_refs(struct prog_ref *refs, int nr_refs);
 /* Fill a prog_ref from a program fd (takes ownership of @fd on success). */
 int prog_ref_from_fd(int fd, struct prog_ref *ref);
-/* Does the program use the ring-buffer transport (a map named bpf_stream_rb)? */
+/* Does the program use bpf_stream.h's ring-buffer transport (the library
+ * asks the kernel: its maps and the selector prepare() wrote)? */
 bool prog_uses_ringbuf(int prog_fd);
 
 /* ---- message output (output.c) ----------------------------------------- */

@@ -11,7 +11,6 @@
 
 #include "main.h"
 
-#define STREAM_RB_MAP_NAME "bpf_stream_rb" /* bpf_stream_record.h: BPF_STREAM_RINGBUF_MAP */
 
 static int parse_tag(const char *s, unsigned char tag[8])
 {
@@ -176,30 +175,7 @@ static bool fd_is_prog(int fd)
 
 bool prog_uses_ringbuf(int prog_fd)
 {
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info), ids[64], i;
-	bool found = false;
-
-	memset(&info, 0, sizeof(info));
-	memset(ids, 0, sizeof(ids)); /* for valgrind: the kernel fills them */
-	info.nr_map_ids = 64;
-	info.map_ids = (__u64)(unsigned long)ids;
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
-		return false;
-	for (i = 0; i < info.nr_map_ids && i < 64 && !found; i++) {
-		struct bpf_map_info minfo;
-		__u32 mlen = sizeof(minfo);
-		int fd = bpf_map_get_fd_by_id(ids[i]);
-
-		if (fd < 0)
-			continue;
-		memset(&minfo, 0, sizeof(minfo));
-		if (!bpf_obj_get_info_by_fd(fd, &minfo, &mlen) &&
-		    minfo.type == BPF_MAP_TYPE_RINGBUF && !strcmp(minfo.name, STREAM_RB_MAP_NAME))
-			found = true;
-		close(fd);
-	}
-	return found;
+	return bpf_stream_prog_transport(prog_fd, NULL) == BPF_STREAM_TRANSPORT_RINGBUF;
 }
 
 static bool name_matches(const char *want, const char *kname)

@@ -619,3 +619,28 @@ bool bs_prog_released(__u32 prog_id)
 	pthread_mutex_unlock(&disc_lock);
 	return yes;
 }
+
+int bpf_stream_prog_transport(int prog_fd, struct bpf_stream_prog_stats *stats)
+{
+	struct bs_tport *t;
+	__u32 prog_id, sid;
+	int err, ret;
+
+	if (!OPTS_VALID(stats, bpf_stream_prog_stats))
+		return bs_err(-EINVAL);
+	err = bs_prog_identify(prog_fd, &prog_id, NULL, 0);
+	if (err)
+		return bs_err(err);
+	t = bs_tport_get(prog_fd, prog_id, NULL);
+	if (!t)
+		return bs_err(-ENOENT);
+	ret = bs_tport_transport(t);
+	for (sid = BPF_STDOUT; stats && sid <= BPF_STDERR; sid++) {
+		__u64 n = 0;
+
+		if (OPTS_HAS(stats, dropped) && !bs_tport_dropped(t, sid, &n))
+			stats->dropped[sid] = n;
+	}
+	bs_tport_put(t);
+	return ret;
+}

@@ -421,6 +421,30 @@ BPF_STREAM_API int bpf_stream_prepare_opts(struct bpf_object *obj,
  */
 BPF_STREAM_API int bpf_stream_object_transport(const struct bpf_object *obj, const char **reason);
 
+struct bpf_stream_prog_stats {
+	size_t sz;
+	__u64 dropped[3];	/* out: messages dropped, by stream id ([0] unused) */
+	size_t :0;
+};
+#define bpf_stream_prog_stats__last_field dropped
+
+/**
+ * bpf_stream_prog_transport() - the transport of any loaded program, from
+ * the kernel alone (whichever process loaded it).
+ * @prog_fd: program fd; @stats: if not NULL (sz set), gets the drop
+ * counters of the program's bpf_stream.h instance.
+ *
+ * The program's maps tell (bpf_stream_rb, bpf_stream_stat and the .rodata
+ * selector bpf_stream_prepare() wrote). Reading a ring-transport program's
+ * streams from another process (bpf_stream_drain(), the reader) takes its
+ * records from the same ring as its loader: each record goes to whichever
+ * process reads it first, like two readers of trace_pipe.
+ * Return: BPF_STREAM_TRANSPORT_NATIVE or _RINGBUF, or -errno (-ENOENT: the
+ * program prints nothing through <bpf_stream.h>, only the kernel's own
+ * streams carry its output; -EINVAL: not a program or bad @stats; -EBADF).
+ */
+BPF_STREAM_API int bpf_stream_prog_transport(int prog_fd, struct bpf_stream_prog_stats *stats);
+
 /** bpf_stream_transport_str() - "auto", "native" or "ringbuf". */
 BPF_STREAM_API const char *bpf_stream_transport_str(enum bpf_stream_transport t);
 

@@ -19,7 +19,7 @@
  *                the bpf_stream_object_* calls, bpf_stream_release()
  *   discovery.c  from a program fd/id: its instance's maps, transport, ring,
  *                names, drop counters (kernel ids and fds it owns, no registry
- *                of bpf_object pointers)
+ *                of bpf_object pointers); bpf_stream_prog_transport()
  *   ringbuf.c    ring-buffer record decoding, attribution by call site, queues
  *   format.c     formats of binary records: call-site table, kernel-exact formatter
  *   source.c     bs_source_read(): one read from whichever transport carries a stream

@@ -896,13 +896,14 @@ Test(cli, list_shows_loaded_program)
 {
 	struct cli_hello *skel = load_hello();
 	__u32 id = prog_id(skel->progs.cli_hello, NULL);
-	char re[128], filter[160], want[64];
+	char re[160], filter[200], want[96];
 	struct buf v = {};
 	struct proc p;
 
 	cr_assert_eq(cli(&p, NULL, ARGV("list")), 0, "%s", buf_str(&p.err));
 	snprintf(re, sizeof(re),
-		 "^%u: syscall  name cli_hello  tag [0-9a-f]{16}  streams %s  ringbuf$", id,
+		 "^%u: syscall  name cli_hello  tag [0-9a-f]{16}  streams %s  transport ringbuf  "
+		 "dropped 0/0$", id,
 		 kp_has_stream_read() ? "yes" : "no");
 	cr_expect(matches(buf_str(&p.out), re), "no '%s' in:\n%s", re, buf_str(&p.out));
 	proc_free(&p);
@@ -913,10 +914,11 @@ Test(cli, list_shows_loaded_program)
 
 	cr_assert_eq(cli(&p, NULL, ARGV("-j", "list")), 0);
 	snprintf(filter, sizeof(filter),
-		 ".[] | select(.id == %u) | \"\\(.type) \\(.name) \\(.streams) \\(.ringbuf)\"", id);
+		 ".[] | select(.id == %u) | \"\\(.type) \\(.name) \\(.streams) \\(.ringbuf) "
+		 "\\(.transport) \\(.dropped.stdout) \\(.dropped.stderr)\"", id);
 	cr_assert_eq(jq(buf_str(&p.out), filter, &v), 0, "%s", buf_str(&p.out));
 	/* streams: whether this kernel has the read command (6.17+) */
-	snprintf(want, sizeof(want), "syscall cli_hello %s true\n",
+	snprintf(want, sizeof(want), "syscall cli_hello %s true ringbuf 0 0\n",
 		 kp_has_stream_read() ? "true" : "false");
 	cr_expect_str_eq(buf_str(&v), want, "%s", kp_kernel());
 	free(v.data);
@@ -930,46 +932,111 @@ static int count_msgs(void *ctx, const struct bpf_stream_msg *msg)
 	return 0;
 }
 
-Test(cli, dump_of_a_program_is_clean_and_leaves_its_ring_alone)
+/* 'dump' reads a ring-transport program another process (this one) loaded:
+ * it consumes what is queued in the program's ring, so the loader does not
+ * get those lines (shared like trace_pipe). A ring is one FIFO for all
+ * programs and streams of its object: reading it takes every record queued,
+ * so a stream word prints only that stream but the loader gets none. */
+Test(cli, dump_reads_ring_program_of_another_process)
 {
 	struct cli_hello *skel = load_hello();
 	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	int fd = bpf_program__fd(skel->progs.cli_hello);
 	char ids[16], tag[17];
 	__u32 id = prog_id(skel->progs.cli_hello, tag);
+	struct buf v = {};
 	struct proc p;
 	int n = 0;
 
 	snprintf(ids, sizeof(ids), "%u", id);
-	/* the program prints into this process's ring buffer */
-	cr_assert_eq(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.cli_hello), &topts), 0);
-
+	cr_assert_eq(bpf_prog_test_run_opts(fd, &topts), 0);
 	cr_assert_eq(cli(&p, NULL, ARGV("dump", "id", ids)), 0, "%s", buf_str(&p.err));
-	cr_expect_eq(p.out.len, 0, "native streams here are empty: %s", buf_str(&p.out));
-	cr_expect(strstr(buf_str(&p.err), "uses the ring-buffer transport"), "%s", buf_str(&p.err));
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stdout\\] hello from cli_hello 42$"),
+		  "%s", buf_str(&p.out));
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stderr\\] cli_hello error line 7$"),
+		  "%s", buf_str(&p.out));
+	cr_expect_eq(count_lines(buf_str(&p.out)), 2, "%s", buf_str(&p.out));
 	proc_free(&p);
-
-	static const char *const streams[] = { "stdout", "stderr", "all" };
-	for (size_t i = 0; i < 3; i++) {
-		cr_expect_eq(cli(&p, NULL, ARGV("dump", "id", ids, streams[i])), 0, "%s: %s",
-			     streams[i], buf_str(&p.err));
-		cr_expect_eq(p.out.len, 0);
-		proc_free(&p);
-	}
-	cr_expect_eq(cli(&p, NULL, ARGV("-j", "dump", "id", ids)), 0, "%s", buf_str(&p.err));
-	cr_expect_eq(p.out.len, 0, "%s", buf_str(&p.out));
+	/* consumed: nothing for a second dump, nothing for the loader */
+	cr_assert_eq(cli(&p, NULL, ARGV("dump", "tag", tag)), 0, "%s", buf_str(&p.err));
+	cr_expect_eq(p.out.len, 0, "read twice: %s", buf_str(&p.out));
 	proc_free(&p);
-	cr_expect_eq(cli(&p, NULL, ARGV("dump", "name", "cli_hello", "stderr")), 0, "%s",
-		     buf_str(&p.err));
-	proc_free(&p);
-	cr_expect_eq(cli(&p, NULL, ARGV("dump", "tag", tag)), 0, "%s", buf_str(&p.err));
-	proc_free(&p);
-	/* no 'dump all' here: it would consume the streams of every program on
-	 * the machine; 'all' shares the scan of 'name' and 'tag' (prog.c) */
-
-	/* the loader still gets both of its lines */
 	cr_assert_geq(bpf_stream_skel_drain(skel, count_msgs, &n), 0);
-	cr_expect_eq(n, 2, "lines left for the loader: %d", n);
+	cr_expect_eq(n, 0, "lines left for the loader: %d", n);
+
+	/* JSON, one stream */
+	cr_assert_eq(bpf_prog_test_run_opts(fd, &topts), 0);
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "dump", "name", "cli_hello", "stderr")), 0, "%s",
+		     buf_str(&p.err));
+	assert_json_lines(buf_str(&p.out));
+	cr_assert_eq(jq(buf_str(&p.out), ".text", &v), 0, "%s", buf_str(&p.out));
+	cr_expect_str_eq(buf_str(&v), "cli_hello error line 7\n");
+	free(v.data);
+	proc_free(&p);
+	n = 0;
+	cr_assert_geq(bpf_stream_skel_drain(skel, count_msgs, &n), 0);
+	cr_expect_eq(n, 0, "the ring was read by dump: %d", n);
 	unload_hello(skel);
+}
+
+/* 'follow' reads a ring-transport program's lines as they arrive. */
+Test(cli, follow_reads_ring_program_as_lines_arrive)
+{
+	struct cli_hello *skel = load_hello();
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	__u32 id = prog_id(skel->progs.cli_hello, NULL);
+	char ids[16], needle[64];
+	long long end;
+	struct proc p;
+
+	snprintf(ids, sizeof(ids), "%u", id);
+	snprintf(needle, sizeof(needle), "following program %u ", id);
+	proc_spawn(&p, CLI, ARGV("-v", "follow", "id", ids), NULL);
+	cr_assert(proc_wait_stderr(&p, needle, 5000), "%s", buf_str(&p.err));
+	cr_assert_eq(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.cli_hello), &topts), 0);
+	end = now_ms() + 3000;
+	while (now_ms() < end && count_lines(buf_str(&p.out)) < 2)
+		proc_pump(&p, 20);
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stdout\\] hello from cli_hello 42$"),
+		  "%s", buf_str(&p.out));
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stderr\\] cli_hello error line 7$"),
+		  "%s", buf_str(&p.out));
+	kill(p.pid, SIGINT);
+	cr_expect_eq(proc_finish(&p, 5000), 0, "%s", buf_str(&p.err));
+	proc_free(&p);
+	unload_hello(skel);
+}
+
+/* A name or tag that matches no program: dump fails at once, follow waits
+ * (the program may come) and fails at its end; plain and JSON. */
+Test(cli, selector_matching_nothing_is_an_error)
+{
+	struct proc p;
+
+	cr_expect_eq(cli(&p, NULL, ARGV("dump", "name", "nosuch")), X_NOPROG, "%s",
+		     buf_str(&p.err));
+	cr_expect(strstr(buf_str(&p.err), "no such program: name nosuch"), "%s", buf_str(&p.err));
+	proc_free(&p);
+	cr_expect_eq(cli(&p, NULL, ARGV("-j", "dump", "name", "nosuch")), X_NOPROG);
+	cr_expect(strstr(buf_str(&p.out), "\"error\""), "%s", buf_str(&p.out));
+	proc_free(&p);
+
+	proc_spawn(&p, CLI, ARGV("follow", "name", "nosuch"), NULL);
+	cr_expect(proc_wait_stderr(&p, "no program matches name nosuch yet", 3000), "%s",
+		  buf_str(&p.err));
+	kill(p.pid, SIGINT);
+	cr_expect_eq(proc_finish(&p, 5000), X_NOPROG, "%s", buf_str(&p.err));
+	cr_expect(strstr(buf_str(&p.err), "error: no program matched name nosuch"), "%s",
+		  buf_str(&p.err));
+	proc_free(&p);
+
+	proc_spawn(&p, CLI, ARGV("-j", "follow", "name", "nosuch"), NULL);
+	cr_expect(proc_wait_stderr(&p, "no program matches name nosuch yet", 3000), "%s",
+		  buf_str(&p.err));
+	kill(p.pid, SIGINT);
+	cr_expect_eq(proc_finish(&p, 5000), X_NOPROG, "%s", buf_str(&p.err));
+	cr_expect(strstr(buf_str(&p.out), "\"error\""), "%s", buf_str(&p.out));
+	proc_free(&p);
 }
 
 Test(cli, dump_pinned_program)
