@@ -16,7 +16,11 @@
  * One instance (struct bs_tport) per .rodata map id; its ring reader
  * (ringbuf.c) is keyed by the ring map's id and learns the call sites of
  * every program that uses that ring (the kernel's program list is scanned
- * once; a program met later is added then).
+ * once; a program met later is added then). A program of the object that
+ * prints nothing uses none of these maps: it is known by the object's BTF
+ * (one BTF object per loaded bpf_object, shared by its programs), so it
+ * reads as its object does (an empty ring queue, not a native stream the
+ * kernel may lack).
  *
  * Process-wide state (documented in libbpf_stream.h, bpf_stream_release()):
  * the list of instances, holding only fds this file opened (ring map, drop
@@ -46,6 +50,7 @@ struct bs_tport {
 	struct bs_tport *next;
 	int refcnt;		/* users outside disc_lock; + 1 while listed */
 	__u32 rodata_id, rb_id, stat_id;
+	__u32 btf_id;		/* the object's BTF, shared by all its programs */
 	__u32 sel;
 	enum bpf_stream_transport transport;
 	bool native_stderr;
@@ -372,7 +377,9 @@ static void tport_add_ring_users(struct bs_tport *t, int prog_fd,
 		if (fd < 0)
 			continue;
 		memset(&pi, 0, sizeof(pi));
-		if (prog_uses_map(fd, t->rb_id) && !bpf_obj_get_info_by_fd(fd, &pi, &len))
+		/* printing programs use the ring; the others share the BTF */
+		if (!bpf_obj_get_info_by_fd(fd, &pi, &len) &&
+		    ((t->btf_id && pi.btf_id == t->btf_id) || prog_uses_map(fd, t->rb_id)))
 			tport_add_prog(t, fd, &pi);
 		close(fd);
 	}
@@ -435,6 +442,7 @@ static struct bs_tport *tport_new(struct found *f, int prog_fd, const struct bpf
 	t->rodata_id = f->rodata_id;
 	t->rb_id = f->rb_id;
 	t->stat_id = f->stat_id;
+	t->btf_id = info->btf_id;
 	t->stat_fd = f->stat_fd;
 	f->stat_fd = -1;
 	t->sel = f->sel;
@@ -473,6 +481,37 @@ static struct bs_tport *tport_new(struct found *f, int prog_fd, const struct bpf
 	return t;
 }
 
+/* The instance of the object whose BTF is @btf_id: a known one, or one
+ * made from a program of that object which uses bpf_stream.h's maps
+ * (kernel scan). Caller holds disc_lock. */
+static struct bs_tport *tport_by_btf(__u32 btf_id)
+{
+	struct bs_tport *t;
+	__u32 id = 0;
+
+	for (t = tport_head; t; t = t->next)
+		if (t->btf_id == btf_id)
+			return t;
+	while (!t && !bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info pi;
+		__u32 *maps = NULL;
+		struct found f;
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!prog_info_maps(fd, &pi, &maps) && pi.btf_id == btf_id && pi.nr_map_ids) {
+			find_maps(maps, pi.nr_map_ids, &f);
+			if (f.rodata_id)
+				t = tport_new(&f, fd, &pi);
+			found_close(&f);
+		}
+		free(maps);
+		close(fd);
+	}
+	return t;
+}
+
 struct bs_tport *bs_tport_get(int prog_fd, __u32 prog_id, int *ring_idx)
 {
 	struct bs_tport_prog *p = NULL;
@@ -500,8 +539,13 @@ struct bs_tport *bs_tport_get(int prog_fd, __u32 prog_id, int *ring_idx)
 	find_maps(maps, info.nr_map_ids, &f);
 	free(maps);
 	if (!f.rodata_id) {
-		id_set_add(&plain_ids, prog_id);
 		found_close(&f);
+		/* a program that prints nothing, of an object that does: the
+		 * same BTF object (libbpf loads one per object) */
+		t = info.btf_id ? tport_by_btf(info.btf_id) : NULL;
+		if (t && ((p = tport_prog(t, prog_id)) || (p = tport_add_prog(t, fd, &info))))
+			goto found_close;
+		id_set_add(&plain_ids, prog_id);
 		goto none_close;
 	}
 	for (t = tport_head; t && t->rodata_id != f.rodata_id; t = t->next)
@@ -511,10 +555,11 @@ struct bs_tport *bs_tport_get(int prog_fd, __u32 prog_id, int *ring_idx)
 	else if ((t = tport_new(&f, fd, &info)))
 		p = tport_prog(t, prog_id);
 	found_close(&f);
+	if (!t || !p)
+		goto none_close;
+found_close:
 	if (fd != prog_fd)
 		close(fd);
-	if (!t || !p)
-		goto none;
 found:
 	t->refcnt++;
 	pthread_mutex_unlock(&disc_lock);
