@@ -398,7 +398,10 @@ struct bpf_stream_prepare_opts {
  * readers of its programs find everything from the kernel, by program id
  * (maps bpf_stream_rb, bpf_stream_stat and .rodata, see
  * bpf_stream_release()): they read the ring buffer (each record is
- * delivered under the program whose code contains its call site) and,
+ * delivered under the program whose code contains its call site; a call
+ * site in several programs' code, like an inlined helper they share, goes
+ * to the first of them and its line starts "[call site in N programs,
+ * writer unknown] ") and,
  * when the kernel has native streams, the native stderr too (kernel error
  * reports exist only there). Destroying the object without
  * bpf_stream_release() is safe; release frees the library's state early.

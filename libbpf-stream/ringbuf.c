@@ -13,7 +13,8 @@
  * (BPF_OBJ_GET_INFO_BY_FD): the .rodata offsets a program loads are the
  * call sites it contains. The ring keeps no program fd. A site
  * that several programs contain (a non-inlined helper they share) goes to
- * the first of them; the header's prog field is reserved to tell them apart.
+ * the first of them, and the line starts with BS_SHARED_SITE_FMT's words:
+ * the writer cannot be told (the header's prog field is reserved for that).
  *
  * Records come from BPF code and are never trusted: magic, version, flags,
  * stream id, lengths, call site and string bytes are checked; a bad record
@@ -182,6 +183,7 @@ static void rq_pop(struct bs_rq *q, struct bs_rq_ent *e)
 struct bs_site {
 	__u32 site;
 	__u32 prog_idx;	/* the first program containing it */
+	__u32 nprogs;	/* programs whose code contains it */
 };
 
 struct bs_ring {
@@ -207,16 +209,21 @@ static struct bs_rq *ring_queue(struct bs_ring *r, size_t idx, __u32 stream_id)
 }
 
 /* Program that wrote a record: the one whose code contains the record's
- * call site; else the first program (index 0), so that nothing is lost. */
-static size_t ring_route(struct bs_ring *r, __u32 site)
+ * call site; else the first program (index 0), so that nothing is lost.
+ * *nprogs: how many programs contain the site (more than one: the writer
+ * cannot be told). */
+static size_t ring_route(struct bs_ring *r, __u32 site, __u32 *nprogs)
 {
 	size_t lo = 0, hi = r->nr_sites;
 
+	*nprogs = 1;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (r->sites[mid].site == site)
+		if (r->sites[mid].site == site) {
+			*nprogs = r->sites[mid].nprogs;
 			return r->sites[mid].prog_idx;
+		}
 		if (r->sites[mid].site < site)
 			lo = mid + 1;
 		else
@@ -239,8 +246,11 @@ static int ring_on_record(void *ctx, void *data, size_t size)
 	struct bs_rq_ent *e;
 	struct bs_rq *q;
 	const char *text;
-	size_t len;
+	char pre[64];
+	size_t len, pre_len = 0;
 	bool add_nl, cut;
+	__u32 nprogs;
+	size_t idx;
 	int err;
 
 	err = bs_rec_decode(data, size, &v);
@@ -255,8 +265,14 @@ static int ring_on_record(void *ctx, void *data, size_t size)
 		return 0;
 	/* A cut message lost its '\n': end the line at the record's end. */
 	add_nl = cut && text[len - 1] != '\n';
-	q = ring_queue(r, ring_route(r, v.site), v.stream_id);
-	e = rq_append(q, len + add_nl);
+	idx = ring_route(r, v.site, &nprogs);
+	/* A call site in several programs' code (an inlined or shared helper):
+	 * queued under the first of them, and the line says the writer is
+	 * not known rather than name a program that may be wrong. */
+	if (nprogs > 1)
+		pre_len = snprintf(pre, sizeof(pre), BS_SHARED_SITE_FMT, nprogs);
+	q = ring_queue(r, idx, v.stream_id);
+	e = rq_append(q, pre_len + len + add_nl);
 	if (!e) {
 		/* counted as dropped on its stream, so the totals still add up */
 		if (!r->lost[v.stream_id]++)
@@ -265,11 +281,12 @@ static int ring_on_record(void *ctx, void *data, size_t size)
 	}
 	e->ts_ns = v.ts_ns;
 	e->flags = cut ? BPF_STREAM_MSG_F_TRUNCATED : 0;
-	e->len = len + add_nl;
+	e->len = pre_len + len + add_nl;
 	e->off = 0;
-	memcpy(e->text, text, len);
+	memcpy(e->text, pre, pre_len);
+	memcpy(e->text + pre_len, text, len);
 	if (add_nl)
-		e->text[len] = '\n';
+		e->text[pre_len + len] = '\n';
 	/* Stop the pass once a batch is queued (libbpf has consumed this
 	 * record): a full ring is not copied whole into memory first. */
 	r->pass_bytes += len;
@@ -338,6 +355,7 @@ static int ring_learn_sites(struct bs_ring *r, int prog_fd, size_t prog_idx)
 				}
 				r->sites[r->nr_sites].site = (__u32)site;
 				r->sites[r->nr_sites].prog_idx = prog_idx;
+				r->sites[r->nr_sites].nprogs = 1;
 				r->nr_sites++;
 			}
 		}
@@ -346,11 +364,21 @@ static int ring_learn_sites(struct bs_ring *r, int prog_fd, size_t prog_idx)
 out:
 	free(insns);
 	if (r->nr_sites) {
-		/* sort, then keep the first program of each site */
+		__u32 last = r->sites[0].prog_idx;
+
+		/* sort, then keep the first program of each site and count the
+		 * programs containing it (a program may load a site twice) */
 		qsort(r->sites, r->nr_sites, sizeof(*r->sites), site_cmp);
-		for (k = 1, n = 1; k < r->nr_sites; k++)
-			if (r->sites[k].site != r->sites[n - 1].site)
+		last = r->sites[0].prog_idx;
+		for (k = 1, n = 1; k < r->nr_sites; k++) {
+			if (r->sites[k].site != r->sites[n - 1].site) {
 				r->sites[n++] = r->sites[k];
+				last = r->sites[k].prog_idx;
+			} else if (r->sites[k].prog_idx != last) {
+				r->sites[n - 1].nprogs += r->sites[k].nprogs;
+				last = r->sites[k].prog_idx;
+			}
+		}
 		r->nr_sites = n;
 	}
 	return err;

@@ -351,6 +351,10 @@ int bs_fmt_render(const struct bs_fmt *f, const __u64 *args, __u32 nargs, const 
 int bs_rec_text(struct bs_fmt_table *t, const struct bs_rec_view *v, char *buf, size_t buf_sz,
 		const char **text, size_t *len, bool *truncated);
 
+/* Start of a ring line whose call site is in several programs' code (an
+ * inlined or shared helper): the writer cannot be told. */
+#define BS_SHARED_SITE_FMT "[call site in %u programs, writer unknown] "
+
 /* A ring buffer map sorted into per-(program, stream) FIFO queues; a record
  * goes to the program whose translated instructions contain its call site
  * (learnt once from the kernel: BPF_OBJ_GET_INFO_BY_FD of each program

@@ -20,6 +20,8 @@
 #include "tr_multi.skel.h"
 #include "tr_limit.skel.h"
 #include "linked.skel.h"
+#include "tr_shared.skel.h"
+#include "cli_verdict.skel.h"
 
 #define MAX_SEEN 256
 
@@ -697,4 +699,58 @@ Test(transport, two_linked_files_one_object)
 	bpf_stream_skel_release(skel);
 	linked__destroy(skel);
 	free(s);
+}
+
+/* Transport: ringbuf. A call site compiled into two programs (an inlined
+ * helper): its record cannot tell which program wrote it, so the line says
+ * so instead of naming a program that may be wrong; each program's own
+ * call sites still go to it. */
+Test(transport, ringbuf_shared_call_site_says_writer_unknown)
+{
+	struct tr_shared *skel = tr_shared__open();
+	struct seen *s = calloc(1, sizeof(*s));
+	int i, n;
+
+	cr_assert_not_null(skel);
+	prepare_ring(skel->obj);
+	cr_assert_eq(tr_shared__load(skel), 0);
+	run(skel->progs.tr_shared_b);
+	n = bpf_stream_skel_drain(skel, collect, s);
+	cr_assert_eq(n, 2, "drained %d", n);
+	for (i = 0; i < 2; i++) {
+		if (!strcmp(s->m[i].text, "own b")) {
+			cr_expect_str_eq(s->m[i].prog, "tr_shared_b");
+			continue;
+		}
+		cr_expect_str_eq(s->m[i].text, "[call site in 2 programs, writer unknown] shared 2");
+	}
+	bpf_stream_skel_release(skel);
+	tr_shared__destroy(skel);
+	free(s);
+}
+
+/* A program that prints nothing uses none of bpf_stream.h's maps; it is
+ * still found as part of its object (the object's BTF), so it reads like
+ * its object: on the ring (an empty queue), never a native stream a kernel
+ * may lack (6.1: a drain of it failed with -EOPNOTSUPP). */
+Test(transport, silent_program_belongs_to_its_object)
+{
+	struct cli_verdict *skel = cli_verdict__open();
+	LIBBPF_OPTS(bpf_stream_prog_stats, st);
+	char buf[64];
+	__u32 id;
+	int fd;
+
+	cr_assert_not_null(skel);
+	prepare_ring(skel->obj);
+	cr_assert_eq(cli_verdict__load(skel), 0);
+	fd = bpf_program__fd(skel->progs.cli_ret_big);
+	cr_assert_eq(bpf_stream_prog_transport(fd, &st), BPF_STREAM_TRANSPORT_RINGBUF);
+	cr_assert_eq(bpf_stream_prog_transport(bpf_program__fd(skel->progs.cli_drop), NULL),
+		     BPF_STREAM_TRANSPORT_RINGBUF);
+	cr_assert_eq(bs_prog_identify(fd, &id, NULL, 0), 0);
+	/* stdout: the ring's empty queue, whatever the kernel */
+	cr_assert_eq(bs_source_read(fd, id, BPF_STDOUT, buf, sizeof(buf), NULL), 0);
+	bpf_stream_skel_release(skel);
+	cli_verdict__destroy(skel);
 }
