@@ -102,6 +102,10 @@ static int emit(struct bs_framer *f, __u32 extra, bs_line_fn fn, void *ctx)
 static int frame(struct bs_framer *f, const char *data, size_t len, __u64 ts, __u32 flags,
 		 bs_line_fn fn, void *ctx, size_t *used)
 {
+	/* Stream text rarely holds a NUL: one scan of the whole chunk tells
+	 * which runs need looking for one at all. */
+	const char *first_nul = memchr(data, '\0', len);
+	size_t nul_at = first_nul ? (size_t)(first_nul - data) : len;
 	size_t i = 0;
 	int ret;
 
@@ -110,6 +114,10 @@ static int frame(struct bs_framer *f, const char *data, size_t len, __u64 ts, __
 
 		if (c == '\0') {
 			i++;
+			if (i > nul_at) {
+				first_nul = memchr(data + i, '\0', len - i);
+				nul_at = first_nul ? (size_t)(first_nul - data) : len;
+			}
 			continue;
 		}
 		if (!f->started) {
@@ -149,9 +157,11 @@ static int frame(struct bs_framer *f, const char *data, size_t len, __u64 ts, __
 
 			if (nl)
 				end = (size_t)(nl - data);
-			nul = memchr(data + i, '\0', end - i);
-			if (nul)
-				end = (size_t)(nul - data);
+			if (nul_at < end) {
+				nul = memchr(data + i, '\0', end - i);
+				if (nul)
+					end = (size_t)(nul - data);
+			}
 			memcpy(f->line + f->len, data + i, end - i);
 			f->len += end - i;
 			i = end;

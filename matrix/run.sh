@@ -142,6 +142,13 @@ if [ "${MATRIX_SID:-1}" = 1 ]; then
 			running=$((running + 1))
 		done
 		wait
+		# the header against each kernel's own vmlinux.h (bpftool 7.8, clang 21)
+		for s in "${sid_series[@]}"; do
+			[ -d "$res_root/$s/tap" ] || continue
+			"$here/sid-variants.sh" "$sid_root" "$MATRIX_CACHE/${s#sid-}.env" \
+				"$res_root/$s/tap/test_header_7x.tap"
+			echo $? > "$res_root/$s/tap/test_header_7x.rc"
+		done
 	fi
 fi
 
