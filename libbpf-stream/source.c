@@ -29,6 +29,7 @@ int bs_source_read(int prog_fd, __u32 prog_id, __u32 stream_id, void *buf, size_
 	t = bs_tport_get(prog_fd, prog_id, &idx);
 	if (t) {
 		bool native_stderr = bs_tport_native_stderr(t);
+		bool ring = bs_tport_transport(t) == BPF_STREAM_TRANSPORT_RINGBUF;
 
 		n = bs_tport_ring_read(t, idx, stream_id, buf, len, meta);
 		bs_tport_put(t);
@@ -36,6 +37,10 @@ int bs_source_read(int prog_fd, __u32 prog_id, __u32 stream_id, void *buf, size_
 			if (n != 0 || stream_id != BPF_STDERR || !native_stderr)
 				return n;
 		}
+		/* a program of a ring-transport object that is not on its
+		 * ring: nothing to read where the kernel has no streams */
+		n = bpf_stream_read(prog_fd, stream_id, buf, (__u32)len);
+		return n == -EOPNOTSUPP && ring ? 0 : n;
 	}
 	return bpf_stream_read(prog_fd, stream_id, buf, (__u32)len);
 }
