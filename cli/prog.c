@@ -300,8 +300,10 @@ static int resolve_one(const struct prog_sel *s, struct prog_ref *r)
 		if (fd < 0) {
 			if (errno == ENOENT)
 				return p_err(EXIT_NOPROG, "no such pinned program: %s", s->arg);
-			if ((errno == EPERM || errno == EACCES || errno == EINVAL) &&
-			    !path_on_bpffs(s->arg))
+			/* EROFS: a read-only file system (BPF_OBJ_GET asks for
+			 * write access by default), e.g. a read-only root */
+			if ((errno == EPERM || errno == EACCES || errno == EINVAL ||
+			     errno == EROFS) && !path_on_bpffs(s->arg))
 				return p_err(EXIT_NOPROG, "%s is not on a BPF file system (bpffs), so it "
 					     "is no pinned program", s->arg);
 			if (errno == EPERM || errno == EACCES)
