@@ -96,6 +96,9 @@ TEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null) -Itests/common \
 	-I$(OUT)/tests/progs -DTEST_BPF_DIR='"$(OUT)/tests/progs"' -DBUILD_DIR='"$(OUT)"' \
 	-DSRC_DIR='"$(CURDIR)"'
+# header variants loaded by test_header (rule in the tests section)
+HDR_VARIANT_OBJS := $(patsubst tests/header-variants/%.c,$(OUT)/tests/header-variants/%.clang.o,\
+	$(wildcard tests/header-variants/ok_*.c))
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
 
 .PHONY: all lib bpf cli examples tests demo check test-run deps install uninstall \
@@ -222,8 +225,6 @@ $(OUT)/tests/%: tests/%.c $(TEST_COMMON) $(wildcard tests/common/*.h) $(LIB_A) $
 # Objects of the header variants that test_header loads into the kernel,
 # built here on the host: a test run inside a matrix guest sees this tree
 # read-only and would take minutes to run clang under emulation.
-HDR_VARIANT_OBJS := $(patsubst tests/header-variants/%.c,$(OUT)/tests/header-variants/%.clang.o,\
-	$(wildcard tests/header-variants/ok_*.c))
 $(OUT)/tests/header-variants/%.clang.o: tests/header-variants/%.c tests/header-variants/body.h \
 		$(VMLINUX_H) $(wildcard bpf_headers/*.h)
 	$(call msg,BPF,$@)

@@ -43,15 +43,17 @@ static __always_inline __u32 pkt_len(struct xdp_md *ctx)
 
 /* The record header every ring variant writes (stdout, no name unless set). */
 static __always_inline void rec_hdr_init(struct bpf_stream_rec_hdr *h, __u16 flags,
-					 __u16 text_len, __u64 ts_ns)
+					 __u16 len, __u32 nargs)
 {
 	h->magic = BPF_STREAM_REC_MAGIC;
 	h->version = BPF_STREAM_REC_VERSION;
 	h->stream_id = 1;
 	h->flags = flags;
-	h->text_len = text_len;
-	h->ts_ns = ts_ns;
-	__builtin_memset(h->func, 0, sizeof(h->func));
+	h->len = len;
+	h->site = 0;
+	h->prog = 0;
+	h->nargs = nargs;
+	h->resv = 0;
 }
 
 SEC("xdp")
@@ -66,6 +68,18 @@ int bench_tvprintk(struct xdp_md *ctx)
 	__u64 args[2] = { seq++, pkt_len(ctx) };
 
 	bench_count(rets, bpf_trace_vprintk(fmt, sizeof(fmt), args, sizeof(args)));
+	return XDP_PASS;
+}
+
+static const char fmt_str[] = BENCH_FMT_STR;
+static const char str_arg[] = BENCH_STR;
+
+SEC("xdp")
+int bench_tvprintk_str(struct xdp_md *ctx)
+{
+	__u64 args[2] = { 42 + (seq++ & 1), (__u64)(unsigned long)str_arg };
+
+	bench_count(rets, bpf_trace_vprintk(fmt_str, sizeof(fmt_str), args, sizeof(args)));
 	return XDP_PASS;
 }
 
@@ -89,7 +103,6 @@ int bench_rec(struct xdp_md *ctx)
 	}
 	rec_hdr_init(&r->hdr, n > (long)sizeof(r->text) ? BPF_STREAM_REC_F_TRUNCATED : 0,
 		     n > (long)sizeof(r->text) ? sizeof(r->text) - 1 : n - 1, 0);
-	__builtin_memcpy(r->hdr.func, "bench_rec", 10);
 	bpf_ringbuf_submit(r, 0);
 	bench_count(rets, 0);
 	return XDP_PASS;
@@ -117,7 +130,7 @@ int bench_ring_only(struct xdp_md *ctx)
 		bench_count(rets, -ENOSPC);
 		return XDP_PASS;
 	}
-	rec_hdr_init(&r->hdr, 0, 0, seq++);
+	rec_hdr_init(&r->hdr, 0, seq++ & 1, 0);
 	bpf_ringbuf_submit(r, 0);
 	bench_count(rets, 0);
 	return XDP_PASS;
@@ -128,7 +141,6 @@ int bench_ring_only(struct xdp_md *ctx)
  * would format them (like bpf_trace_printk's binary mode or bpftrace). */
 struct bench_bin_rec {
 	struct bpf_stream_rec_hdr hdr;
-	__u64 fmt_id;
 	__u64 args[2];
 };
 
@@ -142,8 +154,7 @@ int bench_bin_rec(struct xdp_md *ctx)
 		bench_count(rets, -ENOSPC);
 		return XDP_PASS;
 	}
-	rec_hdr_init(&r->hdr, 0, 0, 0);
-	r->fmt_id = 1;
+	rec_hdr_init(&r->hdr, BPF_STREAM_REC_F_BINARY, sizeof(r->args), 2);
 	r->args[0] = seq++;
 	r->args[1] = pkt_len(ctx);
 	bpf_ringbuf_submit(r, 0);

@@ -8,6 +8,9 @@
 
 /* 19..26 bytes once formatted ("bench: seq=123456 len=64\n" is 25). */
 #define BENCH_FMT "bench: seq=%llu len=%u\n"
+/* The one-string message of the table: 17 bytes with ("abc"). */
+#define BENCH_FMT_STR "value=%d name=%s\n"
+#define BENCH_STR "abc"
 
 #ifndef ENOMEM
 #define ENOMEM 12

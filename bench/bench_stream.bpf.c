@@ -34,6 +34,17 @@ int bench_stream(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+SEC("xdp")
+int bench_stream_str(struct xdp_md *ctx)
+{
+#if BENCH_HAVE_STREAM
+	static const char name[] = BENCH_STR;
+
+	bench_count(rets, bpf_stream_printk(BPF_STDOUT, BENCH_FMT_STR, 42 + (int)(seq++ & 1), name));
+#endif
+	return XDP_PASS;
+}
+
 /* The end-to-end producer: a syscall program printing ctx->n messages in a
  * bpf_loop(), counted atomically because two CPUs may run it at once.
  * (Not xdp with repeat: each such test run waits for an RCU grace period

@@ -26,35 +26,46 @@
  *    libbpf >= 1.3 resolves the flavour that fits by itself; with libbpf
  *    1.1/1.2, bpf_stream_prepare() binds it (libbpf-stream's bind.c). An
  *    unresolved extern reads as NULL and its call is dead code.
- *  - ringbuf: the message is formatted with bpf_snprintf() (Linux 5.13+)
- *    straight into a record reserved in the ring buffer map bpf_stream_rb;
- *    libbpf-stream reads it back and delivers it as that program's stream.
+ *  - ringbuf: records in the ring buffer map bpf_stream_rb, each of the
+ *    exact size of what it carries (layout in bpf_stream_record.h).
+ *    A call site whose format userspace reproduces exactly (%d %i %u %x %X
+ *    with l/ll, %c, %s, %%, flags "0+- ", a width) writes a BINARY record:
+ *    a 16-byte header, the raw 64-bit arguments and the bytes of each %s,
+ *    copied at call time (bpf_probe_read_kernel_str, within the kernel's
+ *    512-byte budget for one message's arguments and strings); libbpf-stream
+ *    formats it exactly as bpf_snprintf() would. A call site with a %p
+ *    conversion is formatted in the kernel (bpf_snprintf) into a TEXT record
+ *    of the exact length. The choice is made per call site when the program
+ *    is compiled: ___bpf_stream_scan() reads the format string and the
+ *    compiler folds it to a constant (a build error says when it cannot).
+ *    The kernel still verifies every format at load (a bpf_snprintf() on the
+ *    format under a branch the verifier explores and the program never
+ *    takes), and -Wformat checks it at build.
+ *    libbpf-stream reads the records back and delivers them as that
+ *    program's stream.
  * The load-time constant bpf_stream_transport_sel (.rodata) picks one;
  * libbpf-stream's bpf_stream_prepare() sets it. Left at 0 it means "native
  * if the kfunc resolved, else ringbuf". The verifier removes the other path.
  *
  * Layouts that must match userspace (libbpf-stream), all in
  * bpf_stream_record.h: struct bpf_stream_rec_hdr (the record header), the
- * map and variable names BPF_STREAM_RINGBUF_MAP, BPF_STREAM_STATS_MAP,
- * BPF_STREAM_SEL_VAR, the values BPF_STREAM_SEL_*, and struct
+ * sentinel bpf_stream_fmt_base (BPF_STREAM_FMT_BASE_VALUE), the map and variable names
+ * BPF_STREAM_RINGBUF_MAP, BPF_STREAM_STATS_MAP, BPF_STREAM_SEL_VAR,
+ * BPF_STREAM_FMT_BASE_VAR, the values BPF_STREAM_SEL_*, and struct
  * bpf_stream_stats (value of the drop-counter array, keyed by stream id).
- * A record is the header, then text_len bytes of text, then padding.
  *
- * Which program wrote a record: the func field holds __func__ of the
- * bpf_stream_printk() call site, which is the program's name (libbpf names a
- * program after its function). libbpf-stream delivers the record under the
- * program of that name; names longer than 32 bytes match on their first 32.
- * A call inside a non-inlined subprogram carries the subprogram's name;
- * libbpf-stream delivers it under the program whose code contains that
- * subprogram (from the loaded program's BTF func_info; a subprogram shared
- * by several programs goes to the first of them, and without BTF to the
- * object's first program: nothing is lost).
- * Inline helpers (static __always_inline) keep the caller's name.
+ * Which program wrote a record: its header carries the call site (the
+ * format string's .rodata offset relative to the sentinel
+ * bpf_stream_fmt_base). libbpf-stream finds, in each loaded program's
+ * translated instructions, which call sites that program contains, so a
+ * line is attributed by where it was printed, whatever the function is
+ * called (BPF_PROG() bodies, inline helpers, subprograms).
  *
  * Overridable before the #include:
  *   BPF_STREAM_MSG_MAX       longest message text in bytes (default 1023, the
  *                            kernel's native limit); longer messages are cut
- *                            and flagged TRUNCATED (ringbuf transport)
+ *                            and flagged TRUNCATED (ringbuf transport; a
+ *                            binary record's text is cut by libbpf-stream)
  *   BPF_STREAM_RINGBUF_SIZE  bytes of the ring buffer (power of two, default 1 MiB)
  *   BPF_STREAM_TIMESTAMP     define it to stamp each record with bpf_ktime_get_ns()
  *   BPF_STREAM_WAKEUP_BYTES  bytes waiting in the ring whose crossing wakes
@@ -62,6 +73,8 @@
  *                            BPF_STREAM_RINGBUF_SIZE; see "Wake-ups" below)
  *   BPF_STREAM_WAKEUP_NS     time since the last wake-up after which the next
  *                            record wakes the reader (default 1 ms)
+ *   BPF_STREAM_TICK_NS       the kernel's tick in ns, the unit of that clock
+ *                            without BPF_STREAM_TIMESTAMP (default 4 ms)
  *
  * Wake-ups (ringbuf transport). A record is submitted with BPF_RB_NO_WAKEUP
  * unless it takes the bytes waiting in the ring (bpf_ringbuf_query(
@@ -178,11 +191,38 @@ struct {
  * a little early. Either is harmless: wake-ups carry no data. */
 __u64 bpf_stream_last_wake_ns __weak;
 
-/* One ring record as the BPF side reserves it. */
-struct ___bpf_stream_rec {
-	struct bpf_stream_rec_hdr hdr;
-	char text[BPF_STREAM_MSG_MAX + 1]; /* + bpf_snprintf's NUL */
+/* The sentinel every call site's id is relative to (bpf_stream_record.h). */
+const volatile __u64 bpf_stream_fmt_base __weak = BPF_STREAM_FMT_BASE_VALUE(BPF_STREAM_MSG_MAX);
+
+/* Never set by libbpf-stream: the branch it guards is where the verifier
+ * checks every binary call site's format with bpf_snprintf(); the program
+ * never takes it (setting it only formats into nothing). */
+__u32 bpf_stream_fmt_check __weak;
+
+/* Per-CPU room where a record with strings or kernel-formatted text is
+ * built before bpf_ringbuf_output() copies it at its exact size. Offsets
+ * and sizes are bounded one by one for the verifier, hence the slack. */
+#define ___BS_HDR_ROOM (sizeof(struct bpf_stream_rec_hdr) + 8)	/* + ts_ns */
+#define ___BS_BIN_ROOM (___BS_HDR_ROOM + 8 * BPF_STREAM_MAX_ARGS + 2 * BPF_STREAM_BIN_ARGS_MAX)
+#define ___BS_TXT_ROOM (___BS_HDR_ROOM + BPF_STREAM_MSG_MAX + 1)
+#define ___BS_SCRATCH (___BS_BIN_ROOM > ___BS_TXT_ROOM ? ___BS_BIN_ROOM : ___BS_TXT_ROOM)
+
+struct ___bpf_stream_scratch {
+	char buf[(___BS_SCRATCH + 7) / 8 * 8];
 };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ___bpf_stream_scratch);
+} bpf_stream_scratch SEC(".maps") __weak;
+
+#ifdef BPF_STREAM_TIMESTAMP
+#define ___BS_TS_SZ 8
+#else
+#define ___BS_TS_SZ 0
+#endif
 
 /* ---- argument counting and packing (libbpf's bpf_printk layout) ---- */
 
@@ -233,21 +273,22 @@ static __always_inline void ___bpf_stream_count_drop(__u32 stream_id)
 		__sync_fetch_and_add(&st->dropped, 1);
 }
 
-/* Ring bytes one record takes: the ring's 8-byte header, rounded to 8. */
-#define ___BS_REC_RING_SZ ((sizeof(struct ___bpf_stream_rec) + BPF_RINGBUF_HDR_SZ + 7) / 8 * 8)
-
-/* Submit flags of a record already reserved: batched wake-ups (see the top
- * of this file). The byte rule fires for the record that takes the waiting
- * bytes across BPF_STREAM_WAKEUP_BYTES, not for every record above it: a
- * reader that is behind, or absent, is already awake or cannot be helped,
- * and each forced wake-up costs the writer an irq_work self-IPI (~5 us per
- * record measured on a VM when every record above the mark woke). */
-static __always_inline __u64 ___bpf_stream_wake_flags(__u64 now)
+/* Submit flags of a record: batched wake-ups (see the top of this file).
+ * The byte rule fires for the record that takes the waiting bytes across
+ * BPF_STREAM_WAKEUP_BYTES, not for every record above it: a reader that is
+ * behind, or absent, is already awake or cannot be helped, and each forced
+ * wake-up costs the writer an irq_work self-IPI (~5 us per record measured
+ * on a VM when every record above the mark woke). @sz: the record's
+ * payload bytes; @queued: the ring already counts it (reserved) or not
+ * (bpf_ringbuf_output() after this call). */
+static __always_inline __u64 ___bpf_stream_wake_flags(__u64 now, __u64 sz, int queued)
 {
 	__u64 avail = bpf_ringbuf_query(&bpf_stream_rb, BPF_RB_AVAIL_DATA);
+	__u64 ring_sz = (sz + BPF_RINGBUF_HDR_SZ + 7) / 8 * 8;
 
-	if ((avail >= BPF_STREAM_WAKEUP_BYTES &&
-	     avail < BPF_STREAM_WAKEUP_BYTES + ___BS_REC_RING_SZ) ||
+	if (!queued)
+		avail += ring_sz;
+	if ((avail >= BPF_STREAM_WAKEUP_BYTES && avail < BPF_STREAM_WAKEUP_BYTES + ring_sz) ||
 	    now - bpf_stream_last_wake_ns >= BPF_STREAM_WAKEUP_NS) {
 		bpf_stream_last_wake_ns = now;
 		return BPF_RB_FORCE_WAKEUP;
@@ -255,48 +296,329 @@ static __always_inline __u64 ___bpf_stream_wake_flags(__u64 now)
 	return BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline int ___bpf_stream_ringbuf(__u32 stream_id, const char *fmt,
-						 unsigned long long *args, __u32 args_len,
-						 const char *func, __u32 func_sz)
+/* The stamp (BPF_STREAM_TIMESTAMP) and the wake-up clock, in ns. Without
+ * stamps the clock is the tick (bpf_jiffies64(), a few ns where
+ * bpf_ktime_get_ns() costs tens on a VM), counted as BPF_STREAM_TICK_NS
+ * each: wake-ups by time then come on the first record at least
+ * BPF_STREAM_WAKEUP_NS, rounded up to a tick, after the last one. The tick
+ * length is a build-time guess (Debian's CONFIG_HZ=250: 4 ms), not read
+ * with a __kconfig extern: libbpf refuses to load an object with any
+ * __kconfig extern, weak or not, where the kernel's config cannot be read
+ * (no /boot/config-*, no /proc/config.gz: containers, minimal systems). A
+ * wrong guess only stretches or shrinks the time rule, whose default (1 ms)
+ * is below a tick anyway: every new tick then allows a wake-up. */
+#ifndef BPF_STREAM_TICK_NS
+#define BPF_STREAM_TICK_NS 4000000ULL
+#endif
+
+static __always_inline __u64 ___bpf_stream_clock(void)
 {
-	struct ___bpf_stream_rec *rec;
-	__u64 now;
-	__u32 name_len = func_sz - 1 < BPF_STREAM_REC_NAME_LEN ? func_sz - 1 : BPF_STREAM_REC_NAME_LEN;
+#ifdef BPF_STREAM_TIMESTAMP
+	return bpf_ktime_get_ns();
+#else
+	return bpf_jiffies64() * BPF_STREAM_TICK_NS;
+#endif
+}
+
+/* ---- compile-time scan of a format (folded to a constant per call site) ---- */
+
+/* Kind of each argument, 2 bits per argument index, as the kernel's
+ * bpf_bprintf_prepare() converts it. */
+#define ___BS_K_I32 0u
+#define ___BS_K_I64 1u
+#define ___BS_K_CHR 2u
+#define ___BS_K_STR 3u
+#define ___BS_SCAN_TEXT (1u << 31)	/* the kernel must format it (%p family, unknown) */
+#define ___BS_SCAN_STRS (1u << 30)	/* at least one %s */
+#define ___BS_SCAN_MAX 256		/* longest format scanned (bytes with its NUL) */
+#define ___bs_kind(scan, i) (((scan) >> (2 * (i))) & 3u)
+
+/* Class of one format character for the scan below (a switch: chains of
+ * || comparisons are kept opaque by the BPF backend and would not fold). */
+#define ___BS_C_END 0	/* NUL */
+#define ___BS_C_PCT 1	/* % */
+#define ___BS_C_FLG 2	/* 0 + - space */
+#define ___BS_C_DIG 3	/* 1-9 */
+#define ___BS_C_INT 4	/* d i u x X */
+#define ___BS_C_L 5	/* l */
+#define ___BS_C_CHR 6	/* c */
+#define ___BS_C_STR 7	/* s */
+#define ___BS_C_OTHER 8
+static __always_inline __u32 ___bpf_stream_cclass(char c)
+{
+	switch (c) {
+	case 0: return ___BS_C_END;
+	case '%': return ___BS_C_PCT;
+	case '0': case '+': case '-': case ' ': return ___BS_C_FLG;
+	case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9':
+		return ___BS_C_DIG;
+	case 'd': case 'i': case 'u': case 'x': case 'X': return ___BS_C_INT;
+	case 'l': return ___BS_C_L;
+	case 'c': return ___BS_C_CHR;
+	case 's': return ___BS_C_STR;
+	default: return ___BS_C_OTHER;
+	}
+}
+
+/* One character per step, like the kernel's parser: "%%", flags "0+- ", a
+ * width, then l/ll and d i u x X, or c, s; anything else (%p..., a
+ * conversion the kernel refuses) leaves the formatting to the kernel.
+ * States: 0 text, 1 after '%', 2 flags, 3 width, 4 after 'l', 5 after "ll". */
+static __always_inline __u32 ___bpf_stream_scan(const char *f, __u32 sz)
+{
+	__u32 res = 0, n = 0, st = 0, i;
+
+#pragma clang loop unroll(full)
+	for (i = 0; i < sz; i++) {
+		__u32 c = ___bpf_stream_cclass(f[i]), kind = 4;
+
+		if (c == ___BS_C_END)
+			break;
+		switch (st) {
+		case 0:
+			if (c == ___BS_C_PCT)
+				st = 1;
+			continue;
+		case 1:
+		case 2:
+		case 3:
+			switch (c) {
+			case ___BS_C_PCT:
+				if (st != 1)
+					return ___BS_SCAN_TEXT;
+				st = 0;
+				continue;
+			case ___BS_C_FLG:
+				/* '0' inside a width is a digit */
+				st = st == 3 ? 3 : 2;
+				continue;
+			case ___BS_C_DIG:
+				st = 3;
+				continue;
+			case ___BS_C_L:
+				st = 4;
+				continue;
+			case ___BS_C_INT:
+				kind = ___BS_K_I32;
+				break;
+			case ___BS_C_CHR:
+				kind = ___BS_K_CHR;
+				break;
+			case ___BS_C_STR:
+				kind = ___BS_K_STR;
+				break;
+			default:
+				return ___BS_SCAN_TEXT;
+			}
+			break;
+		case 4:
+			if (c == ___BS_C_L) {
+				st = 5;
+				continue;
+			}
+			/* fallthrough */
+		default:
+			if (c != ___BS_C_INT)
+				return ___BS_SCAN_TEXT;
+			kind = ___BS_K_I64;
+			break;
+		}
+		if (n >= BPF_STREAM_MAX_ARGS)
+			return ___BS_SCAN_TEXT;
+		res |= kind << (2 * n);
+		if (kind == ___BS_K_STR)
+			res |= ___BS_SCAN_STRS;
+		n++;
+		st = 0;
+	}
+	return st == 0 ? res : ___BS_SCAN_TEXT;
+}
+
+/* ---- the ring-buffer transport ---- */
+
+static __always_inline void ___bpf_stream_hdr(struct bpf_stream_rec_hdr *h, __u32 stream_id,
+					      __u16 flags, __u16 len, const char *fmt,
+					      __u32 nargs)
+{
+	/* the call site: both are .rodata addresses, the difference is the
+	 * format's offset from the sentinel (privileged loaders only: an
+	 * unprivileged one cannot use bpf_snprintf either) */
+	__u32 site = (__u32)((unsigned long)fmt - (unsigned long)&bpf_stream_fmt_base);
+
+	flags |= ___BS_TS_SZ ? BPF_STREAM_REC_F_TS : 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* two stores instead of nine (the layout of struct bpf_stream_rec_hdr) */
+	((__u64 *)h)[0] = BPF_STREAM_REC_MAGIC | ((__u64)BPF_STREAM_REC_VERSION << 16) |
+			  ((__u64)(__u8)stream_id << 24) | ((__u64)flags << 32) |
+			  ((__u64)len << 48);
+	((__u64 *)h)[1] = site | ((__u64)nargs << 48);
+#else
+	h->magic = BPF_STREAM_REC_MAGIC;
+	h->version = BPF_STREAM_REC_VERSION;
+	h->stream_id = stream_id;
+	h->flags = flags;
+	h->len = len;
+	h->site = site;
+	h->prog = 0;
+	h->nargs = nargs;
+	h->resv = 0;
+#endif
+}
+
+/* Kernel-formatted text (%p family): bpf_snprintf into the scratch, then
+ * one record of the exact length. */
+static __always_inline int ___bpf_stream_ring_text(__u32 stream_id, const char *fmt,
+						   unsigned long long *args, __u32 nargs,
+						   __u64 now)
+{
+	struct ___bpf_stream_scratch *s;
+	struct bpf_stream_rec_hdr *h;
+	__u32 zero = 0, len, flags = 0;
+	__u64 rsz;
 	long n;
 
-	rec = bpf_ringbuf_reserve(&bpf_stream_rb, sizeof(*rec), 0);
-	if (!rec)
+	s = bpf_map_lookup_elem(&bpf_stream_scratch, &zero);
+	if (!s)
 		return -___BS_ENOSPC;
-	n = bpf_snprintf(rec->text, sizeof(rec->text), fmt, (__u64 *)args, args_len);
-	if (n <= 0) {
-		bpf_ringbuf_discard(rec, BPF_RB_NO_WAKEUP);
+	n = bpf_snprintf(s->buf + sizeof(*h) + ___BS_TS_SZ, BPF_STREAM_MSG_MAX + 1, fmt,
+			 (__u64 *)args, nargs * 8);
+	if (n <= 0)
 		return n < 0 ? (int)n : -___BS_EINVAL;
+	len = n - 1;
+	if (len > BPF_STREAM_MSG_MAX) {
+		len = BPF_STREAM_MSG_MAX;
+		flags = BPF_STREAM_REC_F_TRUNCATED;
 	}
-	rec->hdr.magic = BPF_STREAM_REC_MAGIC;
-	rec->hdr.version = BPF_STREAM_REC_VERSION;
-	rec->hdr.stream_id = stream_id;
-	if (n - 1 > BPF_STREAM_MSG_MAX) {
-		rec->hdr.flags = BPF_STREAM_REC_F_TRUNCATED;
-		rec->hdr.text_len = BPF_STREAM_MSG_MAX;
-	} else {
-		rec->hdr.flags = 0;
-		rec->hdr.text_len = n - 1;
-	}
-	now = bpf_ktime_get_ns();	/* the stamp and the wake-up clock */
+	h = (void *)s->buf;
+	___bpf_stream_hdr(h, stream_id, flags, len, fmt, 0);
 #ifdef BPF_STREAM_TIMESTAMP
-	rec->hdr.ts_ns = now;
-#else
-	rec->hdr.ts_ns = 0;
+	*(__u64 *)(s->buf + sizeof(*h)) = now;
 #endif
-	__builtin_memset(rec->hdr.func, 0, sizeof(rec->hdr.func));
-	__builtin_memcpy(rec->hdr.func, func, name_len);
-	bpf_ringbuf_submit(rec, ___bpf_stream_wake_flags(now));
+	rsz = sizeof(*h) + ___BS_TS_SZ + len;
+	if (rsz > sizeof(s->buf))
+		return -___BS_EINVAL;
+	return bpf_ringbuf_output(&bpf_stream_rb, s->buf, rsz,
+				  ___bpf_stream_wake_flags(now, rsz, 0));
+}
+
+/* Binary record with strings: header, arguments (a %s slot holds its byte
+ * count), then each string, built in the scratch and copied at its exact
+ * size. The budget is the kernel's: bpf_bprintf_prepare() gives one
+ * message 512 bytes for its converted arguments (4 or 8 bytes each, 4-byte
+ * aligned; 1 per %c) and strings (NUL included; a string is cut to what is
+ * left; -ENOSPC when nothing is left for the next one). */
+static __always_inline int ___bpf_stream_ring_strs(__u32 stream_id, const char *fmt,
+						   unsigned long long *args, __u32 nargs,
+						   __u32 scan, __u64 now)
+{
+	struct ___bpf_stream_scratch *s;
+	struct bpf_stream_rec_hdr *h;
+	__u32 zero = 0, i;
+	__u64 used = 0, pos;
+	unsigned long long *a;
+
+	s = bpf_map_lookup_elem(&bpf_stream_scratch, &zero);
+	if (!s)
+		return -___BS_ENOSPC;
+	a = (void *)(s->buf + sizeof(*h) + ___BS_TS_SZ);
+	pos = sizeof(*h) + ___BS_TS_SZ + 8 * nargs;
+	for (i = 0; i < BPF_STREAM_MAX_ARGS; i++) {
+		__u32 k = ___bs_kind(scan, i);
+		long n;
+
+		if (i >= nargs)
+			break;
+		if (k == ___BS_K_I32 || k == ___BS_K_I64) {
+			used = (used + 3) & ~3ULL;
+			used += k == ___BS_K_I64 ? 8 : 4;
+			if (used > BPF_STREAM_BIN_ARGS_MAX)
+				return -___BS_ENOSPC;
+			a[i] = args[i];
+			continue;
+		}
+		if (used >= BPF_STREAM_BIN_ARGS_MAX)
+			return -___BS_ENOSPC;
+		if (k == ___BS_K_CHR) {
+			used++;
+			a[i] = args[i];
+			continue;
+		}
+		/* %s: kernel memory, else (a user address on x86) user memory,
+		 * like the kernel's %s; a fault copies "" */
+		if (pos > ___BS_HDR_ROOM + 8 * BPF_STREAM_MAX_ARGS + BPF_STREAM_BIN_ARGS_MAX)
+			return -___BS_EINVAL;
+		n = bpf_probe_read_kernel_str(s->buf + pos, BPF_STREAM_BIN_ARGS_MAX - used,
+					      (const void *)(long)args[i]);
+		if (n < 0)
+			n = bpf_probe_read_user_str(s->buf + pos, BPF_STREAM_BIN_ARGS_MAX - used,
+						    (const void *)(long)args[i]);
+		if (n <= 0) {
+			s->buf[pos] = 0;
+			n = 1;
+		}
+		a[i] = n;
+		used += n;
+		pos += n;
+	}
+	h = (void *)s->buf;
+	___bpf_stream_hdr(h, stream_id, BPF_STREAM_REC_F_BINARY,
+			  pos - sizeof(*h) - ___BS_TS_SZ, fmt, nargs);
+#ifdef BPF_STREAM_TIMESTAMP
+	*(__u64 *)(s->buf + sizeof(*h)) = now;
+#endif
+	if (pos > sizeof(s->buf))
+		return -___BS_EINVAL;
+	return bpf_ringbuf_output(&bpf_stream_rb, s->buf, pos,
+				  ___bpf_stream_wake_flags(now, pos, 0));
+}
+
+/* Integer-only binary record: a reservation of a constant size. */
+static __always_inline int ___bpf_stream_ring_ints(__u32 stream_id, const char *fmt,
+						   unsigned long long *args, __u32 nargs,
+						   __u64 now)
+{
+	struct bpf_stream_rec_hdr *h;
+	unsigned long long *a;
+	__u32 sz = sizeof(*h) + ___BS_TS_SZ + 8 * nargs, i;
+
+	h = bpf_ringbuf_reserve(&bpf_stream_rb, sz, 0);
+	if (!h)
+		return -___BS_ENOSPC;
+	___bpf_stream_hdr(h, stream_id, BPF_STREAM_REC_F_BINARY, 8 * nargs, fmt, nargs);
+#ifdef BPF_STREAM_TIMESTAMP
+	*(__u64 *)(h + 1) = now;
+#endif
+	a = (void *)((char *)(h + 1) + ___BS_TS_SZ);
+	for (i = 0; i < BPF_STREAM_MAX_ARGS; i++) {
+		if (i >= nargs)
+			break;
+		a[i] = args[i];
+	}
+	bpf_ringbuf_submit(h, ___bpf_stream_wake_flags(now, sz, 1));
 	return 0;
+}
+
+static __always_inline int ___bpf_stream_ringbuf(__u32 stream_id, const char *fmt, __u32 fmt_sz,
+						 unsigned long long *args, __u32 nargs)
+{
+	/* Formats longer than ___BS_SCAN_MAX are formatted by the kernel (a
+	 * longer scan would not fold): still a choice made at build time. */
+	__u32 scan = fmt_sz <= ___BS_SCAN_MAX ? ___bpf_stream_scan(fmt, fmt_sz) : ___BS_SCAN_TEXT;
+	__u64 now = ___bpf_stream_clock();
+
+	if (!__builtin_constant_p(scan) || (scan & ___BS_SCAN_TEXT))
+		return ___bpf_stream_ring_text(stream_id, fmt, args, nargs, now);
+	/* the kernel's own check of the format, on a path it verifies */
+	if (bpf_stream_fmt_check)
+		bpf_snprintf((char *)0, 0, fmt, (__u64 *)args, nargs * 8);
+	if (scan & ___BS_SCAN_STRS)
+		return ___bpf_stream_ring_strs(stream_id, fmt, args, nargs, scan, now);
+	return ___bpf_stream_ring_ints(stream_id, fmt, args, nargs, now);
 }
 
 static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
 					      unsigned long long *args, __u32 args_len,
-					      const char *func, __u32 func_sz)
+					      __u32 fmt_sz)
 {
 	int ret;
 
@@ -305,7 +627,7 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
 	/* One test per branch: the verifier refuses bitwise operations on the
 	 * kfunc addresses, and each branch is dead code but one at load. */
 	if (bpf_stream_transport_sel == BPF_STREAM_SEL_RINGBUF)
-		ret = ___bpf_stream_ringbuf(stream_id, fmt, args, args_len, func, func_sz);
+		ret = ___bpf_stream_ringbuf(stream_id, fmt, fmt_sz, args, args_len / 8);
 	else if (___BS_KF(bpf_stream_vprintk_impl___v5))
 		ret = ___BS_KF(bpf_stream_vprintk_impl___v5)(stream_id, fmt, args, args_len,
 							      (void *)0);
@@ -316,7 +638,7 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
 	else if (bpf_stream_transport_sel == BPF_STREAM_SEL_NATIVE)
 		ret = -___BS_EOPNOTSUPP;
 	else
-		ret = ___bpf_stream_ringbuf(stream_id, fmt, args, args_len, func, func_sz);
+		ret = ___bpf_stream_ringbuf(stream_id, fmt, fmt_sz, args, args_len / 8);
 	if (ret)
 		___bpf_stream_count_drop(stream_id);
 	return ret;
@@ -350,7 +672,7 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
 		(void)sizeof(___bpf_stream_check_fmt(fmt, ##args));                         \
 		___bs_fill(___bs_args, ##args);                                             \
 		___bpf_stream_emit((stream_id), ___bs_fmt, ___bs_args,                      \
-				   ___bs_narg(args) * 8, __func__, sizeof(__func__));       \
+				   ___bs_narg(args) * 8, sizeof(___bs_fmt));                \
 	})
 
 #ifdef bpf_stream_error

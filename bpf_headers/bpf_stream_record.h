@@ -5,16 +5,45 @@
  * file, so the layout cannot drift; change it only together with
  * BPF_STREAM_REC_VERSION.
  *
- * Needs __u16/__u32/__u64 (from vmlinux.h, <linux/types.h> or <linux/bpf.h>).
+ * Needs __u8/__u16/__u32/__u64 (from vmlinux.h, <linux/types.h> or <linux/bpf.h>).
+ *
+ * Version 2: records have the exact size of what they carry.
+ *
+ *   struct bpf_stream_rec_hdr          16 bytes
+ *   __u64 ts_ns                        if flags & BPF_STREAM_REC_F_TS
+ *   payload                            len bytes
+ *
+ * Two kinds of payload, chosen per call site when the program is compiled
+ * (never per message):
+ *  - BINARY (flags & BPF_STREAM_REC_F_BINARY): the call's nargs raw 64-bit
+ *    arguments, then the bytes of each %s argument in argument order, each
+ *    with its NUL. The argument slot of a %s holds the number of its bytes
+ *    (NUL included), never the pointer. Userspace formats the text with the
+ *    format string found through @site (below), exactly as the kernel's
+ *    bpf_snprintf() would. Used when every conversion of the format is one
+ *    userspace reproduces exactly: %d %i %u %x %X with l/ll, %c, %s, %%,
+ *    flags "0+- " and a width.
+ *  - TEXT (no BINARY flag): the formatted text, len bytes, no NUL; the
+ *    kernel formatted it (bpf_snprintf), for formats with the %p family.
+ *
+ * Identity (shared with the "every line under the right program" work):
+ * @site is the call site: the byte offset of its format string in the
+ * object's .rodata minus the offset of the sentinel variable
+ * BPF_STREAM_FMT_BASE_VAR (struct bpf_stream_fmt_base). The same
+ * subtraction is what the call site's instructions compute, so the loaded
+ * program's translated instructions reference .rodata at (sentinel + site):
+ * from a program id alone, userspace finds which programs contain a call site
+ * (BPF_OBJ_GET_INFO_BY_FD: xlated_prog_insns, map ids) and reads the format
+ * (the .rodata map's value, by its fd). A call site compiled into several
+ * programs (a non-inlined helper they share) is told apart by @prog: 0 means
+ * "the program is the one whose code contains @site"; non-zero values are
+ * reserved for a per-program value fixed at load time.
  */
 #ifndef __BPF_STREAM_RECORD_H
 #define __BPF_STREAM_RECORD_H
 
 #define BPF_STREAM_REC_MAGIC 0x5342 /* "BS" */
-#define BPF_STREAM_REC_VERSION 1
-
-/* Bytes of the enclosing function's name (__func__) kept in a record. */
-#define BPF_STREAM_REC_NAME_LEN 32
+#define BPF_STREAM_REC_VERSION 2
 
 /* Values of the object's load-time transport constant (bpf_stream_transport_sel). */
 #define BPF_STREAM_SEL_DEFAULT 0 /* no userspace choice: native if the kfunc exists, else ringbuf */
@@ -22,29 +51,45 @@
 #define BPF_STREAM_SEL_RINGBUF 2
 
 /* rec flags */
-#define BPF_STREAM_REC_F_TRUNCATED 0x1 /* formatted text was longer than the record */
+#define BPF_STREAM_REC_F_TRUNCATED 0x1 /* TEXT: formatted text was longer than the limit */
+#define BPF_STREAM_REC_F_BINARY 0x2    /* payload is raw arguments + strings */
+#define BPF_STREAM_REC_F_TS 0x4        /* a __u64 ts_ns follows the header */
+#define BPF_STREAM_REC_F_ALL 0x7
 
-/*
- * One message. The ring buffer record is the header followed by text_len
- * bytes of text (no NUL counted; the BPF side reserves a fixed-size record,
- * so bytes after text_len are padding). Userspace must check magic, version,
- * stream_id, and that sizeof(hdr) + text_len fits the record it got.
- */
+/* The kernel's limits (include/linux/bpf.h) that binary records obey too. */
+#define BPF_STREAM_MAX_ARGS 12         /* MAX_BPRINTF_VARARGS */
+#define BPF_STREAM_BIN_ARGS_MAX 512    /* MAX_BPRINTF_BIN_ARGS: bytes of converted
+				        * arguments + copied strings per message */
+
 struct bpf_stream_rec_hdr {
-	__u16 magic;
-	__u8 version;
+	__u16 magic;		/* BPF_STREAM_REC_MAGIC */
+	__u8 version;		/* BPF_STREAM_REC_VERSION */
 	__u8 stream_id;		/* BPF_STDOUT (1) or BPF_STDERR (2) */
 	__u16 flags;		/* BPF_STREAM_REC_F_* */
-	__u16 text_len;		/* bytes of text that follow */
-	__u64 ts_ns;		/* bpf_ktime_get_ns() if BPF_STREAM_TIMESTAMP, else 0 */
-	char func[BPF_STREAM_REC_NAME_LEN]; /* NUL-padded __func__ of the caller */
+	__u16 len;		/* payload bytes after the header (and ts_ns) */
+	__u32 site;		/* call site = format id (see above) */
+	__u16 prog;		/* 0: the program containing @site; else reserved */
+	__u8 nargs;		/* BINARY: raw 64-bit arguments in the payload */
+	__u8 resv;		/* 0 */
 };
+
+/* The sentinel every format id is relative to: a __u64 .rodata variable
+ * named BPF_STREAM_FMT_BASE_VAR (a plain integer, so that skeletons need no
+ * type of this header). Its value tells userspace the record version and
+ * the object's message limit (BPF_STREAM_MSG_MAX). */
+#define BPF_STREAM_FMT_MAGIC 0x42534654U /* "TFSB" */
+#define BPF_STREAM_FMT_BASE_VALUE(msg_max) \
+	(BPF_STREAM_FMT_MAGIC | ((__u64)BPF_STREAM_REC_VERSION << 32) | ((__u64)(msg_max) << 48))
+#define BPF_STREAM_FMT_BASE_MAGIC(v) ((__u32)(v))
+#define BPF_STREAM_FMT_BASE_VERSION(v) ((__u16)((v) >> 32))
+#define BPF_STREAM_FMT_BASE_MSG_MAX(v) ((__u16)((v) >> 48))
 
 /* Per-object drop counters live in an array map named BPF_STREAM_STATS_MAP,
  * key = stream id (0..2, 0 unused), value = struct bpf_stream_stats. */
 #define BPF_STREAM_STATS_MAP "bpf_stream_stat"
 #define BPF_STREAM_RINGBUF_MAP "bpf_stream_rb"
 #define BPF_STREAM_SEL_VAR "bpf_stream_transport_sel"
+#define BPF_STREAM_FMT_BASE_VAR "bpf_stream_fmt_base"
 
 struct bpf_stream_stats {
 	__u64 dropped;		/* messages that did not reach the stream */

@@ -1,17 +1,30 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The ring-buffer transport, reading side: decode the records bpf_stream.h
- * writes (layout in bpf_stream_record.h) and sort them into one FIFO queue
- * per (program, stream), so reading one program's stream never loses the
- * records of the others, and each program's messages stay in the order it
- * wrote them.
+ * writes (layout in bpf_stream_record.h), turn binary records into text
+ * (format.c), and sort the messages into one FIFO queue per (program,
+ * stream), so reading one program's stream never loses the messages of the
+ * others, and each program's messages stay in the order it wrote them.
  *
- * Records come from BPF code and are never trusted: magic, version, stream
- * id and text length are checked; a bad record is counted and reported once
- * per ring with pr_warn, and skipped.
+ * Which program wrote a record: its call site (the format's .rodata offset
+ * from the sentinel). When the ring is set up, each program's translated
+ * instructions are read from the kernel once (BPF_OBJ_GET_INFO_BY_FD): the
+ * .rodata offsets a program loads are the call sites it contains. A site
+ * that several programs contain (a non-inlined helper they share) goes to
+ * the first of them; the header's prog field is reserved to tell them apart.
+ *
+ * Records come from BPF code and are never trusted: magic, version, flags,
+ * stream id, lengths, call site and string bytes are checked; a bad record
+ * is counted and reported once per ring with pr_warn, and skipped. An empty
+ * message (a format that expands to nothing) is a line of nothing: it is
+ * not queued, so it can never be mistaken for "stream empty".
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "stream_internal.h"
 #include "bpf_stream_record.h"
@@ -19,62 +32,169 @@
 int bs_rec_decode(const void *data, size_t size, struct bs_rec_view *v)
 {
 	struct bpf_stream_rec_hdr h;
-	size_t i;
+	size_t off = sizeof(h);
 
 	if (!data || !v)
 		return -EINVAL;
 	if (size < sizeof(h))
 		return -EBADMSG;
 	memcpy(&h, data, sizeof(h)); /* the ring gives 8-byte alignment; be safe anyway */
-	if (h.magic != BPF_STREAM_REC_MAGIC)
+	if (h.magic != BPF_STREAM_REC_MAGIC || (h.flags & ~BPF_STREAM_REC_F_ALL) || h.resv)
 		return -EBADMSG;
 	if (h.version != BPF_STREAM_REC_VERSION)
 		return -EPROTO;
 	if (!bs_stream_id_valid(h.stream_id))
 		return -ENOENT;
-	if (h.text_len > size - sizeof(h))
-		return -EMSGSIZE;
 	memset(v, 0, sizeof(*v));
+	if (h.flags & BPF_STREAM_REC_F_TS) {
+		if (size - off < sizeof(__u64))
+			return -EMSGSIZE;
+		memcpy(&v->ts_ns, (const char *)data + off, sizeof(__u64));
+		off += sizeof(__u64);
+	}
+	if (h.len > size - off)
+		return -EMSGSIZE;
+	if (h.flags & BPF_STREAM_REC_F_BINARY) {
+		if (h.nargs > BPF_STREAM_MAX_ARGS || (size_t)h.nargs * 8 > h.len)
+			return -E2BIG;
+	} else if (h.nargs) {
+		return -EBADMSG;
+	}
 	v->stream_id = h.stream_id;
-	v->flags = h.flags & BPF_STREAM_REC_F_TRUNCATED;
-	v->ts_ns = h.ts_ns;
-	v->text = (const char *)data + sizeof(h);
-	v->text_len = h.text_len;
-	for (i = 0; i < BPF_STREAM_REC_NAME_LEN && h.func[i]; i++)
-		v->func[i] = h.func[i];
-	v->func[i] = '\0';
+	v->flags = h.flags;
+	v->site = h.site;
+	v->prog = h.prog;
+	v->nargs = h.nargs;
+	v->payload = (const char *)data + off;
+	v->len = h.len;
 	return 0;
 }
 
-/* One queued message: text plus what was read of it already. */
+int bs_rec_text(struct bs_fmt_table *t, const struct bs_rec_view *v, char *buf, size_t buf_sz,
+		const char **text, size_t *len, bool *truncated)
+{
+	const struct bs_fmt *f;
+	__u64 args[BPF_STREAM_MAX_ARGS];
+	size_t alen = (size_t)v->nargs * 8, cap;
+	int err;
+
+	if (!(v->flags & BPF_STREAM_REC_F_BINARY)) {
+		*text = v->payload;
+		*len = v->len;
+		*truncated = v->flags & BPF_STREAM_REC_F_TRUNCATED;
+		return 0;
+	}
+	if (!t)
+		return -ENOENT;
+	err = bs_fmt_table__get(t, v->site, &f);
+	if (err)
+		return err;
+	memcpy(args, v->payload, alen);
+	cap = bs_fmt_table__msg_max(t);
+	if (cap > buf_sz)
+		cap = buf_sz;
+	err = bs_fmt_render(f, args, v->nargs, v->payload + alen, v->len - alen, buf, cap, len);
+	if (err < 0)
+		return err;
+	*text = buf;
+	*truncated = err > 0;
+	return 0;
+}
+
+/*
+ * Queued messages of one (program, stream): a byte FIFO of entries (header,
+ * text, padding to 8) in one buffer that is reused, so a steady flow of
+ * messages allocates nothing. Consumption moves head; an emptied queue
+ * starts again at 0; appending compacts or grows the buffer when needed.
+ */
 struct bs_rq_ent {
-	struct bs_rq_ent *next;
 	__u64 ts_ns;
 	__u32 flags;	/* BPF_STREAM_MSG_F_TRUNCATED */
 	__u32 len;
 	__u32 off;	/* bytes already handed out */
+	__u32 pad;
 	char text[];
 };
 
 struct bs_rq {
-	struct bs_rq_ent *head, *tail;
+	char *buf;
+	size_t head, tail, cap;
+};
+
+static size_t rq_ent_size(size_t len)
+{
+	return (sizeof(struct bs_rq_ent) + len + 7) & ~(size_t)7;
+}
+
+/* Room for an entry of @len text bytes at the tail, or NULL (ENOMEM). */
+static struct bs_rq_ent *rq_append(struct bs_rq *q, size_t len)
+{
+	size_t need = rq_ent_size(len);
+	struct bs_rq_ent *e;
+
+	if (q->tail + need > q->cap) {
+		if (q->head && q->tail - q->head + need <= q->cap) {
+			memmove(q->buf, q->buf + q->head, q->tail - q->head);
+			q->tail -= q->head;
+			q->head = 0;
+		} else {
+			size_t cap = q->cap ? q->cap : 4096;
+			char *p;
+
+			while (cap < q->tail - q->head + need)
+				cap *= 2;
+			if (q->head) {
+				memmove(q->buf, q->buf + q->head, q->tail - q->head);
+				q->tail -= q->head;
+				q->head = 0;
+			}
+			p = realloc(q->buf, cap);
+			if (!p)
+				return NULL;
+			q->buf = p;
+			q->cap = cap;
+		}
+	}
+	e = (struct bs_rq_ent *)(q->buf + q->tail);
+	q->tail += need;
+	return e;
+}
+
+static struct bs_rq_ent *rq_head(struct bs_rq *q)
+{
+	return q->head < q->tail ? (struct bs_rq_ent *)(q->buf + q->head) : NULL;
+}
+
+static void rq_pop(struct bs_rq *q, struct bs_rq_ent *e)
+{
+	q->head += rq_ent_size(e->len);
+	if (q->head == q->tail)
+		q->head = q->tail = 0;
+}
+
+/* Bytes queued per pass over the ring; the callback's "stop" value. */
+#define RING_PASS_BYTES (256U << 10)
+#define RING_PASS_STOP (-ECANCELED)
+
+/* A call site and the program whose translated code contains it. */
+struct bs_site {
+	__u32 site;
+	__u32 prog_idx;	/* the first program containing it */
 };
 
 struct bs_ring {
 	pthread_mutex_t lock;
 	struct ring_buffer *rb;
 	size_t nr_progs;
-	char **names;		/* program names, in routing order */
-	struct bs_ring_alias *aliases; /* subprogram name -> program */
-	size_t nr_aliases;
 	struct bs_rq *queues;	/* nr_progs * 2: [prog][stream - 1] */
+	struct bs_fmt_table *fmts; /* NULL: no binary records can be decoded */
+	struct bs_site *sites;	/* sorted by site */
+	size_t nr_sites;
+	char *line;		/* formatted text of the record being queued */
+	size_t line_sz;
+	size_t pass_bytes;	/* bytes queued by the current ring_buffer__consume() */
 	__u64 bad_records;
 	__u64 lost[3];		/* per stream: good records we had no memory to queue */
-};
-
-struct bs_ring_alias {
-	char *func;
-	size_t prog_idx;
 };
 
 static struct bs_rq *ring_queue(struct bs_ring *r, size_t idx, __u32 stream_id)
@@ -82,45 +202,30 @@ static struct bs_rq *ring_queue(struct bs_ring *r, size_t idx, __u32 stream_id)
 	return &r->queues[idx * 2 + (stream_id - 1)];
 }
 
-/* Program that wrote a record: the one named like the record's func (names
- * of 32 bytes or more match on their first 32 bytes); else the first program
- * whose code contains a subprogram of that name (bs_ring__add_alias); else
- * the first program (index 0), so that nothing is lost. */
-static size_t ring_route(struct bs_ring *r, const char *func)
+/* Program that wrote a record: the one whose code contains the record's
+ * call site; else the first program (index 0), so that nothing is lost. */
+static size_t ring_route(struct bs_ring *r, __u32 site)
 {
-	size_t i;
+	size_t lo = 0, hi = r->nr_sites;
 
-	for (i = 0; i < r->nr_progs; i++) {
-		if (!strncmp(r->names[i], func, BPF_STREAM_REC_NAME_LEN))
-			return i;
-	}
-	for (i = 0; i < r->nr_aliases; i++) {
-		if (!strncmp(r->aliases[i].func, func, BPF_STREAM_REC_NAME_LEN))
-			return r->aliases[i].prog_idx;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (r->sites[mid].site == site)
+			return r->sites[mid].prog_idx;
+		if (r->sites[mid].site < site)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return 0;
 }
 
-int bs_ring__add_alias(struct bs_ring *r, const char *func, size_t prog_idx)
+static void ring_bad(struct bs_ring *r, int err, size_t size)
 {
-	struct bs_ring_alias *a;
-	char *copy;
-
-	if (!r || !func || prog_idx >= r->nr_progs)
-		return bs_err(-EINVAL);
-	copy = strdup(func);
-	a = realloc(r->aliases, (r->nr_aliases + 1) * sizeof(*a));
-	if (!copy || !a) {
-		free(copy);
-		if (a)
-			r->aliases = a;
-		return bs_err(-ENOMEM);
-	}
-	r->aliases = a;
-	a[r->nr_aliases].func = copy;
-	a[r->nr_aliases].prog_idx = prog_idx;
-	r->nr_aliases++;
-	return 0;
+	if (!r->bad_records++)
+		pr_warn("ring buffer record rejected (%s, %zu bytes); further bad records are only counted\n",
+			strerror(-err), size);
 }
 
 static int ring_on_record(void *ctx, void *data, size_t size)
@@ -129,64 +234,176 @@ static int ring_on_record(void *ctx, void *data, size_t size)
 	struct bs_rec_view v;
 	struct bs_rq_ent *e;
 	struct bs_rq *q;
-	bool add_nl;
+	const char *text;
+	size_t len;
+	bool add_nl, cut;
 	int err;
 
 	err = bs_rec_decode(data, size, &v);
+	if (!err)
+		err = bs_rec_text(r->fmts, &v, r->line, r->line_sz, &text, &len, &cut);
 	if (err) {
-		if (!r->bad_records++)
-			pr_warn("ring buffer record rejected (%s, %zu bytes); further bad records are only counted\n",
-				strerror(-err), size);
+		ring_bad(r, err, size);
 		return 0;
 	}
+	/* an empty message is a line of nothing: nothing to queue */
+	if (!len)
+		return 0;
 	/* A cut message lost its '\n': end the line at the record's end. */
-	add_nl = (v.flags & BPF_STREAM_REC_F_TRUNCATED) &&
-		 (!v.text_len || v.text[v.text_len - 1] != '\n');
-	e = malloc(sizeof(*e) + v.text_len + add_nl);
+	add_nl = cut && text[len - 1] != '\n';
+	q = ring_queue(r, ring_route(r, v.site), v.stream_id);
+	e = rq_append(q, len + add_nl);
 	if (!e) {
 		/* counted as dropped on its stream, so the totals still add up */
 		if (!r->lost[v.stream_id]++)
 			pr_warn("out of memory queueing a ring buffer record; counted as dropped\n");
 		return 0;
 	}
-	e->next = NULL;
 	e->ts_ns = v.ts_ns;
-	e->flags = (v.flags & BPF_STREAM_REC_F_TRUNCATED) ? BPF_STREAM_MSG_F_TRUNCATED : 0;
-	e->len = v.text_len + add_nl;
+	e->flags = cut ? BPF_STREAM_MSG_F_TRUNCATED : 0;
+	e->len = len + add_nl;
 	e->off = 0;
-	memcpy(e->text, v.text, v.text_len);
+	memcpy(e->text, text, len);
 	if (add_nl)
-		e->text[v.text_len] = '\n';
-	q = ring_queue(r, ring_route(r, v.func), v.stream_id);
-	if (q->tail)
-		q->tail->next = e;
-	else
-		q->head = e;
-	q->tail = e;
+		e->text[len] = '\n';
+	/* Stop the pass once a batch is queued (libbpf has consumed this
+	 * record): a full ring is not copied whole into memory first. */
+	r->pass_bytes += len;
+	return r->pass_bytes >= RING_PASS_BYTES ? RING_PASS_STOP : 0;
+}
+
+static int site_cmp(const void *a, const void *b)
+{
+	const struct bs_site *x = a, *y = b;
+
+	if (x->site != y->site)
+		return x->site < y->site ? -1 : 1;
+	return x->prog_idx < y->prog_idx ? -1 : x->prog_idx > y->prog_idx;
+}
+
+/* The object's .rodata map among a program's maps: an array whose BTF
+ * declares the sentinel. Returns its table and id, or NULL. */
+static struct bs_fmt_table *prog_fmt_table(const __u32 *map_ids, __u32 n, __u32 *rodata_id)
+{
+	__u32 i;
+
+	for (i = 0; i < n; i++) {
+		struct bs_fmt_table *t;
+		int fd = bpf_map_get_fd_by_id(map_ids[i]);
+
+		if (fd < 0)
+			continue;
+		t = bs_fmt_table__from_map(fd);
+		close(fd);
+		if (t) {
+			*rodata_id = map_ids[i];
+			return t;
+		}
+	}
+	return NULL;
+}
+
+/* Which call sites each program contains: its translated instructions load
+ * .rodata addresses (map id + offset) for every format it uses. */
+static int ring_learn_sites(struct bs_ring *r, const int *prog_fds)
+{
+	size_t cap = 0, i;
+	__u32 rodata_id = 0;
+
+	for (i = 0; i < r->nr_progs; i++) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info), nmaps, ninsns, j;
+		struct bpf_insn *insns = NULL;
+		__u32 *maps = NULL;
+
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(prog_fds[i], &info, &len))
+			continue;
+		nmaps = info.nr_map_ids;
+		ninsns = info.xlated_prog_len / sizeof(*insns);
+		if (!nmaps || !ninsns)
+			continue;
+		maps = calloc(nmaps, sizeof(*maps));
+		insns = calloc(ninsns, sizeof(*insns));
+		if (!maps || !insns)
+			goto next;
+		memset(&info, 0, sizeof(info));
+		info.nr_map_ids = nmaps;
+		info.map_ids = (__u64)(unsigned long)maps;
+		info.xlated_prog_len = ninsns * sizeof(*insns);
+		info.xlated_prog_insns = (__u64)(unsigned long)insns;
+		len = sizeof(info);
+		if (bpf_obj_get_info_by_fd(prog_fds[i], &info, &len))
+			goto next;
+		if (!r->fmts)
+			r->fmts = prog_fmt_table(maps, nmaps < info.nr_map_ids ? nmaps : info.nr_map_ids,
+						 &rodata_id);
+		if (!r->fmts)
+			goto next;
+		if (info.xlated_prog_len / sizeof(*insns) < ninsns)
+			ninsns = info.xlated_prog_len / sizeof(*insns);
+		for (j = 0; j + 1 < ninsns; j++) {
+			__s64 site;
+
+			if (insns[j].code != (BPF_LD | BPF_IMM | BPF_DW))
+				continue;
+			if (insns[j].src_reg == BPF_PSEUDO_MAP_VALUE && (__u32)insns[j].imm == rodata_id) {
+				site = (__s64)(__u32)insns[j + 1].imm - (__s64)bs_fmt_table__base(r->fmts);
+				if (site && site > INT32_MIN && site <= INT32_MAX) {
+					if (r->nr_sites == cap) {
+						void *p = realloc(r->sites, (cap ? cap * 2 : 64) *
+									     sizeof(*r->sites));
+
+						if (!p)
+							goto next;
+						r->sites = p;
+						cap = cap ? cap * 2 : 64;
+					}
+					r->sites[r->nr_sites].site = (__u32)site;
+					r->sites[r->nr_sites].prog_idx = i;
+					r->nr_sites++;
+				}
+			}
+			j++;	/* the second half of ld_imm64 */
+		}
+next:
+		free(maps);
+		free(insns);
+	}
+	if (r->nr_sites) {
+		size_t k, n = 1;
+
+		/* sort, then keep the first program of each site */
+		qsort(r->sites, r->nr_sites, sizeof(*r->sites), site_cmp);
+		for (k = 1; k < r->nr_sites; k++)
+			if (r->sites[k].site != r->sites[n - 1].site)
+				r->sites[n++] = r->sites[k];
+		r->nr_sites = n;
+	}
+	if (!r->fmts)
+		pr_debug("ring buffer: no format table found (no bpf_stream.h .rodata?): binary records cannot be decoded\n");
 	return 0;
 }
 
-struct bs_ring *bs_ring__new(int map_fd, const char *const *prog_names, size_t nr_progs)
+struct bs_ring *bs_ring__new(int map_fd, const int *prog_fds, size_t nr_progs)
 {
 	struct bs_ring *r;
-	size_t i;
 
-	if (map_fd < 0 || !nr_progs)
+	if (map_fd < 0 || !nr_progs || !prog_fds)
 		return bs_err_ptr(-EINVAL);
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return bs_err_ptr(-ENOMEM);
 	pthread_mutex_init(&r->lock, NULL);
 	r->nr_progs = nr_progs;
-	r->names = calloc(nr_progs, sizeof(*r->names));
 	r->queues = calloc(nr_progs * 2, sizeof(*r->queues));
-	if (!r->names || !r->queues)
+	if (!r->queues)
 		goto nomem;
-	for (i = 0; i < nr_progs; i++) {
-		r->names[i] = strdup(prog_names[i] ? prog_names[i] : "");
-		if (!r->names[i])
-			goto nomem;
-	}
+	ring_learn_sites(r, prog_fds);
+	r->line_sz = (r->fmts ? bs_fmt_table__msg_max(r->fmts) : 1023) + 1;
+	r->line = malloc(r->line_sz);
+	if (!r->line)
+		goto nomem;
 	r->rb = ring_buffer__new(map_fd, ring_on_record, r, NULL);
 	if (!r->rb) {
 		int err = -errno;
@@ -207,31 +424,25 @@ void bs_ring__free(struct bs_ring *r)
 	if (!r)
 		return;
 	ring_buffer__free(r->rb);
-	for (i = 0; r->queues && i < r->nr_progs * 2; i++) {
-		struct bs_rq_ent *e = r->queues[i].head, *next;
-
-		for (; e; e = next) {
-			next = e->next;
-			free(e);
-		}
-	}
-	for (i = 0; r->names && i < r->nr_progs; i++)
-		free(r->names[i]);
-	free(r->names);
-	for (i = 0; i < r->nr_aliases; i++)
-		free(r->aliases[i].func);
-	free(r->aliases);
+	for (i = 0; r->queues && i < r->nr_progs * 2; i++)
+		free(r->queues[i].buf);
+	bs_fmt_table__free(r->fmts);
+	free(r->sites);
+	free(r->line);
 	free(r->queues);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
 
+/* Hands out the next queued message; then, while they fit whole and carry
+ * no metadata (no stamp, not cut), the messages after it: one call, many
+ * lines, as a native read would give them. */
 int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf, size_t len,
 		  struct bs_source_meta *meta)
 {
 	struct bs_rq_ent *e;
 	struct bs_rq *q;
-	size_t n;
+	size_t n, done;
 	int err;
 
 	if (!r || prog_idx >= r->nr_progs || !bs_stream_id_valid(stream_id))
@@ -240,14 +451,18 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 		len = 0x7fffffff;
 	pthread_mutex_lock(&r->lock);
 	q = ring_queue(r, prog_idx, stream_id);
-	if (!q->head) {
+	while (!rq_head(q)) {
+		r->pass_bytes = 0;
 		err = ring_buffer__consume(r->rb);
-		if (err < 0 && !q->head) {
+		if (err == RING_PASS_STOP)
+			continue;	/* a batch went to other queues; more may follow */
+		if (err < 0 && !rq_head(q)) {
 			pthread_mutex_unlock(&r->lock);
 			return err;
 		}
+		break;
 	}
-	e = q->head;
+	e = rq_head(q);
 	if (!e || !len) {
 		pthread_mutex_unlock(&r->lock);
 		return 0;
@@ -261,14 +476,20 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 		meta->ts_ns = e->ts_ns;
 		meta->flags = e->flags;
 	}
+	done = n;
 	if (e->off == e->len) {
-		q->head = e->next;
-		if (!q->head)
-			q->tail = NULL;
-		free(e);
+		bool plain = !e->ts_ns && !e->flags;
+
+		rq_pop(q, e);
+		while (plain && (e = rq_head(q)) && !e->ts_ns && !e->flags && !e->off &&
+		       e->len <= len - done) {
+			memcpy((char *)buf + done, e->text, e->len);
+			done += e->len;
+			rq_pop(q, e);
+		}
 	}
 	pthread_mutex_unlock(&r->lock);
-	return (int)n;
+	return (int)done;
 }
 
 int bs_ring__epoll_fd(struct bs_ring *r)

@@ -3,9 +3,10 @@
  * bs_source_read(): one read of a program's stream from whichever transport
  * carries it.
  *
- *  - program of a prepared ring-buffer object: the bytes of its next queued
- *    ring record (a record larger than the caller's buffer is handed out over
- *    several calls); metadata from the record (timestamp, TRUNCATED);
+ *  - program of a prepared ring-buffer object: the text of its next queued
+ *    ring message (one larger than the caller's buffer is handed out over
+ *    several calls), followed by the messages after it while they fit whole
+ *    and carry no metadata; metadata from the first (timestamp, TRUNCATED);
  *  - the same, stream stderr, when the kernel has native streams: once the
  *    ring queue is empty, the native stderr too, because the kernel's own
  *    error reports (may_goto timeouts, deadlocks, arena faults) exist only

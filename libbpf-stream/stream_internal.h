@@ -16,7 +16,8 @@
  *   probe.c      what the running kernel offers: its stream kfunc, whether writes land
  *   bind.c       binding bpf_stream.h's kfunc extern of an object to that kfunc
  *   transport.c  bpf_stream_prepare(), object registry, drop counters
- *   ringbuf.c    ring-buffer record decoding and per-program queues
+ *   ringbuf.c    ring-buffer record decoding, attribution by call site, queues
+ *   format.c     formats of binary records: call-site table, kernel-exact formatter
  *   source.c     bs_source_read(): one read from whichever transport carries a stream
  */
 #ifndef __LIBBPF_STREAM_INTERNAL_H
@@ -229,7 +230,8 @@ struct bs_source_meta {
 
 /*
  * One read of (program, stream) from whichever transport carries it.
- * Bytes of at most one ring record, or one native read, per call.
+ * Ring: the next queued message, then following ones that fit whole and
+ * carry no metadata (no stamp, not cut); native: one read.
  * prog_fd: the caller's fd of the program; prog_id: its id.
  * Return: bytes (0 = nothing queued now) or -errno.
  */
@@ -285,27 +287,59 @@ int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char 
 /* A validated ring record: points into the bytes given to bs_rec_decode(). */
 struct bs_rec_view {
 	__u32 stream_id;	/* BPF_STDOUT or BPF_STDERR */
-	__u32 flags;		/* BPF_STREAM_REC_F_TRUNCATED */
-	__u64 ts_ns;
-	const char *text;	/* text_len bytes, not NUL-terminated */
-	size_t text_len;
-	char func[32 + 1];	/* writer's __func__, NUL-terminated */
+	__u32 flags;		/* BPF_STREAM_REC_F_* */
+	__u64 ts_ns;		/* 0 unless BPF_STREAM_REC_F_TS */
+	__u32 site;		/* call site (format id) */
+	__u32 prog;		/* header's prog field (0) */
+	__u32 nargs;		/* BINARY: raw arguments at the payload's start */
+	const char *payload;	/* len bytes, not NUL-terminated */
+	size_t len;
 };
 
-/* Pure decoder (safe on any bytes): 0 and *v filled, or -EBADMSG (short or
- * bad magic), -EPROTO (version), -ENOENT (stream id), -EMSGSIZE (text_len
- * beyond the record), -EINVAL (NULL). */
+/* Pure decoder (safe on any bytes): 0 and *v filled, or -EBADMSG (short,
+ * bad magic, unknown flags), -EPROTO (version), -ENOENT (stream id),
+ * -EMSGSIZE (payload beyond the record), -E2BIG (arguments beyond the
+ * payload or more than 12), -EINVAL (NULL). */
 int bs_rec_decode(const void *data, size_t size, struct bs_rec_view *v);
 
-/* A ring buffer map sorted into per-(program, stream) FIFO queues; records
- * are routed by their func name to prog_names[], then to the program of a
- * subprogram alias, else to index 0. */
+/* ---- formats of binary records (format.c) ------------------------------- */
+
+/* An object's call sites: its .rodata and the sentinel's offset in it. */
+struct bs_fmt_table;
+struct bs_fmt;
+
+/* From .rodata bytes (copied) and the offset of bpf_stream_fmt_base in them.
+ * NULL + errno: EINVAL, EBADMSG (no sentinel there), EPROTO, ENOMEM. */
+struct bs_fmt_table *bs_fmt_table__new(const void *rodata, size_t size, size_t base);
+/* From a loaded object's .rodata map fd (value + BTF, through the kernel). */
+struct bs_fmt_table *bs_fmt_table__from_map(int map_fd);
+void bs_fmt_table__free(struct bs_fmt_table *t);
+/* BPF_STREAM_MSG_MAX of the object; offset of the sentinel. */
+__u32 bs_fmt_table__msg_max(const struct bs_fmt_table *t);
+size_t bs_fmt_table__base(const struct bs_fmt_table *t);
+/* The parsed format of a call site (parsed on first use, then cached).
+ * 0, -ENOENT (no format a binary record can carry there), -ENOMEM. */
+int bs_fmt_table__get(struct bs_fmt_table *t, __u32 site, const struct bs_fmt **f);
+/* Format like the kernel's bpf_snprintf(): at most @cap bytes into @out
+ * (no NUL), *len set. @strs: the record's string bytes (each with its NUL;
+ * args[i] of a %s holds its byte count). Return 0, 1 (cut at @cap),
+ * -EBADMSG (arguments or strings do not match the format), -EINVAL. */
+int bs_fmt_render(const struct bs_fmt *f, const __u64 *args, __u32 nargs, const char *strs,
+		  size_t strs_len, char *out, size_t cap, size_t *len);
+
+/* Text of a decoded record: a TEXT record's payload, or a BINARY record
+ * formatted into @buf (cut at the object's BPF_STREAM_MSG_MAX). 0, or
+ * -ENOENT (unknown call site / no table), -EBADMSG. */
+int bs_rec_text(struct bs_fmt_table *t, const struct bs_rec_view *v, char *buf, size_t buf_sz,
+		const char **text, size_t *len, bool *truncated);
+
+/* A ring buffer map sorted into per-(program, stream) FIFO queues; a record
+ * goes to the program whose translated instructions contain its call site
+ * (learnt once from the kernel: BPF_OBJ_GET_INFO_BY_FD of each program),
+ * else to index 0. The format table comes from the programs' .rodata map. */
 struct bs_ring;
-struct bs_ring *bs_ring__new(int map_fd, const char *const *prog_names, size_t nr_progs);
+struct bs_ring *bs_ring__new(int map_fd, const int *prog_fds, size_t nr_progs);
 void bs_ring__free(struct bs_ring *r);
-/* Route records whose func is a subprogram @func to program @prog_idx (the
- * first alias added for a name wins). Not thread-safe: call before reading. */
-int bs_ring__add_alias(struct bs_ring *r, const char *func, size_t prog_idx);
 /* Bytes of the next queued message of (prog_idx, stream_id), consuming the
  * ring first if that queue is empty. 0 if none. Thread-safe. */
 int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf, size_t len,

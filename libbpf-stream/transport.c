@@ -92,56 +92,13 @@ static int dup_map_fd(const struct bpf_object *obj, const char *name)
 	return fd >= 0 ? fcntl_dupfd(fd) : -1;
 }
 
-/* Route records printed inside subprograms: every function of a program
- * other than its entry (BTF func_info of the loaded program) becomes an
- * alias of that program in the ring. A subprogram shared by several programs
- * goes to the first of them. Best effort: without func_info (no BTF), such
- * records go to the first program. */
-static void ring_add_subprog_aliases(struct bs_object *o)
-{
-	size_t i;
-
-	for (i = 0; i < o->nr_progs; i++) {
-		struct bpf_func_info *fi = NULL;
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info), n, j;
-		struct btf *btf;
-
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(o->progs[i].fd, &info, &len) || info.nr_func_info < 2 ||
-		    info.func_info_rec_size != sizeof(*fi) || !info.btf_id)
-			continue;
-		n = info.nr_func_info;
-		fi = calloc(n, sizeof(*fi));
-		if (!fi)
-			continue;
-		memset(&info, 0, sizeof(info));
-		info.nr_func_info = n;
-		info.func_info_rec_size = sizeof(*fi);
-		info.func_info = (__u64)(unsigned long)fi;
-		len = sizeof(info);
-		btf = NULL;
-		if (!bpf_obj_get_info_by_fd(o->progs[i].fd, &info, &len))
-			btf = btf__load_from_kernel_by_id(info.btf_id);
-		for (j = 0; btf && j < n && j < info.nr_func_info; j++) {
-			const struct btf_type *t = btf__type_by_id(btf, fi[j].type_id);
-			const char *name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
-
-			if (name && *name && strcmp(name, o->progs[i].name))
-				bs_ring__add_alias(o->ring, name, i);
-		}
-		btf__free(btf);
-		free(fi);
-	}
-}
-
 /* Take fds and ids of a loaded object. Caller holds reg_lock.
  * Return: 0, -EAGAIN (not loaded yet) or -errno. */
 static int object_bind(struct bs_object *o)
 {
 	struct bpf_object *obj = (struct bpf_object *)o->obj;
 	struct bpf_program *prog;
-	const char **names = NULL;
+	int *fds = NULL;
 	size_t n = 0, cap = 0;
 	int err = 0;
 
@@ -191,20 +148,19 @@ static int object_bind(struct bs_object *o)
 			err = -ENOENT;
 			goto fail;
 		}
-		names = calloc(n, sizeof(*names));
-		if (!names) {
+		fds = calloc(n, sizeof(*fds));
+		if (!fds) {
 			err = -ENOMEM;
 			goto fail;
 		}
 		for (i = 0; i < n; i++)
-			names[i] = o->progs[i].name;
-		o->ring = bs_ring__new(o->rb_fd, names, n);
-		free(names);
+			fds[i] = o->progs[i].fd;
+		o->ring = bs_ring__new(o->rb_fd, fds, n);
+		free(fds);
 		if (!o->ring) {
 			err = -errno;
 			goto fail;
 		}
-		ring_add_subprog_aliases(o);
 	}
 	o->bound = true;
 	return 0;

@@ -4,7 +4,8 @@
  * 12 arguments, both streams, the bpf_snprintf conversions, loaded with each
  * value of the .rodata transport selector, and run with BPF_PROG_TEST_RUN.
  * Records of the ring-buffer transport are read here with libbpf's
- * ring_buffer directly (not through libbpf-stream), to test the header alone.
+ * ring_buffer directly and decoded with the library's record decoder and
+ * formatter only (no transport, no routing), to test the header.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,24 +30,28 @@ static int run_prog(struct bpf_program *prog)
 struct rec_seen {
 	int n;
 	char text[8][256];
-	char func[8][BPF_STREAM_REC_NAME_LEN + 1];
+	int binary[8];
+	size_t size[8];
 	int stream[8];
+	struct bs_fmt_table *fmts;
 };
 
 static int on_rec(void *ctx, void *data, size_t size)
 {
 	struct rec_seen *s = ctx;
-	const struct bpf_stream_rec_hdr *h = data;
+	struct bs_rec_view v;
+	const char *text;
+	char buf[1024];
+	size_t len;
+	bool cut;
 
-	cr_assert_geq(size, sizeof(*h));
-	cr_assert_eq(h->magic, BPF_STREAM_REC_MAGIC);
-	cr_assert_eq(h->version, BPF_STREAM_REC_VERSION);
-	cr_assert_leq(sizeof(*h) + h->text_len, size);
+	cr_assert_eq(bs_rec_decode(data, size, &v), 0);
+	cr_assert_eq(bs_rec_text(s->fmts, &v, buf, sizeof(buf), &text, &len, &cut), 0);
 	if (s->n < 8) {
-		snprintf(s->text[s->n], sizeof(s->text[0]), "%.*s", (int)h->text_len,
-			 (const char *)(h + 1));
-		memcpy(s->func[s->n], h->func, BPF_STREAM_REC_NAME_LEN);
-		s->stream[s->n] = h->stream_id;
+		snprintf(s->text[s->n], sizeof(s->text[0]), "%.*s", (int)len, text);
+		s->binary[s->n] = !!(v.flags & BPF_STREAM_REC_F_BINARY);
+		s->size[s->n] = size;
+		s->stream[s->n] = v.stream_id;
 	}
 	s->n++;
 	return 0;
@@ -69,6 +74,8 @@ Test(header, ringbuf_all_programs_load_and_write)
 	struct rec_seen seen = {};
 	struct ring_buffer *rb;
 
+	seen.fmts = bs_fmt_table__from_map(bpf_map__fd(skel->maps.rodata));
+	cr_assert_not_null(seen.fmts, "format table from the .rodata map: %s", strerror(errno));
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.bpf_stream_rb), on_rec, &seen, NULL);
 	cr_assert_not_null(rb);
 
@@ -86,11 +93,21 @@ Test(header, ringbuf_all_programs_load_and_write)
 	cr_assert_eq(ring_buffer__consume(rb), 7);
 	cr_assert_eq(seen.n, 7);
 	cr_expect_str_eq(seen.text[0], "no arguments\n");
-	cr_expect_str_eq(seen.func[0], "hdr_args0");
 	cr_expect_eq(seen.stream[0], 1);
 	cr_expect_str_eq(seen.text[1], "one -7\n");
-	cr_expect_str_eq(seen.func[1], "hdr_args1");
 	cr_expect_eq(seen.stream[1], 2);
+	/* exact sizes: header + 8 bytes per argument, nothing else */
+	cr_expect_eq(seen.size[0], sizeof(struct bpf_stream_rec_hdr));
+	cr_expect_eq(seen.size[1], sizeof(struct bpf_stream_rec_hdr) + 8);
+	cr_expect_eq(seen.size[3], sizeof(struct bpf_stream_rec_hdr) + 12 * 8);
+	/* binary unless a %p conversion needs the kernel's formatter */
+	cr_expect(seen.binary[0] && seen.binary[1] && seen.binary[2] && seen.binary[3]);
+	cr_expect(!seen.binary[4], "%%px is formatted in the kernel");
+	cr_expect(seen.binary[5], "%%s record is binary");
+	cr_expect_eq(seen.size[5], sizeof(struct bpf_stream_rec_hdr) + 7 * 8 + 4, "size %zu",
+		     seen.size[5]);
+	cr_expect(!seen.binary[6], "%%pI4 is formatted in the kernel");
+	cr_expect_eq(seen.size[6], sizeof(struct bpf_stream_rec_hdr) + 24);
 	cr_expect_str_eq(seen.text[2], "six -1 2 -3 4 -5 6\n");
 	cr_expect_str_eq(seen.text[3], "1 2 3 4 5 6 7 8 9 10 11 12\n");
 	cr_expect_eq(seen.stream[3], 2);
@@ -98,6 +115,7 @@ Test(header, ringbuf_all_programs_load_and_write)
 	cr_expect_str_eq(seen.text[5], "1     2|3    |00004|  str|+5| 6\n");
 	cr_expect_str_eq(seen.text[6], "1.2.3.4 001.002.003.004\n");
 	ring_buffer__free(rb);
+	bs_fmt_table__free(seen.fmts);
 	hdr_args__destroy(skel);
 }
 
@@ -172,6 +190,8 @@ Test(header, default_selector_loads)
 	struct rec_seen seen = {};
 	struct ring_buffer *rb;
 
+	seen.fmts = bs_fmt_table__from_map(bpf_map__fd(skel->maps.rodata));
+	cr_assert_not_null(seen.fmts, "format table from the .rodata map: %s", strerror(errno));
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.bpf_stream_rb), on_rec, &seen, NULL);
 	cr_assert_not_null(rb);
 	cr_assert_eq(run_prog(skel->progs.hdr_args1), 0);
@@ -181,6 +201,7 @@ Test(header, default_selector_loads)
 	if (!native)
 		cr_assert_str_eq(seen.text[0], "one -7\n");
 	ring_buffer__free(rb);
+	bs_fmt_table__free(seen.fmts);
 	hdr_args__destroy(skel);
 }
 

@@ -480,25 +480,37 @@ Test(transport, decoder_rejects_bad_records)
 	r.h.magic = BPF_STREAM_REC_MAGIC;
 	r.h.version = BPF_STREAM_REC_VERSION;
 	r.h.stream_id = BPF_STDERR;
-	r.h.text_len = 5;
+	r.h.len = 5;
+	r.h.site = 1234;
 	memcpy(r.text, "hello", 5);
-	memcpy(r.h.func, "a_function_name_of_exactly_32_ch", 32);
 	cr_assert_eq(bs_rec_decode(&r, sizeof(r), &v), 0);
-	cr_assert_eq(v.text_len, 5);
-	cr_assert_eq(memcmp(v.text, "hello", 5), 0);
-	cr_assert_str_eq(v.func, "a_function_name_of_exactly_32_ch");
+	cr_assert_eq(v.len, 5);
+	cr_assert_eq(memcmp(v.payload, "hello", 5), 0);
+	cr_assert_eq(v.site, 1234);
 	cr_assert_eq(bs_rec_decode(&r, sizeof(r.h) - 1, &v), -EBADMSG);
-	r.h.text_len = 17;
+	r.h.len = 17;
 	cr_assert_eq(bs_rec_decode(&r, sizeof(r), &v), -EMSGSIZE);
-	r.h.text_len = 5;
+	r.h.len = 5;
+	r.h.flags = BPF_STREAM_REC_F_TS;	/* 8 bytes of stamp, then 9 > 8 left */
+	r.h.len = 9;
+	cr_assert_eq(bs_rec_decode(&r, sizeof(r), &v), -EMSGSIZE);
+	r.h.len = 5;
+	r.h.flags = 0x100;
+	cr_assert_eq(bs_rec_decode(&r, sizeof(r), &v), -EBADMSG);
+	r.h.flags = BPF_STREAM_REC_F_BINARY;
+	r.h.nargs = 1;			/* 8 bytes of argument in 5 */
+	cr_assert_eq(bs_rec_decode(&r, sizeof(r), &v), -E2BIG);
+	r.h.flags = 0;
+	cr_assert_eq(bs_rec_decode(&r, sizeof(r), &v), -EBADMSG, "text record with arguments");
+	r.h.nargs = 0;
 	r.h.stream_id = 3;
 	cr_assert_eq(bs_rec_decode(&r, sizeof(r), &v), -ENOENT);
 	r.h.stream_id = 0;
 	cr_assert_eq(bs_rec_decode(&r, sizeof(r), &v), -ENOENT);
 	r.h.stream_id = 1;
-	r.h.version = 2;
-	cr_assert_eq(bs_rec_decode(&r, sizeof(r), &v), -EPROTO);
 	r.h.version = 1;
+	cr_assert_eq(bs_rec_decode(&r, sizeof(r), &v), -EPROTO);
+	r.h.version = BPF_STREAM_REC_VERSION;
 	r.h.magic = 0;
 	cr_assert_eq(bs_rec_decode(&r, sizeof(r), &v), -EBADMSG);
 	cr_assert_eq(bs_rec_decode(NULL, 0, &v), -EINVAL);
@@ -598,9 +610,9 @@ Test(transport, source_reads_native_stderr_only)
 	tr_multi__destroy(skel);
 }
 
-/* Transport: ringbuf. A record printed inside a subprogram carries the
- * subprogram's name; it is delivered under the program whose code contains
- * that subprogram (BTF func_info), not under the object's first program. */
+/* Transport: ringbuf. A record printed inside a subprogram carries its call
+ * site; it is delivered under the program whose translated code contains
+ * that call site, not under the object's first program. */
 Test(transport, ringbuf_subprogram_record_goes_to_its_program)
 {
 	struct tr_multi *skel = tr_multi__open();

@@ -10,9 +10,12 @@ char LICENSE[] SEC("license") = "GPL";
 SEC("syscall")
 int cons_flood(void *ctx)
 {
+	/* records have the size of what they carry: 64 of ~150 bytes overflow */
+	static const char pad[] = "................................................................"
+				  "........................................................";
 	int i;
 
 	for (i = 0; i < 64; i++)
-		bpf_stream_printk(BPF_STDOUT, "flood line %d\n", i);
+		bpf_stream_printk(BPF_STDOUT, "flood line %d %s\n", i, pad);
 	return 0;
 }
