@@ -26,17 +26,21 @@ patches() {
 
 # format-patch options: no commit ids (they would depend on the base
 # commit), no git version signature (it depends on the installed git).
-FP_OPTS="--zero-commit --no-signature --no-numbered-files -N --subject-prefix=PATCH"
+format_patch() {
+	git_t format-patch -q --zero-commit --no-signature --numbered \
+		--subject-prefix="RFC PATCH bpf" "$@" >/dev/null
+}
 
 case $cmd in
 apply)
-	dir=$3
+	dir=$(cd "$3" && pwd)
 	hash=$(cat $(patches "$dir") | sha256sum | cut -d' ' -f1)
 	if [ "$(git_t rev-parse --abbrev-ref HEAD)" = patched ] &&
 	   [ "$(cat "$tree/.git/series-hash" 2>/dev/null)" = "$hash" ] &&
 	   [ -z "$(git_t status --porcelain --untracked-files=no)" ]; then
 		exit 0
 	fi
+	git_t am --abort >/dev/null 2>&1 || true
 	git_t checkout -q -f -B patched released
 	# shellcheck disable=SC2046
 	GIT_COMMITTER_NAME=libbpf-stream GIT_COMMITTER_EMAIL=libbpf-stream@localhost \
@@ -45,12 +49,11 @@ apply)
 	echo "series: $(git_t rev-list --count released..patched) patches applied on $(git_t log -1 --format=%s released)"
 	;;
 check)
-	dir=$3
+	dir=$(cd "$3" && pwd)
 	out=$4
 	rm -rf "$out"
 	mkdir -p "$out"
-	# shellcheck disable=SC2086
-	git_t format-patch -q $FP_OPTS -o "$out" released..patched >/dev/null
+	format_patch -o "$out" released..patched
 	fail=0
 	for p in $(patches "$dir"); do
 		if ! cmp -s "$p" "$out/$(basename "$p")"; then
@@ -65,8 +68,9 @@ check)
 	fi
 	for p in $(patches "$dir"); do
 		grep -q '^Signed-off-by: ' "$p" || { echo "series: $(basename "$p"): no Signed-off-by"; fail=1; }
-		if ! (cd "$tree" && perl scripts/checkpatch.pl -q --strict --no-signoff \
-				--ignore FILE_PATH_CHANGES "$p" > "$out/$(basename "$p").checkpatch" 2>&1); then
+		# The tree has no upstream history to resolve Fixes: ids in.
+		if ! (cd "$tree" && perl scripts/checkpatch.pl -q --strict \
+				--ignore UNKNOWN_COMMIT_ID "$p" > "$out/$(basename "$p").checkpatch" 2>&1); then
 			echo "series: checkpatch --strict: $(basename "$p")"
 			cat "$out/$(basename "$p").checkpatch"
 			fail=1
@@ -88,10 +92,11 @@ build|build-each)
 	fi
 	if [ "$cmd" = build ]; then
 		start=$(date +%s)
-		nice -n 10 make -s -C "$tree" O="$build" -j"$jobs" kernel/bpf/ 2>&1 | grep -v '^make\[' || true
-		# make's status is lost in the pipe: the object is the proof
-		[ "$build/kernel/bpf/stream.o" -nt "$tree/kernel/bpf/stream.c" ] || {
-			echo "build: kernel/bpf/ of $(git_t describe --always --all) failed"; exit 1; }
+		if ! nice -n 10 make -s -C "$tree" O="$build" -j"$jobs" kernel/bpf/ > "$build/build.log" 2>&1; then
+			tail -n 40 "$build/build.log"
+			echo "build: kernel/bpf/ of $(git_t log -1 --format=%s) FAILED"
+			exit 1
+		fi
 		echo "build: kernel/bpf/ of $(git_t log -1 --format=%s) built in $(( $(date +%s) - start )) s"
 		exit 0
 	fi
@@ -110,12 +115,11 @@ build|build-each)
 	git_t checkout -q "$head"
 	;;
 export)
-	dir=$3
+	dir=$(cd "$3" && pwd)
 	mkdir -p "$dir"
 	rm -f "$dir"/0*.patch.new
 	for p in $(ls "$dir"/0*.patch 2>/dev/null | grep -v 0000-cover-letter); do rm -f "$p"; done
-	# shellcheck disable=SC2086
-	git_t format-patch -q $FP_OPTS -o "$dir" released..work >/dev/null
+	format_patch -o "$dir" released..work
 	ls "$dir"
 	;;
 *)

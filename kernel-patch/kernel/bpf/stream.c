@@ -334,7 +334,7 @@ int bpf_prog_stream_get_fd(struct bpf_prog *prog, enum bpf_stream_id stream_id,
 	mutex_lock(&stream->lock);
 	poll = stream->poll;
 	if (!poll) {
-		poll = kzalloc(sizeof(*poll), GFP_KERNEL_ACCOUNT);
+		poll = kzalloc_obj(*poll, GFP_KERNEL_ACCOUNT);
 		if (!poll) {
 			mutex_unlock(&stream->lock);
 			return -ENOMEM;

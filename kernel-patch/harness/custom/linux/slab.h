@@ -17,4 +17,7 @@ void *kzalloc(size_t size, gfp_t flags);
 void *kmalloc(size_t size, gfp_t flags);
 void kfree(const void *objp);
 
+/* 7.2's typed allocation: kzalloc_obj(*ptr, gfp) */
+#define kzalloc_obj(P, gfp)	((__typeof__(P) *)kzalloc(sizeof(P), (gfp)))
+
 #endif
