@@ -98,6 +98,7 @@ static void bpf_stream_free_list(struct llist_node *list)
 /* Wake the stream's pollers, if any, from any context. */
 static void bpf_stream_notify(struct bpf_stream *stream)
 {
+	/* Pairs with smp_store_release() in bpf_prog_stream_get_fd(). */
 	struct bpf_stream_poll *poll = smp_load_acquire(&stream->poll);
 
 	if (poll)
@@ -184,10 +185,12 @@ static void bpf_stream_backlog_pop(struct bpf_stream *stream)
 {
 	struct llist_node *node = stream->backlog_head;
 
-	if (node == stream->backlog_tail)
-		stream->backlog_head = stream->backlog_tail = NULL;
-	else
+	if (node == stream->backlog_tail) {
+		stream->backlog_head = NULL;
+		stream->backlog_tail = NULL;
+	} else {
 		stream->backlog_head = node->next;
+	}
 }
 
 /*
