@@ -4,7 +4,8 @@
 # The long target: a bzImage of the patched tree, booted under QEMU (TCG)
 # where vm/stream_guest runs.
 #
-#   vm.sh kernel TREE BUILD CONFIG PAHOLE   bzImage with BTF (prints the time)
+#   vm.sh kernel TREE BUILD CONFIG PAHOLE   bzImage with BTF from tinyconfig +
+#                                           CONFIG (prints the time)
 #   vm.sh test   BZIMAGE OUT HOSTBIN...      boot twice: -cpu max,-cx16
 #                                           (kmalloc_nolock() always fails:
 #                                           capacity refund) and -cpu max
@@ -18,7 +19,7 @@ kernel)
 	tree=$1 build=$2 config=$3 pahole=$4
 	mkdir -p "$build"
 	if [ ! -f "$build/.config" ] || ! cmp -s "$config" "$build/.config-fragment"; then
-		make -s -C "$tree" O="$build" PAHOLE="$pahole" x86_64_defconfig kvm_guest.config >/dev/null
+		make -s -C "$tree" O="$build" PAHOLE="$pahole" tinyconfig >/dev/null
 		"$tree/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" "$config" >/dev/null
 		make -s -C "$tree" O="$build" PAHOLE="$pahole" olddefconfig >/dev/null
 		cp "$config" "$build/.config-fragment"
@@ -50,7 +51,7 @@ for d in proc sys dev; do /bin/busybox mount --bind /\$d /host/\$d; done
 mode=\$(/bin/busybox sed -n 's/.*stream_mode=\([a-z]*\).*/\1/p' /proc/cmdline)
 /bin/busybox chroot /host $guest \$mode $obj > /results/\$mode.log 2>&1
 echo "exit \$?" >> /results/\$mode.log
-/bin/busybox poweroff -f
+/bin/busybox reboot -f
 INIT
 	chmod +x "$ird/init"
 	(cd "$ird" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$out/initramfs.gz"
@@ -61,7 +62,7 @@ INIT
 		rm -f "$out/results/$mode.log"
 		timeout 900 qemu-system-x86_64 -accel tcg,thread=single -cpu $cpu -m 2G -smp 2 \
 			-machine q35 -nographic -no-reboot -kernel "$bz" -initrd "$out/initramfs.gz" \
-			-append "console=ttyS0 panic=-1 quiet stream_mode=$mode" \
+			-append "console=ttyS0 panic=-1 stream_mode=$mode" \
 			-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 			-virtfs local,path="$out/results",mount_tag=results,security_model=none \
 			> "$out/console-$mode.log" 2>&1 || true
