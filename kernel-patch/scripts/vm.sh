@@ -6,7 +6,7 @@
 #
 #   vm.sh kernel TREE BUILD CONFIG PAHOLE   bzImage with BTF from tinyconfig +
 #                                           CONFIG (prints the time)
-#   vm.sh test   BZIMAGE OUT HOSTBIN...      boot twice: -cpu max,-cx16
+#   vm.sh test   BZIMAGE OUT GUEST BPFOBJ    boot twice: -cpu max,-cx16
 #                                           (kmalloc_nolock() always fails:
 #                                           capacity refund) and -cpu max
 #                                           (poll wake-up and hang-up)
@@ -34,6 +34,11 @@ kernel)
 	;;
 test)
 	bz=$1 out=$2 guest=$3 obj=$4
+	for t in qemu-system-x86_64:qemu-system-x86 busybox:busybox-static cpio:cpio; do
+		command -v "${t%%:*}" >/dev/null 2>&1 && continue
+		[ "$(id -u)" = 0 ] || { echo "vm: need ${t#*:} (apt-get install ${t#*:})"; exit 1; }
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${t#*:}" >/dev/null
+	done
 	mkdir -p "$out/initramfs/bin" "$out/results"
 	ird=$out/initramfs
 	cp /bin/busybox "$ird/bin/busybox"
