@@ -56,9 +56,10 @@ SRC
 	stamp=$apt_dir/updated.${MATRIX_RUN_ID:-$$}
 	if [ ! -e "$stamp" ]; then
 		if update_lists; then
-			rm -f "$apt_dir"/updated.*; touch "$stamp"
+			rm -f "$apt_dir"/updated.* "$apt_dir/update-failed"; touch "$stamp"
 		else
-			echo "fetch: apt-get update failed (offline?), using the cache: $(tail -n 1 "$apt_dir/update.log")" >&2
+			tail -n 1 "$apt_dir/update.log" > "$apt_dir/update-failed"
+			touch "$stamp"
 		fi
 	fi
 ) 9> "$apt_dir/lock"
@@ -76,7 +77,13 @@ from_cache() {
 	exit 2
 }
 
-[ -s "$apt_dir/sources.list" ] || from_cache "no package lists (no network)"
+# apt-get update only warns when an archive cannot be reached: without a
+# package list of the series' suite (not even a stale one) nothing can be
+# fetched.
+if ! ls "$apt_dir"/lists/*_dists_"${suite}"_main_binary-amd64_Packages* > /dev/null 2>&1; then
+	why=$(grep -m 1 -F "/dists/$suite/" "$apt_dir/update.log" 2>/dev/null | sed 's/^[WE]: //')
+	from_cache "no package list of $suite: the archive cannot be reached (${why:-$(cat "$apt_dir/update-failed" 2>/dev/null)})"
+fi
 
 # Candidates of the series: linux-image-6.1.0-57-amd64, linux-image-6.17.13+deb13-amd64,
 # linux-binary-7.2.13+deb14-amd64. Newest by package version.

@@ -12,6 +12,8 @@ res=$1
 # shellcheck disable=SC1091
 . "$res/config"
 unset TERM
+# timing limits of the tests stretched for emulation (tests/common/time_scale.h)
+export BPF_STREAM_TEST_SCALE=${MATRIX_TEST_SCALE:-10}
 out=$MATRIX_OUT
 mkdir -p "$res/tap" "$res/log"
 cd /tmp || exit 1

@@ -115,8 +115,9 @@ wait
 sid_series=()
 if [ "${MATRIX_SID:-1}" = 1 ]; then
 	t=$(date +%s)
-	sid_root=$("$here/sid-root.sh" "$src" 2> "$res_root/sid-root.log")
+	sid_out=$("$here/sid-root.sh" "$src" 2> "$res_root/sid-root.log")
 	rc=$?
+	read -r sid_root sid_src <<< "$sid_out"
 	for s in ${MATRIX_SID_KERNELS:-6.17 7.2 7.3}; do
 		[[ " ${run[*]} " == *" $s "* ]] || continue
 		sid_series+=("sid-$s")
@@ -130,13 +131,13 @@ if [ "${MATRIX_SID:-1}" = 1 ]; then
 	done
 	echo "  sid root: $(grep -E "sid user space|in sid|failed" "$res_root/sid-root.log" | tr '\n' ' ')[$(( $(date +%s) - t )) s]"
 	if [ $rc = 0 ]; then
-		sid_tests=$(ls "$sid_root"/src/build/tests/test_* 2>/dev/null |
+		sid_tests=$(ls "$sid_root$sid_src"/build/tests/test_* 2>/dev/null |
 			grep -v -E '/test_(abi|framer|print)$' | sed "s|^$sid_root||" | tr '\n' ' ')
 		running=0
 		for s in "${sid_series[@]}"; do
 			while [ $running -ge "$jobs_max" ]; do wait -n; running=$((running - 1)); done
 			echo "  boot ${s#sid-} with the sid root ($accel)"
-			( MATRIX_ROOT=$sid_root MATRIX_GUEST_SRC=/src MATRIX_OUT=/src/build \
+			( MATRIX_ROOT=$sid_root MATRIX_GUEST_SRC=$sid_src MATRIX_OUT=$sid_src/build \
 				MATRIX_TESTS=$sid_tests "$here/boot.sh" "${s#sid-}" "$res_root/$s"
 			  echo "  done $s: $(cat "$res_root/$s/time-wall" 2>/dev/null) s$( [ -e "$res_root/$s/guest-rc" ] || echo ", guest did not finish")" ) &
 			running=$((running + 1))
@@ -145,7 +146,7 @@ if [ "${MATRIX_SID:-1}" = 1 ]; then
 		# the header against each kernel's own vmlinux.h (bpftool 7.8, clang 21)
 		for s in "${sid_series[@]}"; do
 			[ -d "$res_root/$s/tap" ] || continue
-			"$here/sid-variants.sh" "$sid_root" "$MATRIX_CACHE/${s#sid-}.env" \
+			"$here/sid-variants.sh" "$sid_root" "$sid_src" "$MATRIX_CACHE/${s#sid-}.env" \
 				"$res_root/$s/tap/test_header_7x.tap"
 			echo $? > "$res_root/$s/tap/test_header_7x.rc"
 		done

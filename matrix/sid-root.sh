@@ -4,8 +4,10 @@
 # same Debian archive apt uses, cached, and a clean clone of this tree built
 # in it with the README's commands.
 #   matrix/sid-root.sh SRC
-# SRC: the checkout to clone (its committed HEAD). Prints the root's path on
-# stdout when the clone is built; the build's log goes to ROOT/src.log.
+# SRC: the checkout to clone (its committed HEAD). Prints "ROOT DIR" on
+# stdout when the clone is built: the root's path and the clone's path inside
+# it (one per checkout, /src-HASH, so that matrix runs of several checkouts
+# can share the root); the build's log goes to ROOT/DIR.log.
 # Environment:
 #   MATRIX_SID_CACHE   where the root lives (default
 #                      /var/cache/libbpf-stream/sid, else ~/.cache/...)
@@ -27,6 +29,7 @@ if ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
 fi
 root=$cache/root
 stamp=$root/.libbpf-stream-root
+dir=/src-$(echo "$src" | md5sum | cut -c1-8)
 log=$cache/make-root.log
 # What the project needs to build and test in sid (the sid names of
 # scripts/install-deps.sh's packages, which installs what is missing).
@@ -60,6 +63,9 @@ in_root() {
 		LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive CI="${CI:-}" MATRIX_CHECK=0 "$@"
 }
 
+# one maker of the root at a time (until this script ends)
+exec 9> "$cache/.lock"
+flock 9
 if [ "${MATRIX_SID_REFRESH:-0}" = 1 ] || [ ! -e "$stamp" ]; then
 	if ! command -v debootstrap >/dev/null; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
@@ -94,18 +100,18 @@ fi
 say "sid user space: $(tr '\t\n' '= ' < "$stamp")"
 
 # A clean clone of the tree, built with the README's commands.
-rm -rf "$root/src"
-git clone -q "$src" "$root/src" || exit 1
+rm -rf "${root:?}$dir"
+git clone -q "$src" "$root$dir" || exit 1
 t0=$(date +%s)
 if [ "${MATRIX_SID_CHECK:-0}" = 1 ]; then
 	cmds="make demo && make check MATRIX_CHECK=0 && make matrix-build"
 else
 	cmds="make demo && make matrix-build"
 fi
-if ! in_root sh -c "cd /src && $cmds" > "$root/src.log" 2>&1; then
-	say "'$cmds' failed in sid (log: $root/src.log):"
-	tail -n 20 "$root/src.log" >&2
+if ! in_root sh -c "cd $dir && $cmds" > "$root$dir.log" 2>&1; then
+	say "'$cmds' failed in sid (log: $root$dir.log):"
+	tail -n 20 "$root$dir.log" >&2
 	exit 1
 fi
 say "'$cmds' in sid: $(( $(date +%s) - t0 )) s"
-echo "$root"
+echo "$root $dir"

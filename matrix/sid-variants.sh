@@ -4,15 +4,15 @@
 # with its clang (21) and libbpf 1.7's bpf_helpers.h, against a vmlinux.h
 # that sid's bpftool (7.8) dumps, kfunc prototypes included, from the BTF of
 # a Debian kernel of the matrix (decompressed from its vmlinuz).
-#   matrix/sid-variants.sh ROOT KERNEL_ENV TAP
-# ROOT: made by matrix/sid-root.sh (the tree in ROOT/src, built);
+#   matrix/sid-variants.sh ROOT DIR KERNEL_ENV TAP
+# ROOT, DIR: what matrix/sid-root.sh printed (the built tree in ROOT/DIR);
 # KERNEL_ENV: matrix/fetch.sh's SERIES.env of the kernel; TAP: report.
 # Exit status: 0 every variant did what it must, 1 otherwise.
 set -u
-root=$1 kenv=$2 tap=$3
+root=$1 dir=$2 kenv=$3 tap=$4
 # shellcheck disable=SC1090
 . "$kenv"
-work=/src/build/vmlinux-$release
+work=$dir/build/vmlinux-$release
 mkdir -p "$root$work"
 fail() {
 	printf 'TAP version 13\n1..1\nnot ok 1 - header_7x::setup: %s\n' "$1" > "$tap"
@@ -46,7 +46,7 @@ grep -q 'bpf_stream_vprintk' "$root$work/vmlinux.h" ||
 # ok_vmlinux_proto_*.c add one kernel's kfunc prototype to the host's
 # vmlinux.h: with a real one they would declare it twice.
 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HDR_VARIANTS_SKIP='^ok_vmlinux_proto_' \
-	/src/tests/header-variants/run.sh /src "$work" clang > "$root$work/variants.log" 2>&1
+	"$dir/tests/header-variants/run.sh" "$dir" "$work" clang > "$root$work/variants.log" 2>&1
 rc=$?
 cc=$(chroot "$root" clang --version | head -n 1)
 {

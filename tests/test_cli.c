@@ -30,6 +30,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <criterion/criterion.h>
+#include "time_scale.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <libbpf_stream.h>
@@ -1123,7 +1124,7 @@ static void follow_and_signal(const char *const argv[], __u32 id, int sig)
 	dt = now_ms() - t0;
 	cr_expect_eq(st, 0, "exit %d after signal %d, stderr %s", st, sig, buf_str(&p.err));
 	cr_log_info("follow stopped %lld ms after signal %d", dt, sig);
-	cr_expect_lt(dt, 100, "follow took %lld ms to stop after signal %d", dt, sig);
+	cr_expect_lt(dt, TS_MAX(100), "follow took %lld ms to stop after signal %d", dt, sig);
 	cr_expect_eq(p.out.len, 0, "%s", buf_str(&p.out));
 	proc_free(&p);
 }
@@ -1208,7 +1209,7 @@ Test(cli, bash_completion_completes)
 
 	proc_spawn(&p, "/bin/bash", (const char *const[]){ "bash", "-c", script, "bash",
 		   SRC_DIR "/cli/bash-completion/bpf-stream", OBJ_HELLO, NULL }, NULL);
-	st = proc_finish(&p, 10000);
+	st = proc_finish(&p, TS_MAX(10000));
 	cr_assert_eq(st, 0, "bash: %s", buf_str(&p.err));
 	cr_expect_str_eq(buf_str(&p.out),
 			 "dump follow run list help version\n"

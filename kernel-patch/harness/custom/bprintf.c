@@ -162,6 +162,26 @@ void bpf_bprintf_cleanup(struct bpf_bprintf_data *data)
 	nest--;
 }
 
+/* The per-CPU buffers of 7.2's bpf_try_get_buffers(), same nesting. */
+static __thread struct bpf_bprintf_buffers whole_bufs[MAX_BPRINTF_NEST_LEVEL];
+
+int bpf_try_get_buffers(struct bpf_bprintf_buffers **bufs)
+{
+	if (nest >= MAX_BPRINTF_NEST_LEVEL)
+		return -EBUSY;
+	*bufs = &whole_bufs[nest++];
+	return 0;
+}
+
+void bpf_put_buffers(void)
+{
+	if (nest <= 0) {
+		fprintf(stderr, "harness: bpf_put_buffers() without a get\n");
+		abort();
+	}
+	nest--;
+}
+
 struct out {
 	char *buf;
 	size_t size, len;

@@ -6,6 +6,9 @@
 #include <linux/uaccess.h>
 #include "harness.h"
 
+/* x86-64 with 4-level page tables */
+#define HARNESS_TASK_SIZE	((1UL << 47) - 4096)
+
 static _Atomic uintptr_t fault_from;
 
 void harness_uaccess_fault_from(const void *addr)
@@ -21,7 +24,8 @@ unsigned long copy_to_user(void *to, const void *from, unsigned long n)
 
 	if (!n)
 		return 0;
-	if (dst < 4096)
+	/* access_ok(): the whole range inside the user address space */
+	if (dst < 4096 || n > HARNESS_TASK_SIZE || dst > HARNESS_TASK_SIZE - n)
 		return n;
 	if (fault && dst + n > fault)
 		ok = dst >= fault ? 0 : fault - dst;

@@ -8,7 +8,6 @@
 #define _STREAM_TEST_H
 
 #include <linux/bpf.h>
-#include <linux/bpf_stream.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 
 typedef void (*test_fn)(void);
 void test_register(const char *name, test_fn fn, int concurrent);
+void test_register_skip(const char *name, const char *reason, int concurrent);
 extern __thread int test_failed;
 
 #define __TEST(name, conc)						\
@@ -25,6 +25,23 @@ extern __thread int test_failed;
 	static void name(void)
 #define TEST(name)		__TEST(name, 0)
 #define CONCURRENT_TEST(name)	__TEST(name, 1)
+/* A test the code under test cannot run, and why. */
+#define SKIP_TEST(name, conc, reason)					\
+	__attribute__((constructor)) static void reg_##name(void)	\
+	{ test_register_skip(#name, reason, conc); }
+
+/*
+ * Features of the stream code under test. The project's core has all;
+ * a kernel tree's stream.c (STREAM_C) says what it has in harness/tree.
+ */
+#ifndef STREAM_C
+#define HAVE_STREAM_REPORT_CAP	1
+#define HAVE_STREAM_POLL	1
+#endif
+#ifndef BPF_STREAM_MSG_MAX
+/* One message: the 1024-byte bprintf buffer less its NUL. */
+#define BPF_STREAM_MSG_MAX	(MAX_BPRINTF_BUF - 1)
+#endif
 
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

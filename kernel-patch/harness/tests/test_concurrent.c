@@ -121,6 +121,7 @@ CONCURRENT_TEST(concurrent_writers_under_capacity_pressure_keep_per_writer_order
 	prog_free(prog);
 }
 
+#ifdef HAVE_STREAM_REPORT_CAP
 #define REPORTERS	4
 
 struct reporter {
@@ -170,3 +171,7 @@ CONCURRENT_TEST(concurrent_reporters_stop_at_error_cap)
 	free(buf);
 	prog_free(prog);
 }
+#else
+SKIP_TEST(concurrent_reporters_stop_at_error_cap, 1,
+	  "no per-program report cap in this stream code")
+#endif

@@ -57,14 +57,13 @@ TEST(stage_allocation_failure_commits_only_what_was_staged)
 	struct bpf_stream_stage ss;
 	char buf[64];
 
-	harness_stream_drop_cpu_caches();
-	harness_pages_fail_after(0);
+	harness_kmalloc_fail_after(0);
 	bpf_stream_stage_init(&ss);
 	ASSERT_EQ(bpf_stream_printk(ss, "ERROR: %d\n", 1), -ENOMEM);
 	ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, BPF_STDERR), 0);
 	bpf_stream_stage_free(&ss);
 	ASSERT_EQ(stream_queued(prog, BPF_STDERR), 0);
-	harness_pages_fail_after(-1);
+	harness_kmalloc_fail_after(-1);
 	ASSERT_EQ(drain(prog, BPF_STDERR, buf, sizeof(buf), 64), 0);
 	prog_free(prog);
 }

@@ -30,14 +30,14 @@ enum bpf_stream_id {
  * BPF_STREAM_MSG_MAX bounds one message (the bprintf buffer less its NUL).
  */
 enum {
-	BPF_STREAM_MAX_CAPACITY = 4 * 1024 * 1024,
+	BPF_STREAM_MAX_CAPACITY = 100000,
 	BPF_PROG_STREAM_ERROR_CNT = 512,
 	BPF_STREAM_MSG_MAX = 1023,
 };
 
 /*
- * One queued message. It lives inside a bump-allocated stream page and
- * carries exactly total_len bytes of text, without a terminating NUL.
+ * One queued message, from kmalloc_nolock(). It carries exactly total_len
+ * bytes of text, without a terminating NUL.
  * consumed_len counts what readers already copied out (partial reads).
  */
 struct bpf_stream_elem {
@@ -46,6 +46,8 @@ struct bpf_stream_elem {
 	u32 consumed_len;
 	char str[];
 };
+
+struct bpf_stream_poll;
 
 struct bpf_stream {
 	/* Bytes charged to the stream: queued plus staged-for-commit. */
@@ -57,6 +59,11 @@ struct bpf_stream {
 	/* FIFO of elements pulled from log, oldest first. */
 	struct llist_node *backlog_head;
 	struct llist_node *backlog_tail;
+	/*
+	 * Waiters of BPF_PROG_STREAM_GET_FD files; NULL until the first one
+	 * is opened, then set once (under lock) for the program's lifetime.
+	 */
+	struct bpf_stream_poll *poll;
 };
 
 /*
@@ -73,6 +80,8 @@ void bpf_prog_stream_init(struct bpf_prog *prog);
 void bpf_prog_stream_free(struct bpf_prog *prog);
 int bpf_prog_stream_read(struct bpf_prog *prog, enum bpf_stream_id stream_id,
 			 void __user *buf, u32 len);
+int bpf_prog_stream_get_fd(struct bpf_prog *prog, enum bpf_stream_id stream_id,
+			   u32 flags);
 
 void bpf_stream_stage_init(struct bpf_stream_stage *ss);
 void bpf_stream_stage_free(struct bpf_stream_stage *ss);
@@ -82,8 +91,9 @@ int bpf_stream_stage_commit(struct bpf_stream_stage *ss, struct bpf_prog *prog,
 			    enum bpf_stream_id stream_id);
 bool bpf_prog_stream_error_limit(struct bpf_prog *prog);
 
+struct bpf_prog_aux;
 int bpf_stream_vprintk(int stream_id, const char *fmt__str, const void *args,
-		       u32 len__sz, void *aux__prog);
+		       u32 len__sz, struct bpf_prog_aux *aux);
 
 #define bpf_stream_printk(ss, ...) bpf_stream_stage_printk(&(ss), __VA_ARGS__)
 

@@ -11,12 +11,9 @@
  * Writers may run in any context, NMI included, so the write side takes no
  * lock that could be held by the context it interrupted:
  *
- * - Memory comes from a per-CPU bump allocator. Each CPU caches one page
- *   obtained with alloc_pages_nolock() and carves 8-byte aligned elements
- *   out of it under a per-CPU local_trylock_t. A page carries a refcount:
- *   one reference for the CPU cache plus one per element carved from it.
- *   The page goes back with free_pages_nolock() when the last one drops,
- *   whichever stream or program the elements ended up in.
+ * - Each message is one element from kmalloc_nolock(), which may fail in
+ *   any context and for any reason (NULL means -ENOMEM, retrying does not
+ *   help). Elements go back with kfree_nolock().
  *
  * - A written element is pushed with llist_add() onto the stream's
  *   lock-free LIFO log. A reader, under the stream mutex, takes the whole
@@ -27,108 +24,56 @@
  * - Every stream has a byte budget (BPF_STREAM_MAX_CAPACITY). Bytes are
  *   charged before an element is queued and refunded when the reader frees
  *   it, or at once when the allocation fails.
+ *
+ * - BPF_PROG_STREAM_GET_FD gives user space a file to poll and read. Its
+ *   state (struct bpf_stream_poll) is shared by all files of one stream and
+ *   outlives the program: the program's free detaches it and hangs up.
+ *   Writers cannot take the wait queue lock from NMI, so they wake readers
+ *   through an irq_work.
  */
 
+#include <linux/anon_inodes.h>
 #include <linux/bpf.h>
 #include <linux/bpf_stream.h>
 #include <linux/btf.h>
 #include <linux/ctype.h>
-#include <linux/gfp.h>
+#include <linux/fs.h>
+#include <linux/irq_work.h>
 #include <linux/kernel.h>
 #include <linux/llist.h>
-#include <linux/local_lock.h>
-#include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/percpu.h>
+#include <linux/poll.h>
 #include <linux/refcount.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 
-struct bpf_stream_page {
-	refcount_t ref;
-	u32 used;		/* bytes of buf[] handed out, owner CPU only */
-	char buf[];
-};
-
-#define BPF_STREAM_PAGE_ROOM	(PAGE_SIZE - offsetof(struct bpf_stream_page, buf))
 #define BPF_STREAM_ELEM_HDR	offsetof(struct bpf_stream_elem, str)
 
-static DEFINE_PER_CPU(local_trylock_t, bpf_stream_pcpu_lock) =
-	INIT_LOCAL_TRYLOCK(bpf_stream_pcpu_lock);
-static DEFINE_PER_CPU(struct bpf_stream_page *, bpf_stream_pcpu_page);
-
-static void bpf_stream_page_put(struct bpf_stream_page *page)
-{
-	if (refcount_dec_and_test(&page->ref))
-		free_pages_nolock(virt_to_page(page), 0);
-}
-
-static struct bpf_stream_page *bpf_stream_page_of(struct bpf_stream_elem *elem)
-{
-	return (struct bpf_stream_page *)((unsigned long)elem & PAGE_MASK);
-}
-
-/*
- * Install a fresh page as this CPU's cache. On failure the old page stays
- * cached: a smaller element may still fit in it later.
- */
-static struct bpf_stream_page *bpf_stream_page_refill(void)
-{
-	struct bpf_stream_page *page, *old;
-	struct page *p;
-
-	p = alloc_pages_nolock(NUMA_NO_NODE, 0);
-	if (!p)
-		return NULL;
-	page = page_address(p);
-	refcount_set(&page->ref, 1);
-	page->used = 0;
-
-	old = this_cpu_read(bpf_stream_pcpu_page);
-	this_cpu_write(bpf_stream_pcpu_page, page);
-	if (old)
-		bpf_stream_page_put(old);
-	return page;
-}
-
-/* Carve @size bytes (a multiple of 8) from this CPU's page. */
-static void *bpf_stream_page_carve(u32 size)
-{
-	struct bpf_stream_page *page;
-	void *ptr;
-
-	page = this_cpu_read(bpf_stream_pcpu_page);
-	if (!page || page->used + size > BPF_STREAM_PAGE_ROOM) {
-		page = bpf_stream_page_refill();
-		if (!page)
-			return NULL;
-	}
-	ptr = &page->buf[page->used];
-	page->used += size;
-	refcount_inc(&page->ref);
-	return ptr;
-}
+struct bpf_stream_poll {
+	/* One for the program's stream, one per open file. */
+	refcount_t ref;
+	/* Protects stream; held by readers of the file. */
+	struct mutex lock;
+	/* NULL once the program is gone. */
+	struct bpf_stream *stream;
+	wait_queue_head_t wait;
+	struct irq_work work;
+};
 
 /*
  * Allocate an element with room for @room bytes of text. Any context; fails
- * with NULL when the page allocator cannot help or when this CPU's
- * allocator is already in use by the context we interrupted.
+ * with NULL whenever kmalloc_nolock() cannot help.
  */
 static struct bpf_stream_elem *bpf_stream_elem_alloc(u32 room)
 {
 	struct bpf_stream_elem *elem;
-	unsigned long flags;
 
 	BUILD_BUG_ON(BPF_STREAM_MSG_MAX >= MAX_BPRINTF_BUF);
-	BUILD_BUG_ON(BPF_STREAM_ELEM_HDR + MAX_BPRINTF_BUF > BPF_STREAM_PAGE_ROOM);
-	BUILD_BUG_ON(offsetof(struct bpf_stream_page, buf) % 8);
-	BUILD_BUG_ON(BPF_STREAM_ELEM_HDR % 8);
 
 	if (room > BPF_STREAM_MSG_MAX + 1)
 		return NULL;
-	if (!local_trylock_irqsave(&bpf_stream_pcpu_lock, flags))
-		return NULL;
-	elem = bpf_stream_page_carve(round_up(BPF_STREAM_ELEM_HDR + room, 8));
-	local_unlock_irqrestore(&bpf_stream_pcpu_lock, flags);
+	elem = kmalloc_nolock(BPF_STREAM_ELEM_HDR + room, 0, NUMA_NO_NODE);
 	if (!elem)
 		return NULL;
 	init_llist_node(&elem->node);
@@ -139,7 +84,7 @@ static struct bpf_stream_elem *bpf_stream_elem_alloc(u32 room)
 
 static void bpf_stream_elem_free(struct bpf_stream_elem *elem)
 {
-	bpf_stream_page_put(bpf_stream_page_of(elem));
+	kfree_nolock(elem);
 }
 
 static void bpf_stream_free_list(struct llist_node *list)
@@ -148,6 +93,16 @@ static void bpf_stream_free_list(struct llist_node *list)
 
 	llist_for_each_entry_safe(elem, tmp, list, node)
 		bpf_stream_elem_free(elem);
+}
+
+/* Wake the stream's pollers, if any, from any context. */
+static void bpf_stream_notify(struct bpf_stream *stream)
+{
+	/* Pairs with smp_store_release() in bpf_prog_stream_get_fd(). */
+	struct bpf_stream_poll *poll = smp_load_acquire(&stream->poll);
+
+	if (poll)
+		irq_work_queue(&poll->work);
 }
 
 /*
@@ -205,6 +160,7 @@ static int bpf_stream_push(struct bpf_stream *stream, const char *str, u32 len)
 	memcpy(elem->str, str, len);
 	elem->total_len = len;
 	llist_add(&elem->node, &stream->log);
+	bpf_stream_notify(stream);
 	return 0;
 }
 
@@ -229,10 +185,12 @@ static void bpf_stream_backlog_pop(struct bpf_stream *stream)
 {
 	struct llist_node *node = stream->backlog_head;
 
-	if (node == stream->backlog_tail)
-		stream->backlog_head = stream->backlog_tail = NULL;
-	else
+	if (node == stream->backlog_tail) {
+		stream->backlog_head = NULL;
+		stream->backlog_tail = NULL;
+	} else {
 		stream->backlog_head = node->next;
+	}
 }
 
 /*
@@ -287,6 +245,136 @@ int bpf_prog_stream_read(struct bpf_prog *prog, enum bpf_stream_id stream_id,
 	return bpf_stream_read(stream, buf, len);
 }
 
+static void bpf_stream_poll_wake(struct irq_work *work)
+{
+	struct bpf_stream_poll *poll = container_of(work, struct bpf_stream_poll, work);
+
+	wake_up_all(&poll->wait);
+}
+
+static void bpf_stream_poll_put(struct bpf_stream_poll *poll)
+{
+	if (!refcount_dec_and_test(&poll->ref))
+		return;
+	irq_work_sync(&poll->work);
+	mutex_destroy(&poll->lock);
+	kfree(poll);
+}
+
+/*
+ * EPOLLIN while bytes are charged to the stream (a writer charges just
+ * before it queues, so readiness can be reported a moment early and the
+ * read then finds nothing); EPOLLHUP once the program is gone.
+ */
+static __poll_t bpf_stream_fop_poll(struct file *file, struct poll_table_struct *pt)
+{
+	struct bpf_stream_poll *poll = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &poll->wait, pt);
+	mutex_lock(&poll->lock);
+	if (!poll->stream)
+		mask = EPOLLHUP;
+	else if (atomic_read(&poll->stream->capacity))
+		mask = EPOLLIN | EPOLLRDNORM;
+	mutex_unlock(&poll->lock);
+	return mask;
+}
+
+/*
+ * Never blocks: -EAGAIN while the stream is empty, 0 (end of file) once the
+ * program is gone. What the program wrote but nobody read goes with it.
+ */
+static ssize_t bpf_stream_fop_read(struct file *file, char __user *buf,
+				   size_t len, loff_t *ppos)
+{
+	struct bpf_stream_poll *poll = file->private_data;
+	int ret = 0;
+
+	mutex_lock(&poll->lock);
+	if (poll->stream) {
+		ret = bpf_stream_read(poll->stream, buf, min_t(size_t, len, INT_MAX));
+		if (!ret && len)
+			ret = -EAGAIN;
+	}
+	mutex_unlock(&poll->lock);
+	return ret;
+}
+
+static int bpf_stream_fop_release(struct inode *inode, struct file *file)
+{
+	bpf_stream_poll_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations bpf_stream_fops = {
+	.poll		= bpf_stream_fop_poll,
+	.read		= bpf_stream_fop_read,
+	.release	= bpf_stream_fop_release,
+	.llseek		= noop_llseek,
+};
+
+/*
+ * A new read-only file for @stream_id of @prog: pollable (EPOLLIN when data
+ * is queued, EPOLLHUP once the program is gone) and readable like
+ * BPF_PROG_STREAM_READ_BY_FD. It holds no reference on the program. No
+ * @flags are defined yet. Returns the fd, -EINVAL, -ENOENT, -ENOMEM or what
+ * anon_inode_getfd() returns.
+ */
+int bpf_prog_stream_get_fd(struct bpf_prog *prog, enum bpf_stream_id stream_id,
+			   u32 flags)
+{
+	struct bpf_stream_poll *poll;
+	struct bpf_stream *stream;
+	int fd;
+
+	if (flags)
+		return -EINVAL;
+	stream = bpf_stream_get(stream_id, prog->aux);
+	if (!stream)
+		return -ENOENT;
+
+	mutex_lock(&stream->lock);
+	poll = stream->poll;
+	if (!poll) {
+		poll = kzalloc_obj(*poll, GFP_KERNEL_ACCOUNT);
+		if (!poll) {
+			mutex_unlock(&stream->lock);
+			return -ENOMEM;
+		}
+		refcount_set(&poll->ref, 1);
+		mutex_init(&poll->lock);
+		poll->stream = stream;
+		init_waitqueue_head(&poll->wait);
+		init_irq_work(&poll->work, bpf_stream_poll_wake);
+		/* Pairs with smp_load_acquire() in bpf_stream_notify(). */
+		smp_store_release(&stream->poll, poll);
+	}
+	refcount_inc(&poll->ref);
+	mutex_unlock(&stream->lock);
+
+	fd = anon_inode_getfd("bpf-stream", &bpf_stream_fops, poll,
+			      O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		bpf_stream_poll_put(poll);
+	return fd;
+}
+
+/* The program is gone: detach the files of @stream and hang up. */
+static void bpf_stream_poll_detach(struct bpf_stream *stream)
+{
+	struct bpf_stream_poll *poll = stream->poll;
+
+	if (!poll)
+		return;
+	mutex_lock(&poll->lock);
+	poll->stream = NULL;
+	mutex_unlock(&poll->lock);
+	wake_up_all(&poll->wait);
+	stream->poll = NULL;
+	bpf_stream_poll_put(poll);
+}
+
 /*
  * Length of the NUL-terminated format @fmt (returned in @size, NUL
  * included) and a lower bound of what it prints: its literal text. A
@@ -331,17 +419,19 @@ __bpf_kfunc_start_defs();
  * unsupported format, -ENOSPC when the stream is full and -ENOMEM or -EBUSY
  * when no memory or no format buffer is available in this context.
  *
+ * @aux is not passed by the program: the kfunc is registered with
+ * KF_IMPLICIT_ARGS and the verifier supplies the calling program's aux.
  * Avoid using enum bpf_stream_id for @stream_id so that callers do not
  * need the enum in their headers.
  */
 __bpf_kfunc int bpf_stream_vprintk(int stream_id, const char *fmt__str,
-				   const void *args, u32 len__sz, void *aux__prog)
+				   const void *args, u32 len__sz,
+				   struct bpf_prog_aux *aux)
 {
 	struct bpf_bprintf_data data = {
 		.get_bin_args	= true,
 		.get_buf	= true,
 	};
-	struct bpf_prog_aux *aux = aux__prog;
 	struct bpf_stream *stream;
 	u32 fmt_size, min_len;
 	int ret;
@@ -387,6 +477,7 @@ void bpf_prog_stream_init(struct bpf_prog *prog)
 		mutex_init(&stream->lock);
 		stream->backlog_head = NULL;
 		stream->backlog_tail = NULL;
+		stream->poll = NULL;
 	}
 	atomic_set(&prog->aux->stream_error_cnt, 0);
 }
@@ -399,6 +490,7 @@ void bpf_prog_stream_free(struct bpf_prog *prog)
 	for (i = 0; i < ARRAY_SIZE(prog->aux->stream); i++) {
 		struct bpf_stream *stream = &prog->aux->stream[i];
 
+		bpf_stream_poll_detach(stream);
 		bpf_stream_free_list(llist_del_all(&stream->log));
 		bpf_stream_free_list(stream->backlog_head);
 		stream->backlog_head = NULL;
@@ -482,6 +574,7 @@ int bpf_stream_stage_commit(struct bpf_stream_stage *ss, struct bpf_prog *prog,
 	llist_add_batch(head, ss->tail, &stream->log);
 	ss->tail = NULL;
 	ss->len = 0;
+	bpf_stream_notify(stream);
 	return 0;
 }
 
