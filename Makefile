@@ -6,6 +6,8 @@
 #   make            build everything into $(O) (default: build/)
 #   make demo       install missing Debian packages, build, run examples/hello
 #   make check      install missing Debian packages, build, run every test
+#                   (host tests, kernel-patch, then the kernel matrix under QEMU)
+#   make check-kernels  the kernel matrix alone (KERNELS="6.1 7.2" TESTS= FILTER=)
 #   make bench      benchmarks (not part of check)
 #   make install    PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR honoured
 #   V=1             show the commands
@@ -263,7 +265,7 @@ clean:
 	$(Q)$(MAKE) --no-print-directory -C kernel-patch clean >/dev/null 2>&1 || true
 
 help:
-	@sed -n '3,22p' Makefile
+	@sed -n '3,24p' Makefile
 
 # Part-specific targets (bench, sanitizers, fuzzing) live beside their part.
 -include $(wildcard mk/*.mk)
