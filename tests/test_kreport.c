@@ -182,6 +182,24 @@ static void check_context(const struct got *g)
 	cr_assert(!g->truncated, "report cut short:\n%s", g->raw);
 }
 
+/* Read @prog's stderr and expect exactly one report of @kind; skip where the
+ * kernel wrote none because its stream writes fail. */
+static void expect_one_report(struct kreport *skel, struct bpf_program *prog,
+			      const struct bs_kernel *k, struct got *g, const char *name,
+			      enum bpf_stream_report_kind kind)
+{
+	read_reports(prog, g);
+	if (!g->nr_reports) {
+		kreport__destroy(skel);
+		no_report_here(k);
+	}
+	save_raw(name, g);
+	cr_log_info("report:\n%s", g->raw);
+	cr_assert_eq(g->nr_reports, 1, "%d reports:\n%s", g->nr_reports, g->raw);
+	cr_assert_eq(g->kind, kind, "kind %s: %s", bpf_stream_report_kind_str(g->kind),
+		     g->message);
+}
+
 TestSuite(kreport);
 
 Test(kreport, may_goto_timeout_parsed, .timeout = 60)
@@ -192,16 +210,7 @@ Test(kreport, may_goto_timeout_parsed, .timeout = 60)
 	struct got *g = calloc(1, sizeof(*g));
 
 	cr_assert_eq(test_run(prog), 0);
-	read_reports(prog, g);
-	if (!g->nr_reports) {
-		kreport__destroy(skel);
-		no_report_here(&k);
-	}
-	save_raw("may_goto", g);
-	cr_log_info("report:\n%s", g->raw);
-	cr_assert_eq(g->nr_reports, 1, "%d reports:\n%s", g->nr_reports, g->raw);
-	cr_assert_eq(g->kind, BPF_STREAM_REPORT_MAY_GOTO_TIMEOUT, "kind %s: %s",
-		     bpf_stream_report_kind_str(g->kind), g->message);
+	expect_one_report(skel, prog, &k, g, "may_goto", BPF_STREAM_REPORT_MAY_GOTO_TIMEOUT);
 	check_context(g);
 	kreport__destroy(skel);
 	free(g);
@@ -220,16 +229,7 @@ Test(kreport, res_spin_lock_deadlock_parsed, .timeout = 60)
 		cr_skip_test("this kernel has no bpf_res_spin_lock kfunc");
 	}
 	cr_assert_eq(ret, 0, "the kernel did not refuse the second lock (ret %d)", ret);
-	read_reports(prog, g);
-	if (!g->nr_reports) {
-		kreport__destroy(skel);
-		no_report_here(&k);
-	}
-	save_raw("deadlock", g);
-	cr_log_info("report:\n%s", g->raw);
-	cr_assert_eq(g->nr_reports, 1, "%d reports:\n%s", g->nr_reports, g->raw);
-	cr_assert_eq(g->kind, BPF_STREAM_REPORT_RES_SPIN_DEADLOCK, "kind %s: %s",
-		     bpf_stream_report_kind_str(g->kind), g->message);
+	expect_one_report(skel, prog, &k, g, "deadlock", BPF_STREAM_REPORT_RES_SPIN_DEADLOCK);
 	cr_assert_geq(g->nr_held_locks, 1, "held locks: %u", g->nr_held_locks);
 	cr_assert_neq(g->addr, 0, "attempted lock address");
 	check_context(g);
