@@ -75,6 +75,9 @@
  *                            record wakes the reader (default 1 ms)
  *   BPF_STREAM_TICK_NS       the kernel's tick in ns, the unit of that clock
  *                            without BPF_STREAM_TIMESTAMP (default 4 ms)
+ *   BPF_STREAM_DROP_SITES    (call site, stream) pairs whose drops are
+ *                            counted apart (default 256); drops beyond
+ *                            are counted with the writer unknown
  *
  * Wake-ups (ringbuf transport). A record is submitted with BPF_RB_NO_WAKEUP
  * unless it takes the bytes waiting in the ring (bpf_ringbuf_query(
@@ -100,7 +103,9 @@
  * include this header (give them the same BPF_STREAM_RINGBUF_SIZE: the object has one ring).
  * A message that could not be queued (ring full, stream full, kernel error)
  * makes bpf_stream_printk() return a negative errno and is counted, per
- * stream, in the bpf_stream_stat map, so writes = deliveries + drops.
+ * call site and stream, in the bpf_stream_drop map (per stream alone in
+ * bpf_stream_stat when that map is full), so writes = deliveries + drops
+ * and libbpf-stream announces each drop under the program that dropped it.
  */
 #ifndef __BPF_STREAM_H
 #define __BPF_STREAM_H
@@ -126,6 +131,9 @@
 #endif
 #ifndef BPF_STREAM_WAKEUP_NS
 #define BPF_STREAM_WAKEUP_NS 1000000ULL
+#endif
+#ifndef BPF_STREAM_DROP_SITES
+#define BPF_STREAM_DROP_SITES 256
 #endif
 
 _Static_assert(BPF_STREAM_MSG_MAX > 0 && BPF_STREAM_MSG_MAX <= 0xffff,
@@ -183,6 +191,16 @@ struct {
 	__type(key, __u32);
 	__type(value, struct bpf_stream_stats);
 } bpf_stream_stat SEC(".maps") __weak;
+
+/* Drops per call site and stream (bpf_stream_record.h): BPF_STREAM_DROP_SITES
+ * (call site, stream) pairs are counted there, further ones in
+ * bpf_stream_stat.dropped with the writer unknown. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BPF_STREAM_DROP_SITES);
+	__type(key, struct bpf_stream_drop_key);
+	__type(value, __u64);
+} bpf_stream_drop SEC(".maps") __weak;
 
 /* bpf_ktime_get_ns() of the last record submitted with BPF_RB_FORCE_WAKEUP,
  * one for the whole object (all programs, all CPUs). Read and written
@@ -264,13 +282,34 @@ extern int ___bpf_stream_check_fmt(const char *fmt, ...) __attribute__((format(p
 
 /* ---- the two transports ---- */
 
-static __always_inline void ___bpf_stream_count_drop(__u32 stream_id)
+/* Count a message that could not be queued, under its call site (so the
+ * reader names the program that dropped it), else under its stream alone.
+ * The per-site count comes first and bpf_stream_stats.sited after it: a
+ * reader that sees sited change rescans the sites and finds the count. */
+static __always_inline void ___bpf_stream_count_drop(__u32 stream_id, const char *fmt)
 {
+	struct bpf_stream_drop_key dk = {
+		.site = (__u32)((unsigned long)fmt - (unsigned long)&bpf_stream_fmt_base),
+		.stream_id = stream_id,
+	};
 	__u32 key = stream_id;
 	struct bpf_stream_stats *st = bpf_map_lookup_elem(&bpf_stream_stat, &key);
+	__u64 zero = 0, *n;
 
-	if (st)
+	if (!st)
+		return;
+	n = bpf_map_lookup_elem(&bpf_stream_drop, &dk);
+	if (!n) {
+		/* -EEXIST from a racing CPU still leaves the entry there */
+		bpf_map_update_elem(&bpf_stream_drop, &dk, &zero, BPF_NOEXIST);
+		n = bpf_map_lookup_elem(&bpf_stream_drop, &dk);
+	}
+	if (n) {
+		__sync_fetch_and_add(n, 1);
+		__sync_fetch_and_add(&st->sited, 1);
+	} else {
 		__sync_fetch_and_add(&st->dropped, 1);
+	}
 }
 
 /* Submit flags of a record: batched wake-ups (see the top of this file).
@@ -640,7 +679,7 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
 	else
 		ret = ___bpf_stream_ringbuf(stream_id, fmt, fmt_sz, args, args_len / 8);
 	if (ret)
-		___bpf_stream_count_drop(stream_id);
+		___bpf_stream_count_drop(stream_id, fmt);
 	return ret;
 }
 
@@ -657,7 +696,7 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
  * @args: 0 to 12 integer or pointer arguments
  * Return: 0, or a negative errno (-ENOSPC full, -ENOMEM, -EINVAL bad format,
  * -ENOENT bad stream id, -EOPNOTSUPP native forced without a kfunc); failed
- * messages with a valid stream id are counted in bpf_stream_stat.
+ * messages with a valid stream id are counted (bpf_stream_drop, bpf_stream_stat).
  */
 #define bpf_stream_printk(stream_id, ...) ___bpf_stream_printk(stream_id, __VA_ARGS__)
 

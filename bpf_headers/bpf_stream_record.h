@@ -84,9 +84,19 @@ struct bpf_stream_rec_hdr {
 #define BPF_STREAM_FMT_BASE_VERSION(v) ((__u16)((v) >> 32))
 #define BPF_STREAM_FMT_BASE_MSG_MAX(v) ((__u16)((v) >> 48))
 
-/* Per-object drop counters live in an array map named BPF_STREAM_STATS_MAP,
- * key = stream id (0..2, 0 unused), value = struct bpf_stream_stats. */
+/* Drop counters. A message that could not be queued is counted once:
+ *  - per call site and stream in a hash map named BPF_STREAM_DROPS_MAP
+ *    (key struct bpf_stream_drop_key, value __u64), which tells userspace
+ *    the program that dropped it (the one whose code contains the call
+ *    site, as for records); then the stream's bpf_stream_stats.sited is
+ *    incremented, so a reader rescans the hash only after it changed;
+ *  - or, when that map is full or busy, in bpf_stream_stats.dropped: the
+ *    writer is then unknown.
+ * The array map named BPF_STREAM_STATS_MAP: key = stream id (0..2, 0
+ * unused), value = struct bpf_stream_stats. Total drops of a stream =
+ * dropped + sited. */
 #define BPF_STREAM_STATS_MAP "bpf_stream_stat"
+#define BPF_STREAM_DROPS_MAP "bpf_stream_drop"
 #define BPF_STREAM_RINGBUF_MAP "bpf_stream_rb"
 #define BPF_STREAM_SEL_VAR "bpf_stream_transport_sel"
 #define BPF_STREAM_FMT_BASE_VAR "bpf_stream_fmt_base"
@@ -103,7 +113,13 @@ struct bpf_stream_rec_hdr {
 #define BPF_STREAM_WHY_WORKS 5	/* auto: native streams work */
 
 struct bpf_stream_stats {
-	__u64 dropped;		/* messages that did not reach the stream */
+	__u64 dropped;		/* drops whose call site could not be counted */
+	__u64 sited;		/* drops counted per call site (BPF_STREAM_DROPS_MAP) */
+};
+
+struct bpf_stream_drop_key {
+	__u32 site;		/* call site, as in struct bpf_stream_rec_hdr */
+	__u32 stream_id;
 };
 
 #endif /* __BPF_STREAM_RECORD_H */

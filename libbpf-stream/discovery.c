@@ -7,6 +7,7 @@
  *   program --BPF_OBJ_GET_INFO_BY_FD map_ids--> its maps, by kernel id:
  *     bpf_stream_rb    (ring buffer)   the ring transport's records
  *     bpf_stream_stat  (array)         drop counters per stream
+ *     bpf_stream_drop  (hash)          drop counters per call site and stream
  *     .rodata          (array whose BTF declares bpf_stream_transport_sel)
  *                      the selector prepare() wrote, the format table
  *   selector NATIVE: native streams; RINGBUF: the ring; DEFAULT: nobody
@@ -44,6 +45,9 @@ struct bs_tport_prog {
 	__u32 id;
 	int ring_idx;		/* index in the ring, -1 if none */
 	char *name;		/* full name (BTF) or the kernel's */
+	/* drops of its call sites at the last scan, by stream: [0] sites of
+	 * its own, [1] sites shared with later programs */
+	__u64 drops[3][2];
 };
 
 struct bs_tport {
@@ -55,7 +59,16 @@ struct bs_tport {
 	enum bpf_stream_transport transport;
 	bool native_stderr;
 	int stat_fd;		/* ours, or -1 */
+	int drop_fd;		/* bpf_stream_drop, ours, or -1 */
 	struct bs_ring *ring;	/* ring transport only */
+	/* Call sites -> programs (index in progs): the ring's table, or this
+	 * one for a native instance (sentinel at .rodata offset @base). */
+	struct bs_sites sites;
+	size_t base;
+	bool have_base;
+	__u64 sited_seen[3];	/* bpf_stream_stats.sited at the last scan */
+	__u64 unsited[3];	/* drops at call sites of no known program */
+	bool rescan;		/* a program was added since the last scan */
 	struct bs_tport_prog *progs;
 	size_t nr_progs;
 };
@@ -69,7 +82,7 @@ struct id_set {
 	size_t n, cap;
 };
 
-static struct id_set plain_ids, released_ids;
+static struct id_set plain_ids, released_ids, plain_btf_ids;
 
 static bool id_set_has(const struct id_set *s, __u32 id)
 {
@@ -102,8 +115,11 @@ static void tport_free(struct bs_tport *t)
 	size_t i;
 
 	bs_ring__free(t->ring);
+	bs_sites__clear(&t->sites);
 	if (t->stat_fd >= 0)
 		close(t->stat_fd);
+	if (t->drop_fd >= 0)
+		close(t->drop_fd);
 	for (i = 0; i < t->nr_progs; i++)
 		free(t->progs[i].name);
 	free(t->progs);
@@ -250,7 +266,7 @@ static long sel_offset(const struct bpf_map_info *mi)
 /* The maps of one program that make a bpf_stream.h instance. */
 struct found {
 	__u32 rodata_id, rb_id, stat_id, sel;
-	int rodata_fd, rb_fd, stat_fd;	/* opened here, -1 if none */
+	int rodata_fd, rb_fd, stat_fd, drop_fd;	/* opened here, -1 if none */
 };
 
 static void found_close(struct found *f)
@@ -261,7 +277,9 @@ static void found_close(struct found *f)
 		close(f->rb_fd);
 	if (f->stat_fd >= 0)
 		close(f->stat_fd);
-	f->rodata_fd = f->rb_fd = f->stat_fd = -1;
+	if (f->drop_fd >= 0)
+		close(f->drop_fd);
+	f->rodata_fd = f->rb_fd = f->stat_fd = f->drop_fd = -1;
 }
 
 /* Look at a program's maps. 0 with f->rodata_id set if it has an
@@ -271,7 +289,7 @@ static int find_maps(const __u32 *maps, __u32 n, struct found *f)
 	__u32 i, key = 0;
 
 	memset(f, 0, sizeof(*f));
-	f->rodata_fd = f->rb_fd = f->stat_fd = -1;
+	f->rodata_fd = f->rb_fd = f->stat_fd = f->drop_fd = -1;
 	for (i = 0; i < n; i++) {
 		struct bpf_map_info mi;
 		__u32 len = sizeof(mi);
@@ -294,6 +312,11 @@ static int find_maps(const __u32 *maps, __u32 n, struct found *f)
 			   f->stat_fd < 0) {
 			f->stat_id = mi.id;
 			f->stat_fd = fd;
+			keep = true;
+		} else if (mi.type == BPF_MAP_TYPE_HASH && !strcmp(mi.name, BPF_STREAM_DROPS_MAP) &&
+			   mi.key_size == sizeof(struct bpf_stream_drop_key) &&
+			   mi.value_size == sizeof(__u64) && f->drop_fd < 0) {
+			f->drop_fd = fd;
 			keep = true;
 		} else if (f->rodata_fd < 0 && strstr(mi.name, ".rodata")) {
 			long off = sel_offset(&mi);
@@ -340,26 +363,37 @@ static struct bs_tport_prog *tport_add_prog(struct bs_tport *t, int prog_fd,
 		return NULL;
 	t->progs = p;
 	p = &t->progs[t->nr_progs];
+	memset(p, 0, sizeof(*p));
 	p->id = info->id;
 	p->ring_idx = -1;
 	p->name = prog_full_name(prog_fd, info);
 	if (!p->name)
 		return NULL;
+	/* the program's index in t->progs is its index in the call sites */
 	if (t->ring) {
 		p->ring_idx = bs_ring__add_prog(t->ring, prog_fd);
 		if (p->ring_idx < 0) {
 			free(p->name);
 			return NULL;
 		}
+	} else if (t->have_base) {
+		int err = bs_sites__learn(&t->sites, prog_fd, (__u32)t->nr_progs, t->rodata_id,
+					  t->base);
+
+		if (err)
+			pr_warn("call sites of program %u not learnt (%s): its drops count as the object's\n",
+				info->id, strerror(-err));
 	}
 	t->nr_progs++;
+	t->rescan = true;
 	return p;
 }
 
-/* Every program in the kernel that uses the ring, in id order (the
- * object's order): the ring learns all call sites before its first read.
+/* Every program in the kernel of the instance's object (its ring's users
+ * and the programs sharing its BTF), in id order (the object's order): the
+ * call sites of all are known before the first record or drop is read.
  * Without the right to open programs by id, only @prog_fd. */
-static void tport_add_ring_users(struct bs_tport *t, int prog_fd,
+static void tport_add_object_progs(struct bs_tport *t, int prog_fd,
 				 const struct bpf_prog_info *info)
 {
 	__u32 id = 0;
@@ -379,7 +413,8 @@ static void tport_add_ring_users(struct bs_tport *t, int prog_fd,
 		memset(&pi, 0, sizeof(pi));
 		/* printing programs use the ring; the others share the BTF */
 		if (!bpf_obj_get_info_by_fd(fd, &pi, &len) &&
-		    ((t->btf_id && pi.btf_id == t->btf_id) || prog_uses_map(fd, t->rb_id)))
+		    ((t->btf_id && pi.btf_id == t->btf_id) ||
+		     (t->rb_id && prog_uses_map(fd, t->rb_id))))
 			tport_add_prog(t, fd, &pi);
 		close(fd);
 	}
@@ -416,10 +451,10 @@ static void warn_unprepared(const struct bs_tport *t, const char *why)
 	__u32 sid;
 
 	for (sid = BPF_STDOUT; t->stat_fd >= 0 && sid <= BPF_STDERR; sid++) {
-		struct bpf_stream_stats st;
+		struct bpf_stream_stats st = {};
 
 		if (!bpf_map_lookup_elem(t->stat_fd, &sid, &st))
-			drops[sid] = st.dropped;
+			drops[sid] = st.dropped + st.sited;
 	}
 	pr_warn("object of program '%s' (id %u) was loaded without bpf_stream_prepare(): read as %s (%s); %llu stdout and %llu stderr messages counted as dropped so far\n",
 		t->nr_progs ? t->progs[0].name : "?", t->nr_progs ? t->progs[0].id : 0,
@@ -439,6 +474,7 @@ static struct bs_tport *tport_new(struct found *f, int prog_fd, const struct bpf
 	if (!t)
 		return NULL;
 	t->refcnt = 1;
+	t->drop_fd = -1;
 	t->rodata_id = f->rodata_id;
 	t->rb_id = f->rb_id;
 	t->stat_id = f->stat_id;
@@ -466,9 +502,25 @@ static struct bs_tport *tport_new(struct found *f, int prog_fd, const struct bpf
 			tport_free(t);
 			return NULL;
 		}
-		tport_add_ring_users(t, prog_fd, info);
+		tport_add_object_progs(t, prog_fd, info);
 	} else {
-		tport_add_prog(t, prog_fd, info);
+		struct bs_fmt_table *ft = bs_fmt_table__from_map(f->rodata_fd);
+
+		/* the call sites of a native instance name the programs
+		 * that dropped messages */
+		if (ft) {
+			t->base = bs_fmt_table__base(ft);
+			t->have_base = true;
+			bs_fmt_table__free(ft);
+		}
+		if (f->drop_fd >= 0 && t->have_base)
+			tport_add_object_progs(t, prog_fd, info);
+		else
+			tport_add_prog(t, prog_fd, info);
+	}
+	if (f->drop_fd >= 0) {
+		t->drop_fd = f->drop_fd;
+		f->drop_fd = -1;
 	}
 	if (!t->nr_progs) {
 		tport_free(t);
@@ -479,6 +531,26 @@ static struct bs_tport *tport_new(struct found *f, int prog_fd, const struct bpf
 	if (why)
 		warn_unprepared(t, why);
 	return t;
+}
+
+/* Does the BTF object @btf_id (a loaded object's) declare bpf_stream.h's
+ * selector? If not, no program of that object has an instance: the kernel
+ * need not be scanned for one (a listing of N plain programs stays O(N)). */
+static bool btf_has_instance(__u32 btf_id)
+{
+	struct btf *btf;
+	bool yes;
+
+	if (id_set_has(&plain_btf_ids, btf_id))
+		return false;
+	btf = bs_kernel_btf(btf_id);
+	if (!btf)
+		return true;	/* cannot tell: scan */
+	yes = btf__find_by_name_kind(btf, BPF_STREAM_SEL_VAR, BTF_KIND_VAR) >= 0;
+	btf__free(btf);
+	if (!yes)
+		id_set_add(&plain_btf_ids, btf_id);
+	return yes;
 }
 
 /* The instance of the object whose BTF is @btf_id: a known one, or one
@@ -542,7 +614,8 @@ struct bs_tport *bs_tport_get(int prog_fd, __u32 prog_id, int *ring_idx)
 		found_close(&f);
 		/* a program that prints nothing, of an object that does: the
 		 * same BTF object (libbpf loads one per object) */
-		t = info.btf_id ? tport_by_btf(info.btf_id) : NULL;
+		t = info.btf_id && btf_has_instance(info.btf_id) ? tport_by_btf(info.btf_id)
+								  : NULL;
 		if (t && ((p = tport_prog(t, prog_id)) || (p = tport_add_prog(t, fd, &info))))
 			goto found_close;
 		id_set_add(&plain_ids, prog_id);
@@ -621,17 +694,103 @@ __u32 bs_tport_stat_id(const struct bs_tport *t)
 	return t->stat_id;
 }
 
-int bs_tport_dropped(struct bs_tport *t, __u32 stream_id, __u64 *count)
+static int tport_stats(const struct bs_tport *t, __u32 stream_id, struct bpf_stream_stats *st)
 {
-	struct bpf_stream_stats st;
-
+	memset(st, 0, sizeof(*st));
 	if (!bs_stream_id_valid(stream_id))
 		return -ENOENT;
 	if (t->stat_fd < 0)
 		return -ENOENT;
-	if (bpf_map_lookup_elem(t->stat_fd, &stream_id, &st))
+	/* an object of an older bpf_stream.h has no sited field: left 0 */
+	if (bpf_map_lookup_elem(t->stat_fd, &stream_id, st))
 		return -errno;
-	*count = st.dropped + (t->ring ? bs_ring__lost(t->ring, stream_id) : 0);
+	return 0;
+}
+
+/* Programs containing @site and the first's index in t->progs (0: none). */
+static __u32 tport_site(struct bs_tport *t, __u32 site, __u32 *idx)
+{
+	if (t->ring)
+		return bs_ring__site(t->ring, site, idx);
+	return bs_sites__find(&t->sites, site, idx);
+}
+
+/* Read the per-call-site counts of one stream into the programs' drops.
+ * Caller holds disc_lock. */
+static void tport_scan_drops(struct bs_tport *t, __u32 stream_id)
+{
+	/* no such key (stream 0): a hash map then starts at its first key */
+	struct bpf_stream_drop_key key = {}, next;
+	size_t i;
+
+	for (i = 0; i < t->nr_progs; i++)
+		memset(t->progs[i].drops[stream_id], 0, sizeof(t->progs[i].drops[stream_id]));
+	t->unsited[stream_id] = 0;
+	while (!bpf_map_get_next_key(t->drop_fd, &key, &next)) {
+		__u64 n = 0;
+		__u32 idx = 0, nprogs;
+
+		key = next;
+		if (key.stream_id != stream_id || bpf_map_lookup_elem(t->drop_fd, &key, &n))
+			continue;
+		nprogs = tport_site(t, key.site, &idx);
+		if (!nprogs || idx >= t->nr_progs)
+			t->unsited[stream_id] += n;
+		else
+			t->progs[idx].drops[stream_id][nprogs > 1] += n;
+	}
+}
+
+int bs_tport_drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs_drops *d)
+{
+	struct bpf_stream_stats st;
+	struct bs_tport_prog *p;
+	size_t idx;
+	int err;
+
+	memset(d->n, 0, sizeof(d->n));
+	pthread_mutex_lock(&disc_lock);
+	p = tport_prog(t, prog_id);
+	err = p ? tport_stats(t, stream_id, &st) : -ENOENT;
+	if (err)
+		goto out;
+	idx = p - t->progs;
+	/* sited is read before the sites: every count it includes is there */
+	if (t->drop_fd >= 0 && (t->rescan || st.sited != t->sited_seen[stream_id])) {
+		if (t->rescan) {
+			tport_scan_drops(t, stream_id == BPF_STDOUT ? BPF_STDERR : BPF_STDOUT);
+			t->rescan = false;
+		}
+		tport_scan_drops(t, stream_id);
+		t->sited_seen[stream_id] = st.sited;
+	}
+	d->n[BS_DROP_OWN] = p->drops[stream_id][0];
+	if (t->ring)
+		d->n[BS_DROP_OWN] += bs_ring__lost(t->ring, idx, stream_id);
+	d->n[BS_DROP_SHARED] = p->drops[stream_id][1];
+	/* drops no program can be named for go to the object's first program */
+	if (idx == 0)
+		d->n[BS_DROP_UNKNOWN] = st.dropped + t->unsited[stream_id] +
+					(t->drop_fd < 0 ? st.sited : 0);
+out:
+	pthread_mutex_unlock(&disc_lock);
+	return err;
+}
+
+int bs_tport_dropped(struct bs_tport *t, __u32 stream_id, __u64 *count)
+{
+	struct bpf_stream_stats st;
+	size_t i;
+	int err;
+
+	err = tport_stats(t, stream_id, &st);
+	if (err)
+		return err;
+	*count = st.dropped + st.sited;
+	pthread_mutex_lock(&disc_lock);
+	for (i = 0; t->ring && i < t->nr_progs; i++)
+		*count += bs_ring__lost(t->ring, i, stream_id);
+	pthread_mutex_unlock(&disc_lock);
 	return 0;
 }
 
@@ -681,10 +840,11 @@ int bpf_stream_prog_transport(int prog_fd, struct bpf_stream_prog_stats *stats)
 		return bs_err(-ENOENT);
 	ret = bs_tport_transport(t);
 	for (sid = BPF_STDOUT; stats && sid <= BPF_STDERR; sid++) {
-		__u64 n = 0;
+		struct bs_drops d;
 
-		if (OPTS_HAS(stats, dropped) && !bs_tport_dropped(t, sid, &n))
-			stats->dropped[sid] = n;
+		if (OPTS_HAS(stats, dropped) && !bs_tport_drops(t, prog_id, sid, &d))
+			stats->dropped[sid] = d.n[BS_DROP_OWN] + d.n[BS_DROP_SHARED] +
+					      d.n[BS_DROP_UNKNOWN];
 	}
 	bs_tport_put(t);
 	return ret;

@@ -79,44 +79,61 @@ static int deliver_line(void *ctx, const char *line, size_t len, __u64 ts_ns, __
 	return lc->fn(lc->ctx, &msg);
 }
 
-void bs_drop_notice_msg(struct bpf_stream_msg *msg, char *buf, size_t buf_sz, __u32 prog_id,
-			const char *prog_name, __u32 stream_id, __u64 dropped)
-{
-	int n = snprintf(buf, buf_sz, "[%" PRIu64 " message%s dropped on %s]", (uint64_t)dropped,
-			 dropped == 1 ? "" : "s", bs_stream_name(stream_id));
-
-	memset(msg, 0, sizeof(*msg));
-	msg->prog_id = prog_id;
-	msg->prog_name = prog_name ? prog_name : "";
-	msg->stream_id = stream_id;
-	msg->text = buf;
-	msg->len = n < 0 ? 0 : (size_t)n < buf_sz ? (size_t)n : buf_sz - 1;
-	msg->flags = BPF_STREAM_MSG_F_DROP_NOTICE;
-	msg->dropped = dropped;
-}
-
-/* Drops of the program's bpf_stream.h instance, since last reported. */
-__u64 bs_src_drops(const struct bs_stream_src *src)
+/* Drops of the program on this stream so far, by kind (counts, not yet
+ * what is new: bs_drops_next() asks what was reported). */
+void bs_src_drops(const struct bs_stream_src *src, struct bs_drops *d)
 {
 	struct bs_tport *t;
-	__u32 key;
-	__u64 now;
-	int err;
 
+	memset(d, 0, sizeof(*d));
+	d->prog_id = src->prog_id;
+	d->stream_id = src->stream_id;
 	if (src->dropped) {
-		if (src->dropped(src->read_ctx, &now))
-			return 0;
-		return bs_pending_drop_delta((unsigned long)src->read_ctx, src->stream_id, now);
+		/* a scripted source: its own counter, keyed by its address */
+		if (!src->dropped(src->read_ctx, &d->n[BS_DROP_OWN]))
+			d->key = (unsigned long)src->read_ctx;
+		return;
 	}
 	t = bs_tport_get(-1, src->prog_id, NULL);
 	if (!t)
-		return 0;
-	err = bs_tport_dropped(t, src->stream_id, &now);
-	key = bs_tport_stat_id(t);
+		return;
+	d->key = bs_tport_stat_id(t);
+	if (d->key && bs_tport_drops(t, src->prog_id, src->stream_id, d))
+		d->key = 0;
 	bs_tport_put(t);
-	if (err || !key)
-		return 0;
-	return bs_pending_drop_delta(key, src->stream_id, now);
+}
+
+bool bs_drops_next(struct bs_drops *d, struct bpf_stream_msg *msg, char *buf, const char *prog_name)
+{
+	static const char *const who[BS_DROP_KINDS] = {
+		[BS_DROP_OWN] = "",
+		[BS_DROP_SHARED] = " by a call site several programs contain, writer unknown",
+		[BS_DROP_UNKNOWN] = ", writer unknown",
+	};
+	__u64 n = 0;
+	int kind, len;
+
+	if (!d->key)
+		return false;
+	/* each kind is marked reported only when its notice goes out: a
+	 * callback that stops the drain leaves the others for the next one */
+	for (kind = d->next; kind < BS_DROP_KINDS && !n; kind++)
+		n = bs_pending_drop_delta(d->key, kind, d->prog_id, d->stream_id, d->n[kind]);
+	d->next = kind;
+	if (!n)
+		return false;
+	kind--;
+	len = snprintf(buf, BS_DROP_NOTICE_MAX, "[%" PRIu64 " message%s dropped on %s%s]",
+		       (uint64_t)n, n == 1 ? "" : "s", bs_stream_name(d->stream_id), who[kind]);
+	memset(msg, 0, sizeof(*msg));
+	msg->prog_id = d->prog_id;
+	msg->prog_name = prog_name ? prog_name : "";
+	msg->stream_id = d->stream_id;
+	msg->text = buf;
+	msg->len = len < 0 ? 0 : len < BS_DROP_NOTICE_MAX ? (size_t)len : BS_DROP_NOTICE_MAX - 1;
+	msg->flags = BPF_STREAM_MSG_F_DROP_NOTICE;
+	msg->dropped = n;
+	return true;
 }
 
 int bs_drain_src_lines(const struct bs_stream_src *src, bpf_stream_msg_fn fn, void *ctx,
@@ -128,7 +145,9 @@ int bs_drain_src_lines(const struct bs_stream_src *src, bpf_stream_msg_fn fn, vo
 	char buf[BS_DRAIN_BUF];
 	int ret, n, read_err = 0;
 	size_t total = 0;
-	__u64 dropped;
+	struct bs_drops drops;
+	struct bpf_stream_msg msg;
+	char text[BS_DROP_NOTICE_MAX];
 
 	f = bs_pending_take(src->prog_id, src->stream_id);
 	if (!f)
@@ -160,13 +179,8 @@ int bs_drain_src_lines(const struct bs_stream_src *src, bpf_stream_msg_fn fn, vo
 	if (read_err < 0)
 		return lc.lines ? 0 : bs_err(read_err);
 
-	dropped = bs_src_drops(src);
-	if (dropped) {
-		struct bpf_stream_msg msg;
-		char text[64];
-
-		bs_drop_notice_msg(&msg, text, sizeof(text), src->prog_id, src->prog_name,
-				   src->stream_id, dropped);
+	bs_src_drops(src, &drops);
+	while (bs_drops_next(&drops, &msg, text, src->prog_name)) {
 		*lines = ++lc.lines;
 		ret = fn(ctx, &msg);
 		if (ret)

@@ -21,7 +21,7 @@ struct bpf_stream_iter {
 	struct bpf_stream_msg msg;
 	bool got;
 	char line[BPF_STREAM_LINE_MAX + 1];
-	char notice[64];
+	char notice[BS_DROP_NOTICE_MAX];
 	char buf[BS_ITER_BUF];
 };
 
@@ -124,7 +124,7 @@ static const struct bpf_stream_msg *iter_error(int err)
 const struct bpf_stream_msg *bpf_stream_iter__next(struct bpf_stream_iter *it)
 {
 	struct bs_source_meta meta;
-	__u64 dropped;
+	struct bs_drops drops;
 	int ret, n;
 
 	if (!it)
@@ -157,12 +157,10 @@ const struct bpf_stream_msg *bpf_stream_iter__next(struct bpf_stream_iter *it)
 		return &it->msg;
 	if (ret)
 		return iter_error(ret);
-	dropped = bs_src_drops(&it->src);
-	if (dropped) {
-		bs_drop_notice_msg(&it->msg, it->notice, sizeof(it->notice), it->src.prog_id,
-				   it->name, it->stream_id, dropped);
+	/* one notice per call; the next call looks again */
+	bs_src_drops(&it->src, &drops);
+	if (bs_drops_next(&drops, &it->msg, it->notice, it->name))
 		return &it->msg;
-	}
 	errno = 0;
 	return NULL;
 }

@@ -178,9 +178,12 @@ typedef int (*bpf_stream_msg_fn)(void *ctx, const struct bpf_stream_msg *msg);
  * line without '\n' is delivered at the end (flagged UNTERMINATED) and lines
  * longer than BPF_STREAM_LINE_MAX arrive in pieces. Works whichever transport
  * bpf_stream_prepare() picked for the program's object.
- * When messages of the program's object were dropped since last reported,
+ * When messages of this program and stream were dropped since last reported,
  * one more message follows, flagged BPF_STREAM_MSG_F_DROP_NOTICE ("[N messages
- * dropped on stderr]"). If @fn stops the drain, the lines not delivered yet
+ * dropped on stderr]"). The program is the one whose code contains the
+ * call site that dropped them; drops at a call site several programs
+ * contain, or at no call site the library could count apart, come under
+ * the object's first such program with the words "writer unknown". If @fn stops the drain, the lines not delivered yet
  * are kept in the process and delivered first by the next drain, iterator or
  * reader of the same stream. One call reads at most 4 MiB, so a stream
  * refilled as fast as it is read cannot hold it.
@@ -426,7 +429,8 @@ BPF_STREAM_API int bpf_stream_object_transport(const struct bpf_object *obj, con
 
 struct bpf_stream_prog_stats {
 	size_t sz;
-	__u64 dropped[3];	/* out: messages dropped, by stream id ([0] unused) */
+	__u64 dropped[3];	/* out: messages dropped, by stream id ([0] unused):
+				 * what this program's drop notices announce */
 	size_t :0;
 };
 #define bpf_stream_prog_stats__last_field dropped
@@ -434,8 +438,9 @@ struct bpf_stream_prog_stats {
 /**
  * bpf_stream_prog_transport() - the transport of any loaded program, from
  * the kernel alone (whichever process loaded it).
- * @prog_fd: program fd; @stats: if not NULL (sz set), gets the drop
- * counters of the program's bpf_stream.h instance.
+ * @prog_fd: program fd; @stats: if not NULL (sz set), gets the drops
+ * attributed to the program (the sum over an object's programs is the
+ * object's, bpf_stream_object_dropped()).
  *
  * The program's maps tell (bpf_stream_rb, bpf_stream_stat and the .rodata
  * selector bpf_stream_prepare() wrote). Reading a ring-transport program's

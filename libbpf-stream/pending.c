@@ -10,8 +10,8 @@
  * have an entry.
  *
  * Drop-notice bookkeeping lives here too: the last drop count reported for
- * each (drop-counter map id, stream), so a change is announced once whichever
- * drain, iterator or reader sees it first.
+ * each (drop-counter map id, kind of drop, program, stream), so a change is
+ * announced once whichever drain, iterator or reader sees it first.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -25,8 +25,8 @@ struct pending {
 
 struct drop_seen {
 	struct drop_seen *next;
-	unsigned long key;
-	__u32 stream_id;
+	__u64 key;
+	__u32 kind, prog_id, stream_id;
 	__u64 reported;
 };
 
@@ -91,20 +91,23 @@ void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f)
 	}
 }
 
-__u64 bs_pending_drop_delta(unsigned long key, __u32 stream_id, __u64 now)
+__u64 bs_pending_drop_delta(__u64 key, __u32 kind, __u32 prog_id, __u32 stream_id, __u64 now)
 {
 	struct drop_seen *d;
 	__u64 delta = 0;
 
 	pthread_mutex_lock(&pending_lock);
 	for (d = drop_list; d; d = d->next) {
-		if (d->key == key && d->stream_id == stream_id)
+		if (d->key == key && d->kind == kind && d->prog_id == prog_id &&
+		    d->stream_id == stream_id)
 			break;
 	}
 	if (!d) {
 		d = calloc(1, sizeof(*d));
 		if (d) {
 			d->key = key;
+			d->kind = kind;
+			d->prog_id = prog_id;
 			d->stream_id = stream_id;
 			d->next = drop_list;
 			drop_list = d;

@@ -439,9 +439,11 @@ static int rd_line(void *ctx, const char *line, size_t len, __u64 ts_ns, __u32 f
 static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 {
 	struct bs_source_meta meta;
+	struct bpf_stream_msg msg;
+	char text[BS_DROP_NOTICE_MAX];
+	struct bs_drops drops;
 	bool got_bytes = false;
 	size_t total = 0;
-	__u64 dropped;
 	int ret, n;
 
 	r->cur = s;
@@ -468,14 +470,12 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 		if (ret)
 			return ret;
 	}
-	dropped = bs_src_drops(&s->src);
-	if (dropped) {
-		struct bpf_stream_msg msg;
-		char text[64];
-
-		bs_drop_notice_msg(&msg, text, sizeof(text), s->prog->id, s->prog->name,
-				   s->src.stream_id, dropped);
-		return emit_msg(r, &msg);
+	bs_src_drops(&s->src, &drops);
+	while (bs_drops_next(&drops, &msg, text, s->prog->name)) {
+		msg.prog_id = s->prog->id;
+		ret = emit_msg(r, &msg);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

@@ -9,9 +9,8 @@
  * Which program wrote a record: its call site (the format's .rodata offset
  * from the sentinel). When a program is added to the ring
  * (bs_ring__add_prog(), discovery.c adds every program that uses the ring),
- * its translated instructions are read from the kernel once
- * (BPF_OBJ_GET_INFO_BY_FD): the .rodata offsets a program loads are the
- * call sites it contains. The ring keeps no program fd. A site
+ * its translated instructions are read from the kernel once (sites.c):
+ * the .rodata offsets a program loads are the call sites it contains. The ring keeps no program fd. A site
  * that several programs contain (a non-inlined helper they share) goes to
  * the first of them, and the line starts with BS_SHARED_SITE_FMT's words:
  * the writer cannot be told (the header's prog field is reserved for that).
@@ -122,6 +121,7 @@ struct bs_rq_ent {
 struct bs_rq {
 	char *buf;
 	size_t head, tail, cap;
+	__u64 lost;	/* good records we had no memory to queue */
 };
 
 static size_t rq_ent_size(size_t len)
@@ -179,28 +179,20 @@ static void rq_pop(struct bs_rq *q, struct bs_rq_ent *e)
 #define RING_PASS_BYTES (256U << 10)
 #define RING_PASS_STOP (-ECANCELED)
 
-/* A call site and the program whose translated code contains it. */
-struct bs_site {
-	__u32 site;
-	__u32 prog_idx;	/* the first program containing it */
-	__u32 nprogs;	/* programs whose code contains it */
-};
-
 struct bs_ring {
 	pthread_mutex_t lock;
 	struct ring_buffer *rb;
 	size_t nr_progs;
 	struct bs_rq *queues;	/* nr_progs * 2: [prog][stream - 1] */
 	struct bs_fmt_table *fmts; /* NULL: no binary records can be decoded */
-	struct bs_site *sites;	/* sorted by site */
-	size_t nr_sites, cap_sites;
+	struct bs_sites sites;	/* call site -> program index */
 	__u32 rodata_id;	/* kernel id of the .rodata map the call sites point into */
 	int map_fd;		/* the ring map: ours, closed by bs_ring__free() */
 	char *line;		/* formatted text of the record being queued */
 	size_t line_sz;
 	size_t pass_bytes;	/* bytes queued by the current ring_buffer__consume() */
 	__u64 bad_records;
-	__u64 lost[3];		/* per stream: good records we had no memory to queue */
+	__u64 lost_warned;
 };
 
 static struct bs_rq *ring_queue(struct bs_ring *r, size_t idx, __u32 stream_id)
@@ -214,22 +206,14 @@ static struct bs_rq *ring_queue(struct bs_ring *r, size_t idx, __u32 stream_id)
  * cannot be told). */
 static size_t ring_route(struct bs_ring *r, __u32 site, __u32 *nprogs)
 {
-	size_t lo = 0, hi = r->nr_sites;
+	__u32 idx = 0;
 
-	*nprogs = 1;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (r->sites[mid].site == site) {
-			*nprogs = r->sites[mid].nprogs;
-			return r->sites[mid].prog_idx;
-		}
-		if (r->sites[mid].site < site)
-			lo = mid + 1;
-		else
-			hi = mid;
+	*nprogs = bs_sites__find(&r->sites, site, &idx);
+	if (!*nprogs) {
+		*nprogs = 1;
+		idx = 0;
 	}
-	return 0;
+	return idx;
 }
 
 static void ring_bad(struct bs_ring *r, int err, size_t size)
@@ -274,8 +258,8 @@ static int ring_on_record(void *ctx, void *data, size_t size)
 	q = ring_queue(r, idx, v.stream_id);
 	e = rq_append(q, pre_len + len + add_nl);
 	if (!e) {
-		/* counted as dropped on its stream, so the totals still add up */
-		if (!r->lost[v.stream_id]++)
+		/* counted as dropped by its program, so the totals still add up */
+		if (!q->lost++ && !r->lost_warned++)
 			pr_warn("out of memory queueing a ring buffer record; counted as dropped\n");
 		return 0;
 	}
@@ -291,97 +275,6 @@ static int ring_on_record(void *ctx, void *data, size_t size)
 	 * record): a full ring is not copied whole into memory first. */
 	r->pass_bytes += len;
 	return r->pass_bytes >= RING_PASS_BYTES ? RING_PASS_STOP : 0;
-}
-
-static int site_cmp(const void *a, const void *b)
-{
-	const struct bs_site *x = a, *y = b;
-
-	if (x->site != y->site)
-		return x->site < y->site ? -1 : 1;
-	return x->prog_idx < y->prog_idx ? -1 : x->prog_idx > y->prog_idx;
-}
-
-/* Add the call sites of one program: its translated instructions load
- * .rodata addresses (map id + offset) for every format it uses. Caller
- * holds r->lock. */
-static int ring_learn_sites(struct bs_ring *r, int prog_fd, size_t prog_idx)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info), ninsns, j;
-	struct bpf_insn *insns = NULL;
-	size_t k, n;
-	int err = 0;
-
-	if (!r->fmts)
-		return 0;
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
-		return -errno;
-	ninsns = info.xlated_prog_len / sizeof(*insns);
-	if (!ninsns)
-		return 0;
-	insns = calloc(ninsns, sizeof(*insns));
-	if (!insns)
-		return -ENOMEM;
-	memset(&info, 0, sizeof(info));
-	info.xlated_prog_len = ninsns * sizeof(*insns);
-	info.xlated_prog_insns = (__u64)(unsigned long)insns;
-	len = sizeof(info);
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
-		err = -errno;
-		goto out;
-	}
-	if (info.xlated_prog_len / sizeof(*insns) < ninsns)
-		ninsns = info.xlated_prog_len / sizeof(*insns);
-	for (j = 0; j + 1 < ninsns; j++) {
-		__s64 site;
-
-		if (insns[j].code != (BPF_LD | BPF_IMM | BPF_DW))
-			continue;
-		if (insns[j].src_reg == BPF_PSEUDO_MAP_VALUE && (__u32)insns[j].imm == r->rodata_id) {
-			site = (__s64)(__u32)insns[j + 1].imm - (__s64)bs_fmt_table__base(r->fmts);
-			if (site && site > INT32_MIN && site <= INT32_MAX) {
-				if (r->nr_sites == r->cap_sites) {
-					size_t cap = r->cap_sites ? r->cap_sites * 2 : 64;
-					void *p = realloc(r->sites, cap * sizeof(*r->sites));
-
-					if (!p) {
-						err = -ENOMEM;
-						goto out;
-					}
-					r->sites = p;
-					r->cap_sites = cap;
-				}
-				r->sites[r->nr_sites].site = (__u32)site;
-				r->sites[r->nr_sites].prog_idx = prog_idx;
-				r->sites[r->nr_sites].nprogs = 1;
-				r->nr_sites++;
-			}
-		}
-		j++;	/* the second half of ld_imm64 */
-	}
-out:
-	free(insns);
-	if (r->nr_sites) {
-		__u32 last = r->sites[0].prog_idx;
-
-		/* sort, then keep the first program of each site and count the
-		 * programs containing it (a program may load a site twice) */
-		qsort(r->sites, r->nr_sites, sizeof(*r->sites), site_cmp);
-		last = r->sites[0].prog_idx;
-		for (k = 1, n = 1; k < r->nr_sites; k++) {
-			if (r->sites[k].site != r->sites[n - 1].site) {
-				r->sites[n++] = r->sites[k];
-				last = r->sites[k].prog_idx;
-			} else if (r->sites[k].prog_idx != last) {
-				r->sites[n - 1].nprogs += r->sites[k].nprogs;
-				last = r->sites[k].prog_idx;
-			}
-		}
-		r->nr_sites = n;
-	}
-	return err;
 }
 
 struct bs_ring *bs_ring__new(int map_fd, struct bs_fmt_table *fmts, __u32 rodata_id)
@@ -437,7 +330,9 @@ int bs_ring__add_prog(struct bs_ring *r, int prog_fd)
 	r->queues = q;
 	memset(&q[r->nr_progs * 2], 0, 2 * sizeof(*q));
 	idx = (int)r->nr_progs++;
-	err = ring_learn_sites(r, prog_fd, idx);
+	err = r->fmts ? bs_sites__learn(&r->sites, prog_fd, idx, r->rodata_id,
+					bs_fmt_table__base(r->fmts))
+		      : 0;
 	pthread_mutex_unlock(&r->lock);
 	if (err)
 		pr_warn("ring buffer: call sites of a program not learnt (%s): its records go to the object's first program\n",
@@ -457,7 +352,7 @@ void bs_ring__free(struct bs_ring *r)
 	for (i = 0; r->queues && i < r->nr_progs * 2; i++)
 		free(r->queues[i].buf);
 	bs_fmt_table__free(r->fmts);
-	free(r->sites);
+	bs_sites__clear(&r->sites);
 	free(r->line);
 	free(r->queues);
 	pthread_mutex_destroy(&r->lock);
@@ -543,14 +438,25 @@ __u64 bs_ring__bad_records(struct bs_ring *r)
 	return n;
 }
 
-__u64 bs_ring__lost(struct bs_ring *r, __u32 stream_id)
+__u64 bs_ring__lost(struct bs_ring *r, size_t prog_idx, __u32 stream_id)
 {
-	__u64 n;
+	__u64 n = 0;
 
 	if (!r || !bs_stream_id_valid(stream_id))
 		return 0;
 	pthread_mutex_lock(&r->lock);
-	n = r->lost[stream_id];
+	if (prog_idx < r->nr_progs)
+		n = ring_queue(r, prog_idx, stream_id)->lost;
+	pthread_mutex_unlock(&r->lock);
+	return n;
+}
+
+__u32 bs_ring__site(struct bs_ring *r, __u32 site, __u32 *prog_idx)
+{
+	__u32 n;
+
+	pthread_mutex_lock(&r->lock);
+	n = bs_sites__find(&r->sites, site, prog_idx);
 	pthread_mutex_unlock(&r->lock);
 	return n;
 }

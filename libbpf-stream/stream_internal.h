@@ -18,8 +18,9 @@
  *   transport.c  bpf_stream_prepare() (writes the choice into the object) and
  *                the bpf_stream_object_* calls, bpf_stream_release()
  *   discovery.c  from a program fd/id: its instance's maps, transport, ring,
- *                names, drop counters (kernel ids and fds it owns, no registry
- *                of bpf_object pointers); bpf_stream_prog_transport()
+ *                names, drop counters per program (kernel ids and fds it owns,
+ *                no registry of bpf_object pointers); bpf_stream_prog_transport()
+ *   sites.c      call site -> programs containing it (translated instructions)
  *   ringbuf.c    ring-buffer record decoding, attribution by call site, queues
  *   format.c     formats of binary records: call-site table, kernel-exact formatter
  *   source.c     bs_source_read(): one read from whichever transport carries a stream
@@ -146,11 +147,11 @@ int bs_framer_absorb(struct bs_framer *dst, struct bs_framer *src);
 struct bs_framer *bs_pending_take(__u32 prog_id, __u32 stream_id);
 /* Give it back; kept only if it still holds bytes, else freed. */
 void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f);
-/* Drop counter bookkeeping: returns the messages dropped on (key,
- * stream_id) since the last call that reported them (0 if none), and
- * records @now. Key: the drop-counter map's kernel id, or a scripted
- * source's address. */
-__u64 bs_pending_drop_delta(unsigned long key, __u32 stream_id, __u64 now);
+/* Drop counter bookkeeping: returns the messages dropped on (key, kind,
+ * prog_id, stream_id) since the last call that reported them (0 if none),
+ * and records @now. Key: the drop-counter map's kernel id, or a scripted
+ * source's address; kind: enum bs_drop_kind. */
+__u64 bs_pending_drop_delta(__u64 key, __u32 kind, __u32 prog_id, __u32 stream_id, __u64 now);
 
 /* ---- stream sources and the shared drain engine (drain.c) --------------- */
 
@@ -185,13 +186,35 @@ int bs_drain_src(const struct bs_stream_src *src, bpf_stream_msg_fn fn, void *ct
 int bs_drain_src_lines(const struct bs_stream_src *src, bpf_stream_msg_fn fn, void *ctx,
 		       int *lines);
 
-/* Messages dropped on @src's stream since they were last reported (0: none
- * new, or no counter). Records the new count as reported. */
-__u64 bs_src_drops(const struct bs_stream_src *src);
+/* Who dropped messages, as far as the call sites tell. */
+enum bs_drop_kind {
+	BS_DROP_OWN,		/* call sites only this program contains */
+	BS_DROP_SHARED,		/* call sites it shares with other programs */
+	BS_DROP_UNKNOWN,	/* no call site known (given to the first program) */
+	BS_DROP_KINDS,
+};
 
-/* The msg of a drop notice for @src (text written into @buf). */
-void bs_drop_notice_msg(struct bpf_stream_msg *msg, char *buf, size_t buf_sz, __u32 prog_id,
-			const char *prog_name, __u32 stream_id, __u64 dropped);
+/* The drop counts of one program's stream, so far, by kind. */
+struct bs_drops {
+	__u64 n[BS_DROP_KINDS];
+	__u64 key;		/* bookkeeping key (0: no counter) */
+	__u32 prog_id, stream_id;
+	int next;		/* next kind bs_drops_next() looks at */
+};
+
+/* Room for any drop notice's text. */
+#define BS_DROP_NOTICE_MAX 128
+
+/* The drop counts of @src's program and stream (for bs_drops_next()). */
+void bs_src_drops(const struct bs_stream_src *src, struct bs_drops *d);
+
+/* The next drop notice of @d: the messages of one kind dropped since last
+ * reported, marked reported now; text written into @buf
+ * (BS_DROP_NOTICE_MAX bytes). False when no kind has new drops. One
+ * notice per kind: "[N messages dropped on stdout]", and for the other
+ * kinds the same words saying the writer is unknown. */
+bool bs_drops_next(struct bs_drops *d, struct bpf_stream_msg *msg, char *buf,
+		   const char *prog_name);
 
 /* ---- iterator and reader over scripted sources (tests) ------------------ */
 
@@ -232,9 +255,14 @@ bool bs_tport_native_stderr(const struct bs_tport *t);
 int bs_tport_epoll_fd(const struct bs_tport *t);
 /* Kernel id of the drop-counter map (0 if none): the key of drop notices. */
 __u32 bs_tport_stat_id(const struct bs_tport *t);
-/* Messages dropped on a stream (the BPF side's counter and records this
- * process could not queue). 0 or -errno. */
+/* Messages dropped on a stream by all programs of the instance (the BPF
+ * side's counters and records this process could not queue). 0 or -errno. */
 int bs_tport_dropped(struct bs_tport *t, __u32 stream_id, __u64 *count);
+/* Messages dropped on a stream by program @prog_id, by kind, since the
+ * object was loaded (its call sites' counts, records of it this process
+ * could not queue; the first program also gets the drops no program can
+ * be named for). 0 or -errno. */
+int bs_tport_drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs_drops *d);
 /* Full name of a program of a discovered instance into @buf: 0, or -ENOENT. */
 int bs_tport_prog_name(__u32 prog_id, char *buf, size_t sz);
 /* bpf_stream_release(): forget the instances of these programs and
@@ -351,6 +379,29 @@ int bs_fmt_render(const struct bs_fmt *f, const __u64 *args, __u32 nargs, const 
 int bs_rec_text(struct bs_fmt_table *t, const struct bs_rec_view *v, char *buf, size_t buf_sz,
 		const char **text, size_t *len, bool *truncated);
 
+/* ---- call sites of an object's programs (sites.c) ---------------------- */
+
+/* A call site and the programs whose translated code contains it. */
+struct bs_site {
+	__u32 site;
+	__u32 idx;	/* the owner's index of the first program containing it */
+	__u32 nprogs;	/* programs whose code contains it */
+};
+
+/* Sorted by site; plain data, locked by its owner. Zeroed = empty. */
+struct bs_sites {
+	struct bs_site *v;
+	size_t n, cap;
+};
+
+/* Add the call sites program @prog_fd contains (its translated
+ * instructions' loads of .rodata map @rodata_id, minus the sentinel's
+ * offset @base) under index @idx. 0 or -errno; the fd is not kept. */
+int bs_sites__learn(struct bs_sites *s, int prog_fd, __u32 idx, __u32 rodata_id, size_t base);
+/* Programs containing @site (0: none known) and, if any, the first's index. */
+__u32 bs_sites__find(const struct bs_sites *s, __u32 site, __u32 *idx);
+void bs_sites__clear(struct bs_sites *s);
+
 /* Start of a ring line whose call site is in several programs' code (an
  * inlined or shared helper): the writer cannot be told. */
 #define BS_SHARED_SITE_FMT "[call site in %u programs, writer unknown] "
@@ -373,7 +424,10 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 		  struct bs_source_meta *meta);
 int bs_ring__epoll_fd(struct bs_ring *r);
 __u64 bs_ring__bad_records(struct bs_ring *r);
-/* Good records of a stream lost because they could not be queued (ENOMEM). */
-__u64 bs_ring__lost(struct bs_ring *r, __u32 stream_id);
+/* Good records of (prog_idx, stream) lost because they could not be queued
+ * (ENOMEM). */
+__u64 bs_ring__lost(struct bs_ring *r, size_t prog_idx, __u32 stream_id);
+/* bs_sites__find() on the ring's call sites (thread-safe). */
+__u32 bs_ring__site(struct bs_ring *r, __u32 site, __u32 *prog_idx);
 
 #endif /* __LIBBPF_STREAM_INTERNAL_H */

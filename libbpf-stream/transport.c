@@ -359,9 +359,10 @@ int bpf_stream_object_dropped(struct bpf_object *obj, __u32 stream_id, __u64 *co
 	fd = m ? bpf_map__fd(m) : -1;
 	if (fd < 0)
 		return bs_err(-ENOENT);
+	memset(&st, 0, sizeof(st));
 	if (bpf_map_lookup_elem(fd, &stream_id, &st))
 		return bs_err(-errno);
-	*count = st.dropped;
+	*count = st.dropped + st.sited;
 	return 0;
 }
 

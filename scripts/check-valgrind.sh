@@ -8,7 +8,8 @@
 #
 # Suppressed (and only these): errors whose top frames are inside libbpf
 # 1.1 itself, which valgrind 3.19 misreads: bpf(BPF_MAP_CREATE) attr fields
-# beyond the size libbpf passes (valgrind checks the whole union), and
+# beyond the size libbpf passes (valgrind checks the whole union; the same
+# for BPF_MAP_GET_NEXT_KEY's flags, which that command does not have), and
 # branches on data the kernel wrote through bpf(2) commands valgrind does
 # not model (it warns "unhandled eBPF command"); and BPF_PROG_TEST_RUN with
 # data_out NULL, which the kernel allows but valgrind checks as if data_out
@@ -39,6 +40,13 @@ cat > "$supp" <<'SUPP'
    bpf(attr->prog_ifindex)
    fun:syscall
    obj:*/libbpf.so*
+}
+{
+   libbpf-1.1-map-get-next-key-attr-flags
+   Memcheck:Param
+   bpf(attr->flags)
+   fun:syscall
+   fun:bpf_map_get_next_key
 }
 {
    valgrind-3.19-test-run-data_out-NULL-is-allowed

@@ -129,11 +129,13 @@ Test(header, native_writes_or_counts_on_this_kernel)
 {
 	struct bs_kernel k = bs_kernel_probe();
 	struct hdr_args *skel = hdr_args__open();
+	struct bpf_stream_drop_key dk, *prev;
 	struct bpf_stream_stats st;
 	const char *why = NULL;
+	__u64 n_site;
 	char buf[256];
+	int ret, n, sites;
 	__u32 key;
-	int ret, n;
 
 	cr_assert_not_null(skel, "open: %s", strerror(errno));
 	fprintf(stderr, "header: kernel stream kfunc %s (%u args), write probe %d\n",
@@ -166,12 +168,26 @@ Test(header, native_writes_or_counts_on_this_kernel)
 		cr_assert_lt(ret, 0, "probe said writes fail (%d), this one gave %d", k.write_err,
 			     ret);
 	}
+	/* a failed write is counted once, under its call site */
 	for (key = 1; key <= 2; key++) {
 		cr_assert_eq(bpf_map_lookup_elem(bpf_map__fd(skel->maps.bpf_stream_stat), &key,
 						 &st), 0);
-		cr_assert_eq(st.dropped, ret ? 1ULL : 0ULL, "stream %u: %llu dropped, write gave %d",
-			     key, (unsigned long long)st.dropped, ret);
+		cr_assert_eq(st.sited, ret ? 1ULL : 0ULL, "stream %u: %llu dropped, write gave %d",
+			     key, (unsigned long long)st.sited, ret);
+		cr_assert_eq(st.dropped, 0, "stream %u: %llu dropped with no call site", key,
+			     (unsigned long long)st.dropped);
 	}
+	sites = 0;
+	for (prev = NULL; !bpf_map_get_next_key(bpf_map__fd(skel->maps.bpf_stream_drop), prev,
+						&dk);
+	     prev = &dk) {
+		cr_assert_eq(bpf_map_lookup_elem(bpf_map__fd(skel->maps.bpf_stream_drop), &dk,
+						 &n_site), 0);
+		cr_assert_eq(n_site, 1, "call site %u stream %u: %llu drops", dk.site,
+			     dk.stream_id, (unsigned long long)n_site);
+		sites++;
+	}
+	cr_assert_eq(sites, ret ? 2 : 0, "%d call sites counted drops", sites);
 	/* every shape of call loads and runs: 12 arguments and the conversions */
 	cr_assert_eq(run_prog(skel->progs.hdr_args6), 0);
 	cr_assert_eq(run_prog(skel->progs.hdr_args12), 0);
