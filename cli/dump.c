@@ -15,8 +15,8 @@ void help_dump(FILE *f)
 		"  transport are read from their ring, whichever process loaded them: the\n"
 		"  lines dump prints do not reach that process (like two readers of\n"
 		"  trace_pipe). A ring is one queue for every program and stream of its\n"
-		"  object: dump takes all that is queued there, and prints the programs and\n"
-		"  streams asked for.\n"
+		"  object: dump takes all that is queued there, prints the programs and\n"
+		"  streams asked for, and says how many messages of the others it took.\n"
 		"  PROG   := { id ID | pinned FILE | name NAME | tag TAG | all }\n"
 		"  STREAM := { stdout | stderr | all }  (default: all)\n");
 }
@@ -25,13 +25,16 @@ void help_dump(FILE *f)
  * of bpf_stream.h's ring transport is read from its ring (the library finds
  * it from the program's maps), whoever loaded it: 'dump' takes the records
  * queued there, which its loader then does not get. */
-static int dump_add(struct bpf_stream_reader *rd, const struct prog_ref *r, __u32 streams)
+static int dump_add(struct bpf_stream_reader *rd, const struct prog_ref *r, __u32 streams,
+		    struct ring_set *rs)
 {
 	bool ringbuf = prog_uses_ringbuf(r->fd);
 	int err;
 
 	if (!ringbuf && kernel_has_streams(r->fd) == 0)
 		return err_no_streams();
+	if (ringbuf && ring_set_add(rs, r->fd))
+		return p_err(EXIT_FAIL, "out of memory");
 	err = bpf_stream_reader__add_prog(rd, r->fd, streams);
 	if (err && err != -EEXIST)
 		return p_err_errno(err, "reading program %u (%s)", r->id, r->name);
@@ -44,6 +47,7 @@ int do_dump(int argc, char **argv)
 	struct prog_sel *sels = NULL;
 	struct prog_ref *refs = NULL;
 	int nr_sels = 0, nr_refs = 0, i, ret;
+	struct ring_set rs = {};
 	struct out_ctx o;
 	__u32 streams;
 
@@ -63,10 +67,13 @@ int do_dump(int argc, char **argv)
 		goto out_refs;
 	}
 	for (i = 0; i < nr_refs && !ret; i++)
-		ret = dump_add(rd, &refs[i], streams);
+		ret = dump_add(rd, &refs[i], streams, &rs);
 	if (!ret)
 		ret = out_consume(&o, rd);
+	if (!ret && !o.err)
+		note_unprinted(&rs);
 	bpf_stream_reader__free(rd);
+	ring_set_free(&rs);
 	out_fini(&o);
 	if (!ret && o.err)
 		ret = out_err_status(o.err);

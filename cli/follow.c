@@ -56,6 +56,7 @@ struct follow {
 	bool no_streams;	/* the kernel has no BPF streams (before 6.17) */
 	bool scanning;		/* all, name or tag: programs come and go */
 	bool noted_native;
+	struct ring_set rs;	/* objects of the ring programs followed */
 	const struct prog_sel *sels;
 	int nr_sels;
 	bool *hit;		/* per selector: matched a program at least once */
@@ -145,6 +146,8 @@ static int follow_prog(struct follow *f, struct prog_ref *r)
 	/* a ring-transport program: its records are shared with its loader
 	 * (each goes to whichever reads it first) */
 	err = bpf_stream_reader__add_prog(f->reader, r->fd, f->streams);
+	if (!err && ringbuf && ring_set_add(&f->rs, r->fd))
+		err = -ENOMEM;
 	close(r->fd);
 	r->fd = -1;
 	if (err && err != -EEXIST)
@@ -281,8 +284,10 @@ int do_follow(int argc, char **argv)
 	p_verbose("stopped by signal %d", (int)stop_signal);
 	/* what arrived up to the signal */
 	ret = out_consume(&o, f.reader);
-	if (!ret && !o.err)
+	if (!ret && !o.err) {
+		note_unprinted(&f.rs);
 		ret = report_unmatched(&f);
+	}
 
 out_reader:
 	bpf_stream_reader__free(f.reader);
@@ -293,6 +298,7 @@ out_out:
 out_refs:
 	free_prog_refs(refs, nr_refs);
 out_sels:
+	ring_set_free(&f.rs);
 	free(f.hit);
 	free(f.seen);
 	free(sels);

@@ -166,6 +166,18 @@ int prog_ref_from_fd(int fd, struct prog_ref *ref);
 /* Does the program use bpf_stream.h's ring-buffer transport (the library
  * asks the kernel: its maps and the selector prepare() wrote)? */
 bool prog_uses_ringbuf(int prog_fd);
+/* The objects (by BTF id) whose ring-transport programs this process reads. */
+struct ring_set {
+	__u32 *btf_ids;
+	int n, cap;
+};
+
+/* Remember the object of ring-transport program @prog_fd: 0 or -ENOMEM. */
+int ring_set_add(struct ring_set *rs, int prog_fd);
+void ring_set_free(struct ring_set *rs);
+/* One note on stderr if this process took messages from those objects'
+ * rings that it did not print (other programs or streams); else nothing. */
+void note_unprinted(const struct ring_set *rs);
 
 /* ---- message output (output.c) ----------------------------------------- */
 

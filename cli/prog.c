@@ -178,6 +178,84 @@ bool prog_uses_ringbuf(int prog_fd)
 	return bpf_stream_prog_transport(prog_fd, NULL) == BPF_STREAM_TRANSPORT_RINGBUF;
 }
 
+static __u32 prog_btf_id(int fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.btf_id;
+}
+
+int ring_set_add(struct ring_set *rs, int prog_fd)
+{
+	__u32 btf_id = prog_btf_id(prog_fd);
+	int i;
+
+	if (!btf_id)
+		return 0;
+	for (i = 0; i < rs->n; i++)
+		if (rs->btf_ids[i] == btf_id)
+			return 0;
+	if (rs->n == rs->cap) {
+		int cap = rs->cap ? rs->cap * 2 : 8;
+		__u32 *p = realloc(rs->btf_ids, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		rs->btf_ids = p;
+		rs->cap = cap;
+	}
+	rs->btf_ids[rs->n++] = btf_id;
+	return 0;
+}
+
+void ring_set_free(struct ring_set *rs)
+{
+	free(rs->btf_ids);
+	memset(rs, 0, sizeof(*rs));
+}
+
+void note_unprinted(const struct ring_set *rs)
+{
+	unsigned long long total = 0;
+	char ids[128] = "";
+	size_t len = 0;
+	__u32 id = 0;
+	int i;
+
+	/* Called once the reader consumed everything of what it follows: what
+	 * this process still holds belongs to programs or streams it does not
+	 * print. Only programs of the objects whose ring was read (one BTF
+	 * object per loaded bpf_object) can hold anything. */
+	while (rs->n && !bpf_prog_get_next_id(id, &id)) {
+		LIBBPF_OPTS(bpf_stream_prog_stats, st);
+		unsigned long long n;
+		int fd = bpf_prog_get_fd_by_id(id);
+		__u32 btf_id;
+
+		if (fd < 0)
+			continue;
+		btf_id = prog_btf_id(fd);
+		for (i = 0; btf_id && i < rs->n && rs->btf_ids[i] != btf_id; i++)
+			;
+		if (btf_id && i < rs->n &&
+		    bpf_stream_prog_transport(fd, &st) == BPF_STREAM_TRANSPORT_RINGBUF) {
+			n = st.queued[BPF_STDOUT] + st.queued[BPF_STDERR];
+			if (n && len < sizeof(ids) - 16)
+				len += snprintf(ids + len, sizeof(ids) - len, "%s%u", len ? ", " : "",
+						id);
+			total += n;
+		}
+		close(fd);
+	}
+	if (total)
+		p_note("%llu message%s of other programs or streams sharing a ring buffer with those "
+		       "read %s taken from it and not printed (program ids %s): read them "
+		       "together, e.g. 'all' streams of those programs",
+		       total, total == 1 ? "" : "s", total == 1 ? "was" : "were", ids);
+}
+
 static bool name_matches(const char *want, const char *kname)
 {
 	size_t n = strlen(want);

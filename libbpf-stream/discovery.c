@@ -777,6 +777,19 @@ out:
 	return err;
 }
 
+__u64 bs_tport_queued(struct bs_tport *t, __u32 prog_id, __u32 stream_id)
+{
+	struct bs_tport_prog *p;
+	__u64 n = 0;
+
+	pthread_mutex_lock(&disc_lock);
+	p = tport_prog(t, prog_id);
+	if (p && t->ring && p->ring_idx >= 0)
+		n = bs_ring__queued(t->ring, p->ring_idx, stream_id);
+	pthread_mutex_unlock(&disc_lock);
+	return n;
+}
+
 int bs_tport_dropped(struct bs_tport *t, __u32 stream_id, __u64 *count)
 {
 	struct bpf_stream_stats st;
@@ -845,6 +858,8 @@ int bpf_stream_prog_transport(int prog_fd, struct bpf_stream_prog_stats *stats)
 		if (OPTS_HAS(stats, dropped) && !bs_tport_drops(t, prog_id, sid, &d))
 			stats->dropped[sid] = d.n[BS_DROP_OWN] + d.n[BS_DROP_SHARED] +
 					      d.n[BS_DROP_UNKNOWN];
+		if (OPTS_HAS(stats, queued))
+			stats->queued[sid] = bs_tport_queued(t, prog_id, sid);
 	}
 	bs_tport_put(t);
 	return ret;

@@ -431,9 +431,14 @@ struct bpf_stream_prog_stats {
 	size_t sz;
 	__u64 dropped[3];	/* out: messages dropped, by stream id ([0] unused):
 				 * what this program's drop notices announce */
+	/* out: messages of the program this process took from its ring and
+	 * has not delivered yet (ring transport; 0 otherwise): a ring is one
+	 * queue for all programs and streams of its object, so reading some
+	 * of them takes the others' records into this process */
+	__u64 queued[3];
 	size_t :0;
 };
-#define bpf_stream_prog_stats__last_field dropped
+#define bpf_stream_prog_stats__last_field queued
 
 /**
  * bpf_stream_prog_transport() - the transport of any loaded program, from

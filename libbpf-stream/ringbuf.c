@@ -122,6 +122,7 @@ struct bs_rq {
 	char *buf;
 	size_t head, tail, cap;
 	__u64 lost;	/* good records we had no memory to queue */
+	__u64 nr;	/* messages queued */
 };
 
 static size_t rq_ent_size(size_t len)
@@ -160,6 +161,7 @@ static struct bs_rq_ent *rq_append(struct bs_rq *q, size_t len)
 	}
 	e = (struct bs_rq_ent *)(q->buf + q->tail);
 	q->tail += need;
+	q->nr++;
 	return e;
 }
 
@@ -171,6 +173,7 @@ static struct bs_rq_ent *rq_head(struct bs_rq *q)
 static void rq_pop(struct bs_rq *q, struct bs_rq_ent *e)
 {
 	q->head += rq_ent_size(e->len);
+	q->nr--;
 	if (q->head == q->tail)
 		q->head = q->tail = 0;
 }
@@ -447,6 +450,19 @@ __u64 bs_ring__lost(struct bs_ring *r, size_t prog_idx, __u32 stream_id)
 	pthread_mutex_lock(&r->lock);
 	if (prog_idx < r->nr_progs)
 		n = ring_queue(r, prog_idx, stream_id)->lost;
+	pthread_mutex_unlock(&r->lock);
+	return n;
+}
+
+__u64 bs_ring__queued(struct bs_ring *r, size_t prog_idx, __u32 stream_id)
+{
+	__u64 n = 0;
+
+	if (!r || !bs_stream_id_valid(stream_id))
+		return 0;
+	pthread_mutex_lock(&r->lock);
+	if (prog_idx < r->nr_progs)
+		n = ring_queue(r, prog_idx, stream_id)->nr;
 	pthread_mutex_unlock(&r->lock);
 	return n;
 }

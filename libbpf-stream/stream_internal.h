@@ -263,6 +263,9 @@ int bs_tport_dropped(struct bs_tport *t, __u32 stream_id, __u64 *count);
  * could not queue; the first program also gets the drops no program can
  * be named for). 0 or -errno. */
 int bs_tport_drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs_drops *d);
+/* Messages of program @prog_id this process took from its ring and has
+ * not delivered (0 if not on a ring). */
+__u64 bs_tport_queued(struct bs_tport *t, __u32 prog_id, __u32 stream_id);
 /* Full name of a program of a discovered instance into @buf: 0, or -ENOENT. */
 int bs_tport_prog_name(__u32 prog_id, char *buf, size_t sz);
 /* bpf_stream_release(): forget the instances of these programs and
@@ -427,6 +430,8 @@ __u64 bs_ring__bad_records(struct bs_ring *r);
 /* Good records of (prog_idx, stream) lost because they could not be queued
  * (ENOMEM). */
 __u64 bs_ring__lost(struct bs_ring *r, size_t prog_idx, __u32 stream_id);
+/* Messages of (prog_idx, stream) taken from the ring, not handed out yet. */
+__u64 bs_ring__queued(struct bs_ring *r, size_t prog_idx, __u32 stream_id);
 /* bs_sites__find() on the ring's call sites (thread-safe). */
 __u32 bs_ring__site(struct bs_ring *r, __u32 site, __u32 *prog_idx);
 

@@ -274,3 +274,36 @@ Test(drops, reader_announces_under_the_writer)
 	bpf_stream_reader__free(r);
 	tr_drops__destroy(skel);
 }
+
+static int count_msg(void *ctx, const struct bpf_stream_msg *msg)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* Reading one program of a ring takes the others' records into this
+ * process: the stats say how many wait there, until they are read. */
+Test(drops, ringbuf_queued_for_programs_not_read)
+{
+	struct tr_drops *skel = open_load(BPF_STREAM_TRANSPORT_RINGBUF);
+	LIBBPF_OPTS(bpf_stream_prog_stats, st);
+	struct tally t;
+	int n = 0, failed;
+
+	tally_init(&t, skel);
+	flood(skel, skel->progs.drop_b);
+	failed = skel->bss->failed;
+	cr_assert_eq(bpf_stream_drain(bpf_program__fd(skel->progs.drop_a), BPF_STDOUT, count_msg,
+				      &n), 0);
+	cr_assert_eq(bpf_stream_prog_transport(bpf_program__fd(skel->progs.drop_b), &st),
+		     BPF_STREAM_TRANSPORT_RINGBUF);
+	cr_assert_eq(st.queued[BPF_STDERR], FLOOD - failed, "queued %llu, written %d - failed %d",
+		     (unsigned long long)st.queued[BPF_STDERR], FLOOD, failed);
+	cr_assert_eq(st.queued[BPF_STDOUT], 0);
+	cr_assert_geq(bpf_stream_drain_object(skel->obj, tally_msg, &t), 0);
+	expect_accounted(&t, P_B, BPF_STDERR, failed);
+	cr_assert_eq(bpf_stream_prog_transport(bpf_program__fd(skel->progs.drop_b), &st),
+		     BPF_STREAM_TRANSPORT_RINGBUF);
+	cr_assert_eq(st.queued[BPF_STDERR], 0);
+	tr_drops__destroy(skel);
+}
