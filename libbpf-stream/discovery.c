@@ -745,6 +745,7 @@ int bs_tport_drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs
 {
 	struct bpf_stream_stats st;
 	struct bs_tport_prog *p;
+	__u64 queued, lost;
 	size_t idx;
 	int err;
 
@@ -764,9 +765,8 @@ int bs_tport_drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs
 		tport_scan_drops(t, stream_id);
 		t->sited_seen[stream_id] = st.sited;
 	}
-	d->n[BS_DROP_OWN] = p->drops[stream_id][0];
-	if (t->ring)
-		d->n[BS_DROP_OWN] += bs_ring__lost(t->ring, idx, stream_id);
+	bs_ring__counts(t->ring, idx, stream_id, &queued, &lost);
+	d->n[BS_DROP_OWN] = p->drops[stream_id][0] + lost;
 	d->n[BS_DROP_SHARED] = p->drops[stream_id][1];
 	/* drops no program can be named for go to the object's first program */
 	if (idx == 0)
@@ -780,12 +780,12 @@ out:
 __u64 bs_tport_queued(struct bs_tport *t, __u32 prog_id, __u32 stream_id)
 {
 	struct bs_tport_prog *p;
-	__u64 n = 0;
+	__u64 n = 0, lost;
 
 	pthread_mutex_lock(&disc_lock);
 	p = tport_prog(t, prog_id);
-	if (p && t->ring && p->ring_idx >= 0)
-		n = bs_ring__queued(t->ring, p->ring_idx, stream_id);
+	if (p && p->ring_idx >= 0)
+		bs_ring__counts(t->ring, p->ring_idx, stream_id, &n, &lost);
 	pthread_mutex_unlock(&disc_lock);
 	return n;
 }
@@ -801,8 +801,12 @@ int bs_tport_dropped(struct bs_tport *t, __u32 stream_id, __u64 *count)
 		return err;
 	*count = st.dropped + st.sited;
 	pthread_mutex_lock(&disc_lock);
-	for (i = 0; t->ring && i < t->nr_progs; i++)
-		*count += bs_ring__lost(t->ring, i, stream_id);
+	for (i = 0; t->ring && i < t->nr_progs; i++) {
+		__u64 queued, lost;
+
+		bs_ring__counts(t->ring, i, stream_id, &queued, &lost);
+		*count += lost;
+	}
 	pthread_mutex_unlock(&disc_lock);
 	return 0;
 }

@@ -441,30 +441,21 @@ __u64 bs_ring__bad_records(struct bs_ring *r)
 	return n;
 }
 
-__u64 bs_ring__lost(struct bs_ring *r, size_t prog_idx, __u32 stream_id)
+void bs_ring__counts(struct bs_ring *r, size_t prog_idx, __u32 stream_id, __u64 *queued,
+		     __u64 *lost)
 {
-	__u64 n = 0;
+	struct bs_rq *q;
 
+	*queued = *lost = 0;
 	if (!r || !bs_stream_id_valid(stream_id))
-		return 0;
+		return;
 	pthread_mutex_lock(&r->lock);
-	if (prog_idx < r->nr_progs)
-		n = ring_queue(r, prog_idx, stream_id)->lost;
+	if (prog_idx < r->nr_progs) {
+		q = ring_queue(r, prog_idx, stream_id);
+		*queued = q->nr;
+		*lost = q->lost;
+	}
 	pthread_mutex_unlock(&r->lock);
-	return n;
-}
-
-__u64 bs_ring__queued(struct bs_ring *r, size_t prog_idx, __u32 stream_id)
-{
-	__u64 n = 0;
-
-	if (!r || !bs_stream_id_valid(stream_id))
-		return 0;
-	pthread_mutex_lock(&r->lock);
-	if (prog_idx < r->nr_progs)
-		n = ring_queue(r, prog_idx, stream_id)->nr;
-	pthread_mutex_unlock(&r->lock);
-	return n;
 }
 
 __u32 bs_ring__site(struct bs_ring *r, __u32 site, __u32 *prog_idx)

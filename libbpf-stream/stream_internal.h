@@ -427,11 +427,10 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 		  struct bs_source_meta *meta);
 int bs_ring__epoll_fd(struct bs_ring *r);
 __u64 bs_ring__bad_records(struct bs_ring *r);
-/* Good records of (prog_idx, stream) lost because they could not be queued
- * (ENOMEM). */
-__u64 bs_ring__lost(struct bs_ring *r, size_t prog_idx, __u32 stream_id);
-/* Messages of (prog_idx, stream) taken from the ring, not handed out yet. */
-__u64 bs_ring__queued(struct bs_ring *r, size_t prog_idx, __u32 stream_id);
+/* Of (prog_idx, stream): messages taken from the ring and not handed out
+ * yet, and good records lost because they could not be queued (ENOMEM). */
+void bs_ring__counts(struct bs_ring *r, size_t prog_idx, __u32 stream_id, __u64 *queued,
+		     __u64 *lost);
 /* bs_sites__find() on the ring's call sites (thread-safe). */
 __u32 bs_ring__site(struct bs_ring *r, __u32 site, __u32 *prog_idx);
 
