@@ -324,7 +324,9 @@ bpf_stream_reader__new(bpf_stream_msg_fn fn, void *ctx, const struct bpf_stream_
 
 /**
  * bpf_stream_reader__add_prog() - follow a program by fd.
- * @r: reader; @prog_fd: program fd (duplicated); @streams: BPF_STREAM_MASK_*, 0 = both.
+ * @r: reader; @prog_fd: program fd (duplicated; not kept where the reader
+ * follows the program through pollable stream fds, see __poll());
+ * @streams: BPF_STREAM_MASK_*, 0 = both.
  * Return: 0, or -errno (-EEXIST if the program is already followed).
  */
 BPF_STREAM_API int bpf_stream_reader__add_prog(struct bpf_stream_reader *r, int prog_fd, __u32 streams);
