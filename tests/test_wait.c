@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -50,8 +51,10 @@ static long long now_us(void)
 		if (!kp_has_stream_get_fd())						\
 			cr_skip_test("%s has no BPF_PROG_STREAM_GET_FD (proposed by "	\
 				     "kernel-patch/ patch 7, in no released kernel): "	\
-				     "the kernel refuses command 39 (-EINVAL)",		\
-				     kp_kernel());					\
+				     "command 39 gives %s", kp_kernel(),		\
+				     kp_stream_get_fd_err() == -EPROTO ?		\
+				     "an fd that is not a bpf-stream file" :		\
+				     strerror(-kp_stream_get_fd_err()));		\
 	} while (0)
 
 /* cons_print with whatever transport bpf_stream_prepare() picks: native

@@ -33,6 +33,7 @@ struct kp_stream_get_fd_attr {
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static bool has_read, has_get_fd;
+static int get_fd_err;
 static const char *kfunc;
 static int kfunc_btf_id, kfunc_args;
 static int write_err;
@@ -89,10 +90,13 @@ static bool probe_get_fd(void)
 	int fd = load_trivial(), sfd;
 	ssize_t n = 0;
 
-	if (fd < 0)
+	if (fd < 0) {
+		get_fd_err = fd;
 		return false;
+	}
 	attr.prog_fd = fd;
 	sfd = syscall(__NR_bpf, KP_PROG_STREAM_GET_FD, &attr, sizeof(attr));
+	get_fd_err = sfd < 0 ? -errno : 0;
 	if (sfd >= 0) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", sfd);
 		n = readlink(path, target, sizeof(target) - 1);
@@ -102,7 +106,11 @@ static bool probe_get_fd(void)
 	if (n <= 0)
 		return false;
 	target[n] = '\0';
-	return strcmp(target, "anon_inode:bpf-stream") == 0;
+	if (strcmp(target, "anon_inode:bpf-stream")) {
+		get_fd_err = -EPROTO;
+		return false;
+	}
+	return true;
 }
 
 /* Which kfunc may a program call? 7.x has both a four-argument
@@ -226,6 +234,12 @@ bool kp_has_stream_get_fd(void)
 {
 	pthread_once(&once, probe_all);
 	return has_get_fd;
+}
+
+int kp_stream_get_fd_err(void)
+{
+	pthread_once(&once, probe_all);
+	return get_fd_err;
 }
 
 const char *kp_stream_kfunc(int *nr_args)
