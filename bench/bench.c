@@ -45,7 +45,7 @@ static void usage(const char *prog)
 
 int main(int argc, char **argv)
 {
-	const char *sections = "12345";
+	const char *sections = "123456";
 	int opt, err;
 
 	while ((opt = getopt(argc, argv, "r:n:l:m:o:k:s:P:R:Fh")) != -1) {
@@ -106,6 +106,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: kernel-patch: %s\n", strerror(-err));
 	if (strchr(sections, '5') && (err = bench_memory()))
 		fprintf(stderr, "bench: memory: %s\n", strerror(-err));
+	if (strchr(sections, '6') && (err = bench_wait()))
+		fprintf(stderr, "bench: waiting: %s\n", strerror(-err));
 
 	bench_print();
 	if (bench_write_json(bench_cfg.out, bench_cfg.kernel_json)) {

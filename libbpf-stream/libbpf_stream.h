@@ -327,7 +327,9 @@ bpf_stream_reader__new(bpf_stream_msg_fn fn, void *ctx, const struct bpf_stream_
 
 /**
  * bpf_stream_reader__add_prog() - follow a program by fd.
- * @r: reader; @prog_fd: program fd (duplicated); @streams: BPF_STREAM_MASK_*, 0 = both.
+ * @r: reader; @prog_fd: program fd (duplicated; not kept where the reader
+ * follows the program through pollable stream fds, see __poll());
+ * @streams: BPF_STREAM_MASK_*, 0 = both.
  * Return: 0, or -errno (-EEXIST if the program is already followed).
  */
 BPF_STREAM_API int bpf_stream_reader__add_prog(struct bpf_stream_reader *r, int prog_fd, __u32 streams);
@@ -351,9 +353,19 @@ BPF_STREAM_API int bpf_stream_reader__remove_id(struct bpf_stream_reader *r, __u
  * bpf_stream_reader__poll() - wait for lines and deliver them.
  * @timeout_ms: -1 waits until at least one line arrives, 0 does not wait.
  *
- * The kernel has no wake-up for streams, so the reader sleeps adaptively:
- * short while data flows, backing off up to idle_max_ms when idle. Ring-buffer
- * transport objects wake it at once. A signal the process has a handler for
+ * Released kernels have no wake-up for streams, so the reader sleeps
+ * adaptively: short while data flows, backing off up to idle_max_ms when
+ * idle. Ring-buffer transport objects wake it at once. Where the kernel has
+ * the pollable stream proposed by this project's kernel series
+ * (BPF_PROG_STREAM_GET_FD, kernel-patch/ patch 7; no released kernel has
+ * it), programs read natively are followed through one stream fd each: their
+ * data wakes the reader at once, a reader following only such programs does
+ * not wake while idle, the reader holds no reference on them, and a program
+ * freed by the kernel is no longer followed (its last partial line is
+ * delivered UNTERMINATED; what it wrote and was not read by then is freed
+ * with it). Whether the kernel has the command is probed once per process;
+ * BPF_STREAM_WAIT=backoff in the environment (read once, at that probe)
+ * keeps the adaptive sleep everywhere. A signal the process has a handler for
  * ends the wait at once, even if it arrived while a callback ran (such
  * signals are blocked during __poll() and unblocked only inside its wait;
  * signals at their default action are never blocked). A line without '\n'
@@ -490,7 +502,9 @@ BPF_STREAM_API int bpf_stream_object_dropped(struct bpf_object *obj, __u32 strea
  *    opened itself (ring map, drop counters); an instance all of whose
  *    programs are gone from the kernel is freed when the next one is met;
  *  - the ids of programs found to use no bpf_stream.h instance (a cache);
- *  - the ids of released programs.
+ *  - the ids of released programs;
+ *  - whether the kernel has pollable streams (see bpf_stream_reader__poll()),
+ *    probed once, with BPF_STREAM_WAIT read once.
  * Release frees the instance of @obj's programs now (with its unread ring
  * messages) and records their ids: afterwards the bpf_stream_object_* calls,
  * bpf_stream_drain_object() and bpf_stream_reader__add_object() on @obj

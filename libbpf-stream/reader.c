@@ -9,12 +9,24 @@
  * sorted by ts_ns (stable; a line without a stamp keeps the place of the
  * line before it in its stream).
  *
- * Waiting. Native streams have no kernel wake-up (no pollable stream fd
- * exists upstream yet; one has been proposed: with it, its fd would simply
- * join the poll set below). So the reader sleeps adaptively: 1 ms after a
+ * Waiting. Where the kernel has the pollable stream (the proposed
+ * BPF_PROG_STREAM_GET_FD of kernel-patch/ patch 7, probed once per process
+ * by stream_fd.c), a program read natively (no bpf_stream.h instance, or a
+ * native-transport one) is followed through one stream fd per stream: the
+ * fds join the poll set, reads go through them, and the reader keeps no
+ * reference on the program. POLLIN wakes the reader; POLLHUP (read gives
+ * end of file) means the program was freed: its partial line is delivered
+ * UNTERMINATED and the program is no longer followed. When every followed
+ * stream has such an fd and no partial line is held, the reader sleeps
+ * until an fd is ready, the timeout ends or a signal arrives: no timed
+ * wake-ups. Anything else (kernels without the command, ring-transport
+ * objects, scripted sources) keeps the adaptive sleep: 1 ms after a
  * cycle that delivered lines, doubling while idle up to idle_max_ms. Ring
  * buffer maps of ringbuf-transport objects are in the poll set, so their
- * data wakes the reader at once. The wait is a ppoll() whose signal mask is
+ * data wakes the reader at once. An fd that wakes the reader twice in a
+ * row for no line (a writer charges the stream a moment before its message
+ * is readable) is left out until a line arrives, so it cannot make the
+ * reader spin. The wait is a ppoll() whose signal mask is
  * the caller's while every other moment of __poll() runs with the signals
  * the process has handlers for blocked: such a signal arriving anywhere in
  * __poll(), even inside a callback, ends the wait at once with -EINTR; none
@@ -35,11 +47,15 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "stream_internal.h"
+#include "stream_fd.h"
 
 #define RD_BUF 16384
 #define RD_MIN_SLEEP_MS 1
 #define RD_DEFAULT_IDLE_MAX_MS 200
 #define RD_MAX_RING_FDS 64
+/* poll set: ring epoll fds, then stream fds; streams beyond it fall back to
+ * timed polling */
+#define RD_MAX_POLL_FDS 256
 /* Bytes read from one stream per cycle: fairness between streams, and a
  * bound when a stream refills as fast as it is read. */
 #define RD_CYCLE_MAX_BYTES (256U << 10)
@@ -53,10 +69,12 @@ struct rd_stream {
 	struct bs_framer *f;
 	struct bpf_stream_report_parser *rp;	/* stderr with report_fn */
 	__u64 last_key;				/* order_by_time: last sort key */
+	int sfd;	/* pollable stream fd (stream_fd.h), or -1 */
+	bool hup;	/* sfd read gave end of file: the program is gone */
 };
 
 struct rd_prog {
-	int fd;			/* our dup; -1 for scripted sources */
+	int fd;			/* our dup; -1 for scripted sources and stream fds */
 	__u32 id;
 	char *name;
 	struct rd_stream st[2];	/* [0] stdout, [1] stderr */
@@ -78,7 +96,8 @@ struct bpf_stream_reader {
 	struct rd_prog **progs;
 	size_t nr_progs, cap_progs;
 	int sleep_ms;
-	int ring_misses;	/* ring wake-ups that gave no line */
+	int ring_misses;	/* fd wake-ups (ring or stream) that gave no line */
+	__u64 cycles;		/* cycles run (bs_reader_cycles) */
 	/* order_by_time: lines of the cycle; [next_line, nr_lines) not delivered */
 	struct rd_line *lines;
 	size_t nr_lines, cap_lines, next_line;
@@ -119,6 +138,25 @@ static int rd_fd_read(void *ctx, void *buf, size_t len, struct bs_source_meta *m
 	return bs_source_read(s->prog->fd, s->prog->id, s->src.stream_id, buf, len, meta);
 }
 
+/* One read of a stream fd: bytes, 0 (empty now, or gone: s->hup), -errno. */
+static int rd_sfd_read(void *ctx, void *buf, size_t len, struct bs_source_meta *meta)
+{
+	struct rd_stream *s = ctx;
+	ssize_t n;
+
+	memset(meta, 0, sizeof(*meta));
+	if (s->hup)
+		return 0;
+	n = read(s->sfd, buf, len);
+	if (n > 0)
+		return (int)n;
+	if (n == 0) {
+		s->hup = true;
+		return 0;
+	}
+	return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+}
+
 static void prog_free(struct rd_prog *p)
 {
 	int i;
@@ -131,6 +169,8 @@ static void prog_free(struct rd_prog *p)
 		if (s->f)
 			bs_pending_put(p->id, s->src.stream_id, s->f);
 		bpf_stream_report_parser__free(s->rp);
+		if (s->sfd >= 0)
+			close(s->sfd);
 	}
 	if (p->fd >= 0)
 		close(p->fd);
@@ -179,6 +219,18 @@ static int stream_enable(struct bpf_stream_reader *r, struct rd_prog *p, __u32 s
 	return 0;
 }
 
+static struct rd_prog *prog_new(__u32 id)
+{
+	struct rd_prog *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->fd = -1;
+	p->id = id;
+	p->st[0].sfd = p->st[1].sfd = -1;
+	return p;
+}
+
 static int prog_append(struct bpf_stream_reader *r, struct rd_prog *p)
 {
 	if (r->nr_progs == r->cap_progs) {
@@ -200,6 +252,7 @@ static int add_fd(struct bpf_stream_reader *r, int prog_fd, __u32 streams, const
 	char kname[BS_NAME_MAX];
 	struct bs_tport *t;
 	struct rd_prog *p;
+	bool native;
 	__u32 id, sid;
 	int err;
 
@@ -214,26 +267,53 @@ static int add_fd(struct bpf_stream_reader *r, int prog_fd, __u32 streams, const
 		return err;
 	if (find_prog(r, id, NULL))
 		return -EEXIST;
-	if (!name) {
-		t = bs_tport_get(prog_fd, id, NULL);
-		bs_tport_put(t);
+	/* read natively: no bpf_stream.h instance, or a native-transport one */
+	t = bs_tport_get(prog_fd, id, NULL);
+	native = !t || bs_tport_transport(t) == BPF_STREAM_TRANSPORT_NATIVE;
+	bs_tport_put(t);
+	if (!name)
 		bs_tport_prog_name(id, kname, sizeof(kname));
-	}
-	p = calloc(1, sizeof(*p));
+	p = prog_new(id);
 	if (!p)
 		return -ENOMEM;
-	p->id = id;
-	p->fd = fcntl(prog_fd, F_DUPFD_CLOEXEC, 3);
 	p->name = strdup(name ? name : kname);
-	if (p->fd < 0 || !p->name) {
-		err = p->fd < 0 ? -errno : -ENOMEM;
+	if (!p->name) {
+		err = -ENOMEM;
 		goto err_out;
 	}
+	/* A stream fd per stream where the kernel has them, else our dup of
+	 * the program; never a mix within one program. */
+	for (sid = BPF_STDOUT; native && sid <= BPF_STDERR; sid++) {
+		struct rd_stream *s = &p->st[sid - 1];
+
+		if (!(streams & (1U << sid)) || !bs_stream_fd_available())
+			continue;
+		s->sfd = bs_stream_get_fd(prog_fd, sid);
+		if (s->sfd < 0) {
+			pr_debug("program %u: no stream fd for %s (%d), adaptive polling\n", id,
+				 bs_stream_name(sid), s->sfd);
+			native = false;
+		}
+	}
+	for (sid = BPF_STDOUT; !native && sid <= BPF_STDERR; sid++) {
+		if (p->st[sid - 1].sfd >= 0)
+			close(p->st[sid - 1].sfd);
+		p->st[sid - 1].sfd = -1;
+	}
+	if (p->st[0].sfd < 0 && p->st[1].sfd < 0) {
+		p->fd = fcntl(prog_fd, F_DUPFD_CLOEXEC, 3);
+		if (p->fd < 0) {
+			err = -errno;
+			goto err_out;
+		}
+	}
 	for (sid = BPF_STDOUT; sid <= BPF_STDERR; sid++) {
+		struct rd_stream *s = &p->st[sid - 1];
+
 		if (!(streams & (1U << sid)))
 			continue;
-		p->st[sid - 1].src.read = rd_fd_read;
-		p->st[sid - 1].src.read_ctx = &p->st[sid - 1];
+		s->src.read = s->sfd >= 0 ? rd_sfd_read : rd_fd_read;
+		s->src.read_ctx = s;
 		err = stream_enable(r, p, sid);
 		if (err)
 			goto err_out;
@@ -303,11 +383,9 @@ int bs_reader_add_src(struct bpf_stream_reader *r, const struct bs_stream_src *s
 		return -EINVAL;
 	p = find_prog(r, src->prog_id, NULL);
 	if (!p) {
-		p = calloc(1, sizeof(*p));
+		p = prog_new(src->prog_id);
 		if (!p)
 			return -ENOMEM;
-		p->fd = -1;
-		p->id = src->prog_id;
 		p->name = strdup(src->prog_name ? src->prog_name : "");
 		if (!p->name) {
 			free(p);
@@ -464,8 +542,9 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 	}
 	if (ret)
 		return ret;
-	/* A partial line waits one cycle for its end, no longer. */
-	if (!got_bytes && bs_framer_has_partial(s->f)) {
+	/* A partial line waits one cycle for its end, no longer; none comes
+	 * once the program is gone. */
+	if ((!got_bytes || s->hup) && bs_framer_has_partial(s->f)) {
 		ret = bs_framer_flush(s->f, rd_line, r);
 		if (ret)
 			return ret;
@@ -506,6 +585,35 @@ static int deliver_collected(struct bpf_stream_reader *r)
 	return 0;
 }
 
+/* Stop following programs whose stream fds all hung up, once everything
+ * they gave was delivered. */
+static void reap_gone(struct bpf_stream_reader *r)
+{
+	size_t i = 0;
+	int k, live;
+
+	while (i < r->nr_progs) {
+		struct rd_prog *p = r->progs[i];
+
+		for (k = 0, live = 0; k < 2; k++) {
+			struct rd_stream *s = &p->st[k];
+
+			if (s->enabled && (!s->hup || bs_framer_has_leftover(s->f) ||
+					   bs_framer_has_partial(s->f)))
+				live++;
+		}
+		if (live || p->fd >= 0 || (p->st[0].sfd < 0 && p->st[1].sfd < 0)) {
+			i++;
+			continue;
+		}
+		pr_debug("program %u (%s) is gone: no longer followed\n", p->id, p->name);
+		memmove(&r->progs[i], &r->progs[i + 1],
+			(r->nr_progs - i - 1) * sizeof(*r->progs));
+		r->nr_progs--;
+		prog_free(p);
+	}
+}
+
 static int cycle(struct bpf_stream_reader *r)
 {
 	size_t i, first;
@@ -533,8 +641,11 @@ static int cycle(struct bpf_stream_reader *r)
 		/* nothing collected: r->lines may still be NULL (UB for qsort) */
 		if (r->nr_lines > first)
 			qsort(r->lines + first, r->nr_lines - first, sizeof(*r->lines), cmp_line);
-		return deliver_collected(r);
+		ret = deliver_collected(r);
+		if (ret)
+			return ret;
 	}
+	reap_gone(r);
 	return 0;
 }
 
@@ -577,6 +688,40 @@ static int ring_fds(struct bpf_stream_reader *r, struct pollfd *pfd, int max)
 }
 
 /*
+ * The poll set after @n ring fds: the stream fds of live streams. *timed:
+ * some stream needs a timed wake-up (no stream fd, a partial line to flush,
+ * fds left out or beyond the set), so the adaptive sleep applies.
+ */
+static int stream_fds(struct bpf_stream_reader *r, struct pollfd *pfd, int n, int max,
+		      bool fds_out, bool *timed)
+{
+	size_t i;
+	int k;
+
+	*timed = fds_out || !r->nr_progs;
+	for (i = 0; i < r->nr_progs; i++) {
+		for (k = 0; k < 2; k++) {
+			struct rd_stream *s = &r->progs[i]->st[k];
+
+			if (!s->enabled || s->hup)
+				continue;
+			if (s->sfd < 0 || n == max || bs_framer_has_partial(s->f)) {
+				*timed = true;
+				if (s->sfd < 0 || n == max)
+					continue;
+			}
+			if (fds_out)
+				continue;
+			pfd[n].fd = s->sfd;
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
  * Block, for the time of one __poll(), the asynchronous signals the process
  * handles with a handler: their arrival anywhere in __poll() then ends the
  * ppoll() wait at once. Signals left at their default action (SIGTERM
@@ -609,6 +754,7 @@ static int cycle_once(struct bpf_stream_reader *r)
 {
 	int ret = cycle(r);
 
+	r->cycles++;
 	if (!ret && r->cycle_lines) {
 		r->sleep_ms = RD_MIN_SLEEP_MS;
 		r->ring_misses = 0;
@@ -619,11 +765,12 @@ static int cycle_once(struct bpf_stream_reader *r)
 
 static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 {
-	struct pollfd pfd[RD_MAX_RING_FDS];
+	struct pollfd pfd[RD_MAX_POLL_FDS];
 	long long deadline = now_ns() + timeout_ms * 1000000LL;
 	struct timespec ts;
 	sigset_t old;
 	long long wait;
+	bool timed, fds_out;
 	int ret, n, nfds;
 
 	/* No wait, no race with a signal: __consume() skips the mask (and its
@@ -637,21 +784,24 @@ static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 		ret = cycle_once(r);
 		if (ret)
 			break;
-		wait = r->sleep_ms * 1000000LL;
+		/* Fds that woke us twice for nothing are left out until a
+		 * line arrives again, so a busy ring cannot make us spin. */
+		fds_out = r->ring_misses >= 2;
+		nfds = fds_out ? 0 : ring_fds(r, pfd, RD_MAX_RING_FDS);
+		nfds = stream_fds(r, pfd, nfds, RD_MAX_POLL_FDS, fds_out, &timed);
+		/* only stream fds (and nothing held): sleep until one is ready */
+		wait = timed ? r->sleep_ms * 1000000LL : -1;
 		if (timeout_ms > 0) {
 			long long left = deadline - now_ns();
 
 			if (left <= 0)
 				break;
-			if (left < wait)
+			if (wait < 0 || left < wait)
 				wait = left;
 		}
-		/* Ring fds that woke us twice for nothing are left out until
-		 * a line arrives again, so a busy ring cannot make us spin. */
-		nfds = r->ring_misses >= 2 ? 0 : ring_fds(r, pfd, RD_MAX_RING_FDS);
 		ts.tv_sec = wait / 1000000000LL;
 		ts.tv_nsec = wait % 1000000000LL;
-		n = ppoll(pfd, nfds, &ts, &old);
+		n = ppoll(pfd, nfds, wait < 0 ? NULL : &ts, &old);
 		if (n < 0) {
 			if (errno == EINTR) {
 				ret = -EINTR;
@@ -663,7 +813,7 @@ static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 		if (n > 0) {
 			r->ring_misses++;
 			r->sleep_ms = RD_MIN_SLEEP_MS;
-		} else if (r->sleep_ms < r->idle_max_ms) {
+		} else if (timed && r->sleep_ms < r->idle_max_ms) {
 			r->sleep_ms = r->sleep_ms * 2 > r->idle_max_ms ? r->idle_max_ms
 								     : r->sleep_ms * 2;
 		}
@@ -684,4 +834,20 @@ int bpf_stream_reader__consume(struct bpf_stream_reader *r)
 	if (!r)
 		return bs_err(-EINVAL);
 	return do_poll(r, 0);
+}
+
+__u64 bs_reader_cycles(const struct bpf_stream_reader *r)
+{
+	return r->cycles;
+}
+
+int bs_reader_stream_fds(const struct bpf_stream_reader *r)
+{
+	size_t i;
+	int k, n = 0;
+
+	for (i = 0; i < r->nr_progs; i++)
+		for (k = 0; k < 2; k++)
+			n += r->progs[i]->st[k].sfd >= 0;
+	return n;
 }

@@ -24,6 +24,7 @@
  *   ringbuf.c    ring-buffer record decoding, attribution by call site, queues
  *   format.c     formats of binary records: call-site table, kernel-exact formatter
  *   source.c     bs_source_read(): one read from whichever transport carries a stream
+ *   stream_fd.c  pollable streams (proposed BPF_PROG_STREAM_GET_FD), probed once
  */
 #ifndef __LIBBPF_STREAM_INTERNAL_H
 #define __LIBBPF_STREAM_INTERNAL_H
@@ -221,6 +222,10 @@ bool bs_drops_next(struct bs_drops *d, struct bpf_stream_msg *msg, char *buf,
 struct bpf_stream_iter *bs_iter_new_src(const struct bs_stream_src *src);
 /* Follow a scripted stream; @src is copied (prog_name is duplicated). */
 int bs_reader_add_src(struct bpf_stream_reader *r, const struct bs_stream_src *src);
+/* Tests and bench: cycles run so far (each poll wake-up runs one), and the
+ * stream fds (stream_fd.h) the reader holds now. */
+__u64 bs_reader_cycles(const struct bpf_stream_reader *r);
+int bs_reader_stream_fds(const struct bpf_stream_reader *r);
 
 /* ---- report parser internals (report.c) --------------------------------- */
 

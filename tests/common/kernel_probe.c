@@ -23,8 +23,17 @@ struct kp_stream_read_attr {
 	__u32 prog_fd;
 };
 
+/* The proposed command of kernel-patch/ patch 7 (no released kernel). */
+#define KP_PROG_STREAM_GET_FD 39
+struct kp_stream_get_fd_attr {
+	__u32 prog_fd;
+	__u32 stream_id;
+	__u32 flags;
+};
+
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static bool has_read;
+static bool has_read, has_get_fd;
+static int get_fd_err;
 static const char *kfunc;
 static int kfunc_btf_id, kfunc_args;
 static int write_err;
@@ -70,6 +79,38 @@ static bool probe_read(void)
 	n = raw_read(fd, 1, buf, sizeof(buf));
 	close(fd);
 	return n >= 0;
+}
+
+/* A stream fd of a loaded program, the /proc/self/fd link of the patch's
+ * anon inode; a kernel without the command refuses it with -EINVAL. */
+static bool probe_get_fd(void)
+{
+	struct kp_stream_get_fd_attr attr = { .stream_id = 1 };
+	char path[64], target[64];
+	int fd = load_trivial(), sfd;
+	ssize_t n = 0;
+
+	if (fd < 0) {
+		get_fd_err = fd;
+		return false;
+	}
+	attr.prog_fd = fd;
+	sfd = syscall(__NR_bpf, KP_PROG_STREAM_GET_FD, &attr, sizeof(attr));
+	get_fd_err = sfd < 0 ? -errno : 0;
+	if (sfd >= 0) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", sfd);
+		n = readlink(path, target, sizeof(target) - 1);
+		close(sfd);
+	}
+	close(fd);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	if (strcmp(target, "anon_inode:bpf-stream")) {
+		get_fd_err = -EPROTO;
+		return false;
+	}
+	return true;
 }
 
 /* Which kfunc may a program call? 7.x has both a four-argument
@@ -171,6 +212,7 @@ static void probe_all(void)
 
 	snprintf(kernel, sizeof(kernel), "Linux %s", uname(&u) ? "?" : u.release);
 	has_read = probe_read();
+	has_get_fd = probe_get_fd();
 	probe_kfunc();
 	write_err = probe_write();
 	if (!kfunc)
@@ -186,6 +228,18 @@ bool kp_has_stream_read(void)
 {
 	pthread_once(&once, probe_all);
 	return has_read;
+}
+
+bool kp_has_stream_get_fd(void)
+{
+	pthread_once(&once, probe_all);
+	return has_get_fd;
+}
+
+int kp_stream_get_fd_err(void)
+{
+	pthread_once(&once, probe_all);
+	return get_fd_err;
 }
 
 const char *kp_stream_kfunc(int *nr_args)

@@ -1,0 +1,63 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The selftests of patch 8 without the full selftests build (too heavy for
+# two shared cores): the files of tag "released" of the cached tree with
+# the series SERIES_DIR applied (patch -p1, outside the tree), then
+# tools/testing/selftests/bpf/{progs,prog_tests}/stream.c compiled as the
+# selftests Makefile does, against that tree's own libbpf, bpftool and
+# test_progs.h, and linked with vm/selftests/shim.c, a small stand-in for
+# test_progs.
+#
+#   selftests.sh TREE SERIES_DIR VMLINUX SHIM OUT  -> OUT/stream_selftests, OUT/run.sh
+#
+# Read-only on TREE (git archive). Needs clang-19 (address spaces for the
+# arena programs), libelf and zlib. One workaround: the arena kfunc
+# prototypes that bpftool dumps into vmlinux.h (void *) are dropped, as they
+# conflict with libarena's __arena ones (address_space(1)).
+set -eu
+
+tree=$1 series=$(cd "$2" && pwd) vmlinux=$3 shim=$4 out=$5
+src=$out/src
+st=$src/tools/testing/selftests/bpf
+clang=${BPF_CLANG:-clang-19}
+rm -rf "$src"
+mkdir -p "$src" "$out/inc" "$out/bpftool"
+git -C "$tree" archive released tools include kernel/bpf scripts/bpf_doc.py | tar -x -C "$src"
+for p in "$series"/0*.patch; do
+	case $p in */0000-*) continue ;; esac
+	patch -s -p1 -d "$src" --no-backup-if-mismatch < "$p"
+done
+python3 "$src/scripts/bpf_doc.py" --header --file "$src/tools/include/uapi/linux/bpf.h" \
+	> "$src/tools/lib/bpf/bpf_helper_defs.h"
+nice -n 10 make -s -C "$src/tools/bpf/bpftool" OUTPUT="$out/bpftool/" CLANG="$clang" \
+	-j"${JOBS:-2}" > "$out/bpftool.log" 2>&1 || { tail -n 20 "$out/bpftool.log"; exit 1; }
+rm -rf "$out/inc/bpf"
+cp -r "$src/tools/lib/bpf" "$out/inc/bpf"
+"$out/bpftool/bpftool" btf dump file "$vmlinux" format c |
+	sed '/^extern .*bpf_arena_\(alloc\|free\|reserve\)_pages(/d' > "$out/vmlinux.h"
+cd "$st"
+for p in stream stream_fail; do
+	"$clang" -g -Wall -Werror -D__TARGET_ARCH_x86 -mlittle-endian -I"$out" -I"$out/inc" -I. \
+		-I../../../include/uapi -I../../../include -Ilibarena/include -std=gnu11 \
+		-fno-strict-aliasing -Wno-microsoft-anon-tag -fms-extensions \
+		-Wno-compare-distinct-pointer-types -Wno-initializer-overrides \
+		-idirafter "$("$clang" -print-resource-dir)/include" \
+		-idirafter /usr/include/x86_64-linux-gnu -idirafter /usr/include \
+		-target bpf -O2 -mcpu=v3 -c "progs/$p.c" -o "$out/$p.bpf.o"
+	"$out/bpftool/bpftool" gen object "$out/$p.linked.o" "$out/$p.bpf.o"
+	"$out/bpftool/bpftool" gen skeleton "$out/$p.linked.o" name "$p" > "$out/$p.skel.h"
+done
+${CC:-cc} -g -O2 -Wall -Werror -D_GNU_SOURCE -I. -I"$out/inc" -I../../../lib -I../../../include \
+	-I../../../include/uapi -I"$out" -c prog_tests/stream.c -o "$out/prog_stream.o"
+${CC:-cc} -g -O2 -Wall -Werror -o "$out/stream_selftests" "$shim" "$out/prog_stream.o" \
+	"$out/bpftool/libbpf/libbpf.a" -lelf -lz
+# run.sh MODE (in the guest): "refund" runs the refund test alone
+cat > "$out/run.sh" <<RUN
+#!/bin/sh
+cd /tmp
+echo "kernel: Linux \$(uname -r)"
+if [ "\$1" = refund ]; then set -- stream_capacity_refund; else set --; fi
+exec $out/stream_selftests "\$@"
+RUN
+echo "selftests: $out/stream_selftests ($(git -C "$tree" log -1 --format=%s released) + $(ls "$series"/0*.patch | grep -vc /0000-) patches)"
