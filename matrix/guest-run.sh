@@ -7,6 +7,7 @@
 #   tap/NAME.tap    one TAP report per test binary (+ NAME.rc, log/NAME.log)
 #   tap/examples.tap  the three examples: exit status and the lines they print
 #   time-NAME       seconds each part took
+#   kreport/        raw kernel reports test_kreport read (kreport_KIND_RELEASE.in)
 set -u
 res=$1
 # shellcheck disable=SC1091
@@ -14,6 +15,9 @@ res=$1
 unset TERM
 # timing limits of the tests stretched for emulation (tests/common/time_scale.h)
 export BPF_STREAM_TEST_SCALE=${MATRIX_TEST_SCALE:-10}
+# the kernel's own error reports, as test_kreport reads them (tests/golden/)
+export BPF_STREAM_KREPORT_SAVE=$res/kreport
+mkdir -p "$BPF_STREAM_KREPORT_SAVE"
 out=$MATRIX_OUT
 mkdir -p "$res/tap" "$res/log"
 cd /tmp || exit 1

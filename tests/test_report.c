@@ -5,8 +5,9 @@
  * arena.c), *.out what tests/common/cons_helpers.c:cons_report_run() prints
  * for them ("K|" lines belong to a report, "-|" lines pass through, reports
  * are printed when they complete). CONS_GOLDEN_UPDATE=1 rewrites the .out
- * files (review the diff!). Scripted input only: the kernel's own reports
- * cannot be produced here (native stream writes fail, environment.md).
+ * files (review the diff!). report_*.in are written after the kernel's
+ * formats; kreport_*.in are real reports, read from Debian kernels' streams
+ * in the kernel matrix (this machine's kernel cannot write them).
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -45,6 +46,15 @@ Test(report, golden_rqspinlock) { golden("report_rqspinlock"); }
 Test(report, golden_maygoto_arena) { golden("report_maygoto_arena"); }
 Test(report, golden_truncated) { golden("report_truncated"); }
 Test(report, golden_interleaved) { golden("report_interleaved"); }
+
+/* Reports the kernels of the matrix wrote for real (test_kreport in a guest
+ * with BPF_STREAM_KREPORT_SAVE, matrix/guest-run.sh): Debian's 6.17, 7.2, 7.3. */
+Test(report, real_deadlock_6_17_13) { golden("kreport_deadlock_6.17.13+deb13-amd64"); }
+Test(report, real_deadlock_7_2_13) { golden("kreport_deadlock_7.2.13+deb14-amd64"); }
+Test(report, real_deadlock_7_3_4) { golden("kreport_deadlock_7.3.4+deb13-amd64"); }
+Test(report, real_may_goto_6_17_13) { golden("kreport_may_goto_6.17.13+deb13-amd64"); }
+Test(report, real_may_goto_7_2_13) { golden("kreport_may_goto_7.2.13+deb14-amd64"); }
+Test(report, real_may_goto_7_3_4) { golden("kreport_may_goto_7.3.4+deb13-amd64"); }
 
 Test(report, kind_strings)
 {
