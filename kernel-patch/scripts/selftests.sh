@@ -8,7 +8,9 @@
 # selftests Makefile does, against that tree's own libbpf, bpftool and
 # test_progs.h, with the tree's test_loader.c (RUN_TESTS()) and the helpers
 # it calls, and linked with vm/selftests/shim.c, a small stand-in for
-# test_progs.
+# test_progs. The subtests the kernel's config (the .config beside VMLINUX)
+# cannot pass are listed with their reasons in OUT/skips
+# (vm/selftests/config-skips, beside SHIM), which the shim reports as SKIP.
 #
 #   selftests.sh TREE SERIES_DIR VMLINUX SHIM OUT  -> OUT/stream_selftests, OUT/run.sh
 #
@@ -66,12 +68,21 @@ done
 ${CC:-cc} $cflags -c "$shim" -o "$out/shim.o"
 ${CC:-cc} -rdynamic -o "$out/stream_selftests" "$out/shim.o" $objs \
 	"$out/bpftool/libbpf/libbpf.a" -lelf -lz
+# The subtests this kernel's config cannot pass (vm/selftests/config-skips),
+# with their reasons, for the shim's -s.
+config=$(dirname "$vmlinux")/.config
+: > "$out/skips"
+while read -r opt name reason; do
+	case $opt in ''|'#'*) continue ;; esac
+	grep -q "^$opt=y" "$config" ||
+		printf '%s\t%s is not set: %s\n' "$name" "$opt" "$reason" >> "$out/skips"
+done < "$(dirname "$shim")/config-skips"
 # run.sh MODE (in the guest): "refund" runs the refund test alone
 cat > "$out/run.sh" <<RUN
 #!/bin/sh
 cd /tmp
 echo "kernel: Linux \$(uname -r)"
 if [ "\$1" = refund ]; then set -- stream_capacity_refund; else set --; fi
-exec $out/stream_selftests "\$@"
+exec $out/stream_selftests -s $out/skips "\$@"
 RUN
 echo "selftests: $out/stream_selftests ($(git -C "$tree" log -1 --format=%s released) + $(ls "$series"/0*.patch | grep -vc /0000-) patches)"

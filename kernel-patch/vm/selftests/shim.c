@@ -16,7 +16,10 @@
  *    as test_progs prints them ("#N/M test/subtest:OK"), and a main() that
  *    runs the tests named on its command line (all without arguments) in
  *    order; -v / -vv raise env.verbosity (test_loader.c then prints every
- *    verifier log, not only a failing one's).
+ *    verifier log, not only a failing one's); -s FILE skips the subtests it
+ *    lists ("test/subtest<TAB>reason" lines, written by selftests.sh from
+ *    vm/selftests/config-skips for what the kernel's config cannot pass)
+ *    and prints the reason, as test_progs skips a denied subtest.
  */
 #include <test_progs.h>
 
@@ -72,10 +75,58 @@ void test__end_subtest(void)
 	sub_name = NULL;
 }
 
+/* -s FILE: "test/subtest<TAB>reason" lines */
+static char *skip_list;
+
+static const char *skip_reason(const char *subtest_name)
+{
+	size_t tlen = strlen(test_name), slen = strlen(subtest_name);
+	const char *line;
+
+	for (line = skip_list; line && *line; line = strchr(line, '\n') + 1) {
+		if (!strncmp(line, test_name, tlen) && line[tlen] == '/' &&
+		    !strncmp(line + tlen + 1, subtest_name, slen) && line[tlen + 1 + slen] == '\t')
+			return line + tlen + slen + 2;
+		if (!strchr(line, '\n'))
+			break;
+	}
+	return NULL;
+}
+
+static int read_skip_list(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t len = 0;
+	ssize_t n;
+
+	if (!f) {
+		fprintf(stderr, "shim: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	n = getdelim(&skip_list, &len, '\0', f);
+	fclose(f);
+	if (n < 0) {	/* empty file: nothing to skip */
+		free(skip_list);
+		skip_list = NULL;
+	}
+	return 0;
+}
+
 bool test__start_subtest_with_desc(const char *subtest_name, const char *subtest_desc)
 {
+	const char *reason;
+	int len;
+
 	test__end_subtest();
 	sub_num++;
+	reason = skip_reason(subtest_name);
+	if (reason) {
+		len = strcspn(reason, "\n");
+		printf("#%d/%d %s/%s:SKIP (%.*s)\n", test_num, sub_num, test_name,
+		       subtest_desc ? subtest_desc : subtest_name, len, reason);
+		sub_skip++;
+		return false;
+	}
 	sub_name = strdup(subtest_desc ? subtest_desc : subtest_name);
 	sub_failures = 0;
 	sub_skipped = false;
@@ -128,7 +179,11 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (a = 1; a < argc; a++) {
-		if (!strcmp(argv[a], "-v"))
+		if (!strcmp(argv[a], "-s") && a + 1 < argc) {
+			if (read_skip_list(argv[++a]))
+				return 1;
+			argv[a] = "-";	/* not a test name */
+		} else if (!strcmp(argv[a], "-v"))
 			env.verbosity = VERBOSE_NORMAL;
 		else if (!strcmp(argv[a], "-vv"))
 			env.verbosity = VERBOSE_VERY;
