@@ -6,8 +6,11 @@
 # the series SERIES_DIR applied (patch -p1, outside the tree), then
 # tools/testing/selftests/bpf/{progs,prog_tests}/stream.c compiled as the
 # selftests Makefile does, against that tree's own libbpf, bpftool and
-# test_progs.h, and linked with vm/selftests/shim.c, a small stand-in for
-# test_progs.
+# test_progs.h, with the tree's test_loader.c (RUN_TESTS()) and the helpers
+# it calls, and linked with vm/selftests/shim.c, a small stand-in for
+# test_progs. The subtests the kernel's config (the .config beside VMLINUX)
+# cannot pass are listed with their reasons in OUT/skips
+# (vm/selftests/config-skips, beside SHIM), which the shim reports as SKIP.
 #
 #   selftests.sh TREE SERIES_DIR VMLINUX SHIM OUT  -> OUT/stream_selftests, OUT/run.sh
 #
@@ -17,7 +20,7 @@
 # conflict with libarena's __arena ones (address_space(1)).
 set -eu
 
-tree=$1 series=$(cd "$2" && pwd) vmlinux=$3 shim=$4 out=$5
+tree=$1 series=$(cd "$2" && pwd) vmlinux=$(realpath "$3") shim=$(realpath "$4") out=$(realpath -m "$5")
 src=$out/src
 st=$src/tools/testing/selftests/bpf
 clang=${BPF_CLANG:-clang-19}
@@ -48,16 +51,38 @@ for p in stream stream_fail; do
 	"$out/bpftool/bpftool" gen object "$out/$p.linked.o" "$out/$p.bpf.o"
 	"$out/bpftool/bpftool" gen skeleton "$out/$p.linked.o" name "$p" > "$out/$p.skel.h"
 done
-${CC:-cc} -g -O2 -Wall -Werror -D_GNU_SOURCE -I. -I"$out/inc" -I../../../lib -I../../../include \
-	-I../../../include/uapi -I"$out" -c prog_tests/stream.c -o "$out/prog_stream.o"
-${CC:-cc} -g -O2 -Wall -Werror -o "$out/stream_selftests" "$shim" "$out/prog_stream.o" \
+# The selftests Makefile's flags for test_progs' objects (-O0 unless
+# RELEASE=1). test_loader.c and the helpers it calls are compiled unmodified;
+# jit_disasm_helpers.c without LLVM (its __jited checks skip, as in a
+# selftests build without LLVM development libs; progs/stream*.c have none).
+cflags="-g -O0 -std=gnu11 -Wall -Werror -fno-omit-frame-pointer -Wno-unused-but-set-variable"
+cflags="$cflags -D_GNU_SOURCE -I. -I$out/inc -I../../../lib -I../../../include"
+cflags="$cflags -I../../../include/uapi -I$out"
+${CC:-cc} $cflags -c prog_tests/stream.c -o "$out/prog_stream.o"
+objs="$out/prog_stream.o"
+for f in test_loader testing_helpers cap_helpers unpriv_helpers disasm_helpers disasm \
+	jit_disasm_helpers; do
+	${CC:-cc} $cflags -c $f.c -o "$out/$f.o"
+	objs="$objs $out/$f.o"
+done
+${CC:-cc} $cflags -c "$shim" -o "$out/shim.o"
+${CC:-cc} -rdynamic -o "$out/stream_selftests" "$out/shim.o" $objs \
 	"$out/bpftool/libbpf/libbpf.a" -lelf -lz
+# The subtests this kernel's config cannot pass (vm/selftests/config-skips),
+# with their reasons, for the shim's -s.
+config=$(dirname "$vmlinux")/.config
+: > "$out/skips"
+while read -r opt name reason; do
+	case $opt in ''|'#'*) continue ;; esac
+	grep -q "^$opt=y" "$config" ||
+		printf '%s\t%s is not set: %s\n' "$name" "$opt" "$reason" >> "$out/skips"
+done < "$(dirname "$shim")/config-skips"
 # run.sh MODE (in the guest): "refund" runs the refund test alone
 cat > "$out/run.sh" <<RUN
 #!/bin/sh
 cd /tmp
 echo "kernel: Linux \$(uname -r)"
 if [ "\$1" = refund ]; then set -- stream_capacity_refund; else set --; fi
-exec $out/stream_selftests "\$@"
+exec $out/stream_selftests -s $out/skips "\$@"
 RUN
 echo "selftests: $out/stream_selftests ($(git -C "$tree" log -1 --format=%s released) + $(ls "$series"/0*.patch | grep -vc /0000-) patches)"
