@@ -15,6 +15,9 @@
 #   MATRIX_SID_CHECK=1    also run `make check` in it (the matrix itself
 #                      left out: MATRIX_CHECK=0); default: `make demo`
 #                      and the build of every test
+#   LINUX_CACHE        the host's cache of Debian's linux-source (default
+#                      /var/cache/libbpf-stream/linux-source), shown to
+#                      make check's kernel-patch part in the root
 #   MATRIX_MIRROR      Debian archive URI (default: the host's apt source)
 # Exit status: 0 ready, 2 cannot be made here (no debootstrap and it
 # cannot be installed, or the archive cannot be reached and nothing is
@@ -33,9 +36,12 @@ dir=/src-$(echo "$src" | md5sum | cut -c1-8)
 log=$cache/make-root.log
 # What the project needs to build and test in sid (the sid names of
 # scripts/install-deps.sh's packages, which installs what is missing).
+# The last line: what the kernel-patch part of make check builds kernel/bpf/
+# with (kernel-patch/scripts/linux-check.sh would install them itself).
 pkgs="ca-certificates libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev pkg-config
 libcriterion-dev make gcc libc6-dev jq git python3 valgrind clang-19 libclang-rt-19-dev
-libclang-rt-dev"
+libclang-rt-dev
+flex bison bc dwarves perl xz-utils libssl-dev"
 
 say() { echo "sid-root: $*" >&2; }
 
@@ -53,14 +59,23 @@ cleanup() {
 	done
 }
 trap cleanup EXIT
+# The root is made a mount point of its own: in a chroot whose "/" is a
+# plain directory, making "/" private in a new mount namespace fails with
+# EINVAL (test_cli's pinned-program test does that). /dev/pts for openpty().
 mount_kernel_fs() {
+	mount --bind "$root" "$root" && mounted+=("$root")
 	mount -t proc proc "$root/proc" && mounted+=("$root/proc")
 	mount --bind /sys "$root/sys" && mounted+=("$root/sys")
 	mount --bind /dev "$root/dev" && mounted+=("$root/dev")
+	mount --bind /dev/pts "$root/dev/pts" && mounted+=("$root/dev/pts")
 }
+# LINUX_BUILD_TAG: kernel-patch builds kernel/bpf/ with sid's gcc in a
+# folder of its own (a new compiler changes the kernel's config, and the
+# host's gcc 12 objects would all be rebuilt, then again on the host).
 in_root() {
 	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-		LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive CI="${CI:-}" MATRIX_CHECK=0 "$@"
+		LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive CI="${CI:-}" MATRIX_CHECK=0 \
+		LINUX_BUILD_TAG=-sid "$@"
 }
 
 # one maker of the root at a time (until this script ends)
@@ -98,6 +113,16 @@ else
 	mount_kernel_fs
 fi
 say "sid user space: $(tr '\t\n' '= ' < "$stamp")"
+
+# make check's kernel-patch part needs Debian's linux-source (a .deb of
+# 164 MB, unpacked into a git tree of 2 GB): the host's cache is shown in
+# the root, read-write, at the same path, instead of a second download.
+if [ "${MATRIX_SID_CHECK:-0}" = 1 ]; then
+	lcache=${LINUX_CACHE:-/var/cache/libbpf-stream/linux-source}
+	mkdir -p "$lcache" "$root/var/cache/libbpf-stream/linux-source" &&
+		mount --bind "$lcache" "$root/var/cache/libbpf-stream/linux-source" &&
+		mounted+=("$root/var/cache/libbpf-stream/linux-source")
+fi
 
 # A clean clone of the tree, built with the README's commands.
 rm -rf "${root:?}$dir"
