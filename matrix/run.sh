@@ -170,6 +170,12 @@ sid_host_results() {
 	done
 	rc=$(cat "$b/kernel-patch.rc" 2>/dev/null || echo 1)
 	[ "$rc" = 0 ] || echo "not ok - kernel-patch: exit $rc" >> "$kp"
+	# make check failed before any test could (a build error): one failure
+	rc=$(cat "$b/sid-check.rc" 2>/dev/null || echo "?")
+	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$d"/tap/*.tap; then
+		echo "not ok - make check: exit $rc with no failed test (see the log of sid-root.sh)" \
+			> "$d/tap/test_make-check.tap"
+	fi
 }
 
 sid_series=()
