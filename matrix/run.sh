@@ -112,29 +112,108 @@ wait
 # ---- the same suites in a Debian sid user space (libbpf 1.7, bpftool 7.8) -----
 # On the kernels whose streams work, with a clean clone built inside a sid
 # root (matrix/sid-root.sh): interop with upstream's own tools and libbpf.
+# Before that, the clone's own `make check` (the matrix left out) on the
+# host's kernel in the same root: column "sid-host" (MATRIX_SID_CHECK=0
+# leaves it out).
+
+# sid_host_results BUILD DIR: the results of make check in sid (BUILD: its
+# build folder on the host) as a matrix column in DIR, counted as
+# tests/run-tests.sh counts them: each binary's TAP report (the sanitizer
+# builds and the fuzz corpora replayed under ASan summed into rows "asan",
+# "fuzz-replay" and "tsan", each line naming its binary), one failure for a
+# binary without a report, with a sanitizer report or exiting non-zero with
+# no failed test, and kernel-patch's tests from its logs.
+sid_host_results() {
+	local b=$1 d=$2 f n row rc
+	mkdir -p "$d/tap"
+	echo "release=$(uname -r)" > "$d/kernel.env"
+	echo "make check MATRIX_CHECK=0 in the sid root, on this machine's kernel (no guest)" > "$d/on-host"
+	cp "$b/sid-check.time" "$d/time-wall" 2>/dev/null
+	for f in "$b"/tap/*.tap.rc; do
+		[ -e "$f" ] || continue
+		n=$(basename "$f" .tap.rc)
+		case $n in
+		test_*) row=$n ;;
+		asan_test_*) row=test_asan ;;
+		tsan_test_*) row=test_tsan ;;
+		fuzz_*) row=test_fuzz-replay ;;
+		check-valgrind.sh) row=test_valgrind ;;
+		*) row=test_$n ;;
+		esac
+		if [ -s "$b/tap/$n.tap" ]; then
+			sed -E "s|^((not )?ok( [0-9]+)? - )|\1$n: |" "$b/tap/$n.tap" >> "$d/tap/$row.tap"
+			rc=$(cat "$f")
+			[ "$rc" != 0 ] && ! grep -q '^not ok' "$b/tap/$n.tap" &&
+				echo "not ok - $n: exit $rc with no failed test" >> "$d/tap/$row.tap"
+		else
+			echo "not ok - $n: no TAP report (exit $(cat "$f"))" >> "$d/tap/$row.tap"
+		fi
+		[ -d "$b/tap/$n.san" ] && [ -n "$(ls -A "$b/tap/$n.san")" ] &&
+			echo "not ok - $n: sanitizer report(s) in $b/tap/$n.san" >> "$d/tap/$row.tap"
+	done
+	# kernel-patch (make -C kernel-patch check): "ok NAME", "xfail NAME" (an
+	# expected failure of Linux as released: passed), "skip NAME: why" or
+	# "skip linux-S (N steps): why", "FAIL"/"XPASS NAME"
+	local kp=$d/tap/test_kernel-patch.tap
+	: > "$kp"
+	for f in "$b"/kernel-patch/kernel-patch/{test-asan,test-tsan,linux-check,test-tree-released,test-tree-patched}.log; do
+		[ -e "$f" ] || continue
+		awk -v part="kernel-patch: $(basename "$f" .log)" '
+			/^ok / { print "ok - " part ": " $2; next }
+			/^xfail / { print "ok - " part ": " $2 " (expected failure as released)"; next }
+			/^skip [^ ]+ \([0-9]+ steps\):/ { n = $3; sub(/^\(/, "", n)
+				for (i = 1; i <= n; i++) print "ok - " part ": " $2 " step " i " # SKIP " $0; next }
+			/^skip / { t = $2; sub(/:$/, "", t); print "ok - " part ": " t " # SKIP " $0; next }
+			/^(FAIL|XPASS) / { print "not ok - " part ": " $0; next }
+			/^[0-9]+ passed, [0-9]+ failed/ { done = 1 }
+			END { if (!done) print "not ok - " part ": no closing line" }' "$f" >> "$kp"
+	done
+	rc=$(cat "$b/kernel-patch.rc" 2>/dev/null || echo 1)
+	[ "$rc" = 0 ] || echo "not ok - kernel-patch: exit $rc" >> "$kp"
+	# make check failed before any test could (a build error): one failure
+	rc=$(cat "$b/sid-check.rc" 2>/dev/null || echo "?")
+	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$d"/tap/*.tap; then
+		echo "not ok - make check: exit $rc with no failed test (see the log of sid-root.sh)" \
+			> "$d/tap/test_make-check.tap"
+	fi
+}
+
 sid_series=()
 if [ "${MATRIX_SID:-1}" = 1 ]; then
 	t=$(date +%s)
 	sid_out=$("$here/sid-root.sh" "$src" 2> "$res_root/sid-root.log")
 	rc=$?
 	read -r sid_root sid_src <<< "$sid_out"
+	rm -rf "${res_root:?}/sid-host" "$res_root/sid-host.skipped"
+	if [ "${MATRIX_SID_CHECK:-1}" = 1 ]; then
+		sid_series+=(sid-host)
+		case $rc in
+		0|3) sid_host_results "$sid_root$sid_src/build" "$res_root/sid-host" ;;
+		2) echo "sid user space not available: $(tail -n 1 "$res_root/sid-root.log")" \
+			> "$res_root/sid-host.skipped" ;;
+		*) mkdir -p "$res_root/sid-host/tap"
+		   echo "not ok - make: the clone did not build in sid (see $res_root/sid-root.log)" \
+			> "$res_root/sid-host/tap/test_build.tap" ;;
+		esac
+	fi
 	for s in ${MATRIX_SID_KERNELS:-6.17 7.2 7.3}; do
 		[[ " ${run[*]} " == *" $s "* ]] || continue
 		sid_series+=("sid-$s")
 		rm -rf "${res_root:?}/sid-$s" "$res_root/sid-$s.skipped"
 		case $rc in
-		0) ;;
+		0|3) ;;
 		2) echo "sid user space not available: $(tail -n 1 "$res_root/sid-root.log")" \
 			> "$res_root/sid-$s.skipped"; continue ;;
 		*) mkdir -p "$res_root/sid-$s"; continue ;;	# no guest-rc: a failure
 		esac
 	done
-	echo "  sid root: $(grep -E "sid user space|in sid|failed" "$res_root/sid-root.log" | tr '\n' ' ')[$(( $(date +%s) - t )) s]"
-	if [ $rc = 0 ]; then
+	echo "  sid root: $(grep -E "sid user space|in sid|failed|make check" "$res_root/sid-root.log" | tr '\n' ' ')[$(( $(date +%s) - t )) s]"
+	if [ $rc = 0 ] || [ $rc = 3 ]; then
 		sid_tests=$(ls "$sid_root$sid_src"/build/tests/test_* 2>/dev/null |
 			grep -v -E '/test_(abi|framer|print)$' | sed "s|^$sid_root||" | tr '\n' ' ')
 		running=0
 		for s in "${sid_series[@]}"; do
+			[ "$s" = sid-host ] && continue
 			while [ $running -ge "$jobs_max" ]; do wait -n; running=$((running - 1)); done
 			echo "  boot ${s#sid-} with the sid root ($accel)"
 			( MATRIX_ROOT=$sid_root MATRIX_GUEST_SRC=$sid_src MATRIX_OUT=$sid_src/build \
@@ -145,6 +224,7 @@ if [ "${MATRIX_SID:-1}" = 1 ]; then
 		wait
 		# the header against each kernel's own vmlinux.h (bpftool 7.8, clang 21)
 		for s in "${sid_series[@]}"; do
+			[ "$s" = sid-host ] && continue
 			[ -d "$res_root/$s/tap" ] || continue
 			"$here/sid-variants.sh" "$sid_root" "$sid_src" "$MATRIX_CACHE/${s#sid-}.env" \
 				"$res_root/$s/tap/test_header_7x.tap"

@@ -27,7 +27,8 @@ for s in "${series[@]}"; do
 		total_s[$s]=1
 		continue
 	fi
-	if [ ! -e "$r/guest-rc" ]; then
+	# a column run on the host (run.sh: make check in the sid root), no guest
+	if [ ! -e "$r/guest-rc" ] && [ ! -e "$r/on-host" ]; then
 		if [ -e "$r/booted" ]; then why="booted, but did not finish"; else why="did not boot"; fi
 		emit "not ok - $s::guest: $why (qemu exit $(cat "$r/qemu-rc" 2>/dev/null || echo ?)," \
 			"$(cat "$r/time-wall" 2>/dev/null || echo ?) s; see $r/console.log)"
@@ -106,6 +107,8 @@ echo "why (bpf_stream_prepare's reason | native write probe):"
 for s in "${series[@]}"; do
 	if [ -e "$root/$s.skipped" ]; then
 		echo "  $s: skipped: $(cat "$root/$s.skipped")"
+	elif [ -e "$root/$s/on-host" ]; then
+		echo "  $s: $(cat "$root/$s/on-host")"
 	elif [ -e "$root/$s/probe" ]; then
 		echo "  $s: Debian $(sed -n 's/^version=//p' "$root/$s/kernel.env"):" \
 			"$(sed -n 's/^reason=//p' "$root/$s/probe") |" \

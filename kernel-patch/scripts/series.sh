@@ -25,9 +25,12 @@ patches() {
 }
 
 # format-patch options: no commit ids (they would depend on the base
-# commit), no git version signature (it depends on the installed git).
+# commit), no git version signature (it depends on the installed git), and
+# blob ids in the "index" lines abbreviated to a fixed 9 digits: git's
+# automatic length depends on its version (for this tree git 2.39, Debian
+# 12's, gives 9 digits and git 2.55, sid's, gives 7).
 format_patch() {
-	git_t format-patch -q --zero-commit --no-signature --numbered \
+	git_t -c core.abbrev=9 format-patch -q --zero-commit --no-signature --numbered \
 		--subject-prefix="RFC PATCH bpf" "$@" >/dev/null
 }
 
