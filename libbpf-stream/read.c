@@ -25,9 +25,9 @@
 #include <sys/syscall.h>
 #include "stream_internal.h"
 
-static bool fd_is_bpf_prog(int fd)
+bool bs_fd_is_anon(int fd, const char *kind)
 {
-	char path[64], target[32];
+	char path[64], target[64];
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
@@ -35,7 +35,7 @@ static bool fd_is_bpf_prog(int fd)
 	if (n <= 0)
 		return false;
 	target[n] = '\0';
-	return strcmp(target, "anon_inode:bpf-prog") == 0;
+	return !strncmp(target, "anon_inode:", 11) && !strcmp(target + 11, kind);
 }
 
 int bpf_stream_read(int prog_fd, __u32 stream_id, void *buf, __u32 buf_len)
@@ -62,7 +62,7 @@ int bpf_stream_read(int prog_fd, __u32 stream_id, void *buf, __u32 buf_len)
 	if (ret < 0) {
 		int err = -errno;
 
-		if (err == -EINVAL && fd_is_bpf_prog(prog_fd))
+		if (err == -EINVAL && bs_fd_is_anon(prog_fd, "bpf-prog"))
 			err = -EOPNOTSUPP;
 		return bs_err(err);
 	}

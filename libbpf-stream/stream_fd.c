@@ -22,7 +22,6 @@
  * forces that fallback; BPF_STREAM_WAIT=auto or unset lets the probe decide.
  */
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -45,19 +44,6 @@ static int get_fd_raw(int prog_fd, __u32 stream_id)
 	ret = syscall(__NR_bpf, BS_PROG_STREAM_GET_FD, &attr,
 		      bs_offsetofend(struct bs_stream_get_fd_attr, flags));
 	return ret < 0 ? -errno : (int)ret;
-}
-
-static bool fd_is_stream_file(int fd)
-{
-	char path[64], target[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n <= 0)
-		return false;
-	target[n] = '\0';
-	return strcmp(target, "anon_inode:bpf-stream") == 0;
 }
 
 static void probe(void)
@@ -86,7 +72,7 @@ static void probe(void)
 	}
 	fd = get_fd_raw(prog_fd, BPF_STDOUT);
 	if (fd >= 0) {
-		probe_res = fd_is_stream_file(fd);
+		probe_res = bs_fd_is_anon(fd, "bpf-stream");
 		close(fd);
 	}
 	close(prog_fd);

@@ -57,6 +57,10 @@ static inline void *bs_err_ptr(int err)
 }
 
 __printf(2, 3) void bs_print(enum bpf_stream_print_level level, const char *fmt, ...);
+
+/* Is @fd an anonymous inode of that kind ("bpf-prog", "bpf-stream"), as
+ * /proc/self/fd tells (read.c)? False without /proc. */
+bool bs_fd_is_anon(int fd, const char *kind);
 #define pr_warn(fmt, ...) bs_print(BPF_STREAM_WARN, "libbpf-stream: " fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...) bs_print(BPF_STREAM_INFO, "libbpf-stream: " fmt, ##__VA_ARGS__)
 #define pr_debug(fmt, ...) bs_print(BPF_STREAM_DEBUG, "libbpf-stream: " fmt, ##__VA_ARGS__)
