@@ -66,9 +66,10 @@ struct bs_tport {
 	struct bs_sites sites;
 	size_t base;
 	bool have_base;
-	__u64 sited_seen[3];	/* bpf_stream_stats.sited at the last scan */
+	/* bpf_stream_stats.sited at the last scan of each stream; ~0 (no
+	 * count can be that) once a program was added: scan again */
+	__u64 sited_seen[3];
 	__u64 unsited[3];	/* drops at call sites of no known program */
-	bool rescan;		/* a program was added since the last scan */
 	struct bs_tport_prog *progs;
 	size_t nr_progs;
 };
@@ -385,7 +386,7 @@ static struct bs_tport_prog *tport_add_prog(struct bs_tport *t, int prog_fd,
 				info->id, strerror(-err));
 	}
 	t->nr_progs++;
-	t->rescan = true;
+	memset(t->sited_seen, 0xff, sizeof(t->sited_seen));
 	return p;
 }
 
@@ -757,11 +758,7 @@ int bs_tport_drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs
 		goto out;
 	idx = p - t->progs;
 	/* sited is read before the sites: every count it includes is there */
-	if (t->drop_fd >= 0 && (t->rescan || st.sited != t->sited_seen[stream_id])) {
-		if (t->rescan) {
-			tport_scan_drops(t, stream_id == BPF_STDOUT ? BPF_STDERR : BPF_STDOUT);
-			t->rescan = false;
-		}
+	if (t->drop_fd >= 0 && st.sited != t->sited_seen[stream_id]) {
 		tport_scan_drops(t, stream_id);
 		t->sited_seen[stream_id] = st.sited;
 	}

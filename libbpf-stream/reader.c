@@ -551,7 +551,6 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 	}
 	bs_src_drops(&s->src, &drops);
 	while (bs_drops_next(&drops, &msg, text, s->prog->name)) {
-		msg.prog_id = s->prog->id;
 		ret = emit_msg(r, &msg);
 		if (ret)
 			return ret;
@@ -598,8 +597,8 @@ static void reap_gone(struct bpf_stream_reader *r)
 		for (k = 0, live = 0; k < 2; k++) {
 			struct rd_stream *s = &p->st[k];
 
-			if (s->enabled && (!s->hup || bs_framer_has_leftover(s->f) ||
-					   bs_framer_has_partial(s->f)))
+			/* leftover: queued bytes or a partial line */
+			if (s->enabled && (!s->hup || bs_framer_has_leftover(s->f)))
 				live++;
 		}
 		if (live || p->fd >= 0 || (p->st[0].sfd < 0 && p->st[1].sfd < 0)) {

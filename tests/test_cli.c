@@ -933,6 +933,18 @@ static int count_msgs(void *ctx, const struct bpf_stream_msg *msg)
 	return 0;
 }
 
+/* 'dump id IDS' of cli_hello after one run: its two lines, nothing else
+ * (@p is left for the caller's own checks, then proc_free()). */
+static void expect_hello_dump(struct proc *p, const char *ids)
+{
+	cr_assert_eq(cli(p, NULL, ARGV("dump", "id", ids)), 0, "%s", buf_str(&p->err));
+	cr_expect(matches(buf_str(&p->out), "^\\[[0-9]+:cli_hello:stdout\\] hello from cli_hello 42$"),
+		  "%s", buf_str(&p->out));
+	cr_expect(matches(buf_str(&p->out), "^\\[[0-9]+:cli_hello:stderr\\] cli_hello error line 7$"),
+		  "%s", buf_str(&p->out));
+	cr_expect_eq(count_lines(buf_str(&p->out)), 2, "%s", buf_str(&p->out));
+}
+
 /* 'dump' reads a ring-transport program another process (this one) loaded:
  * it consumes what is queued in the program's ring, so the loader does not
  * get those lines (shared like trace_pipe). A ring is one FIFO for all
@@ -951,12 +963,7 @@ Test(cli, dump_reads_ring_program_of_another_process)
 
 	snprintf(ids, sizeof(ids), "%u", id);
 	cr_assert_eq(bpf_prog_test_run_opts(fd, &topts), 0);
-	cr_assert_eq(cli(&p, NULL, ARGV("dump", "id", ids)), 0, "%s", buf_str(&p.err));
-	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stdout\\] hello from cli_hello 42$"),
-		  "%s", buf_str(&p.out));
-	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stderr\\] cli_hello error line 7$"),
-		  "%s", buf_str(&p.out));
-	cr_expect_eq(count_lines(buf_str(&p.out)), 2, "%s", buf_str(&p.out));
+	expect_hello_dump(&p, ids);
 	cr_expect_not(strstr(buf_str(&p.err), "not printed"), "%s", buf_str(&p.err));
 	proc_free(&p);
 	/* consumed: nothing for a second dump, nothing for the loader */
@@ -1098,12 +1105,7 @@ Test(cli, dump_reads_native_streams)
 	snprintf(ids, sizeof(ids), "%u", prog_id(skel->progs.cli_hello, NULL));
 	cr_assert_eq(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.cli_hello), &topts), 0);
 
-	cr_assert_eq(cli(&p, NULL, ARGV("dump", "id", ids)), 0, "%s", buf_str(&p.err));
-	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stdout\\] hello from cli_hello 42$"),
-		  "%s", buf_str(&p.out));
-	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stderr\\] cli_hello error line 7$"),
-		  "%s", buf_str(&p.out));
-	cr_expect_eq(count_lines(buf_str(&p.out)), 2, "%s", buf_str(&p.out));
+	expect_hello_dump(&p, ids);
 	proc_free(&p);
 	cr_assert_eq(cli(&p, NULL, ARGV("dump", "id", ids)), 0, "%s", buf_str(&p.err));
 	cr_expect_eq(p.out.len, 0, "read twice: %s", buf_str(&p.out));
