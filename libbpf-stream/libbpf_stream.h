@@ -152,6 +152,15 @@ enum bpf_stream_msg_flags {
 	BPF_STREAM_MSG_F_DROP_NOTICE = 1U << 3,
 	/* The line is part of a kernel error report (see bpf_stream_report). */
 	BPF_STREAM_MSG_F_KERNEL = 1U << 4,
+	/* With DROP_NOTICE: the drops were counted before this process first
+	 * read the object (it did not prepare it): history, said once, not
+	 * news ("[N messages dropped on stdout before this reader started]"). */
+	BPF_STREAM_MSG_F_EARLIER = 1U << 5,
+	/* With DROP_NOTICE: this process reads a ring buffer along with the
+	 * process that consumes it (a tap) and fell a whole ring behind:
+	 * msg->missed_bytes bytes of ring records were written over before it
+	 * read them. The consumer got them; msg->dropped is 0. */
+	BPF_STREAM_MSG_F_MISSED = 1U << 6,
 };
 
 struct bpf_stream_msg {
@@ -164,6 +173,7 @@ struct bpf_stream_msg {
 	__u64 ts_ns;		/* CLOCK_MONOTONIC time the BPF side stamped, 0 if none */
 	__u32 flags;		/* enum bpf_stream_msg_flags */
 	__u64 dropped;		/* with BPF_STREAM_MSG_F_DROP_NOTICE: messages lost */
+	__u64 missed_bytes;	/* with BPF_STREAM_MSG_F_MISSED: ring bytes not read */
 };
 
 /* Message callback: return 0 to go on, non-zero to stop (that value is returned). */
@@ -313,9 +323,14 @@ struct bpf_stream_reader_opts {
 	void *report_ctx;
 	int idle_max_ms;		/* poll backoff cap when idle; 0: 200 ms */
 	bool order_by_time;		/* within one poll, order lines of all streams by ts_ns */
+	/* Take over the objects this reader follows from the process that
+	 * consumes them now (see "Readers share programs" above). Off: a ring
+	 * is read along without consuming it, and a native stream another
+	 * process reads is refused (-EBUSY from __add_*). */
+	bool take_over;
 	size_t :0;
 };
-#define bpf_stream_reader_opts__last_field order_by_time
+#define bpf_stream_reader_opts__last_field take_over
 
 /**
  * bpf_stream_reader__new() - a reader that delivers lines of many programs.

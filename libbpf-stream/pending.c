@@ -91,11 +91,13 @@ void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f)
 	}
 }
 
-__u64 bs_pending_drop_delta(__u64 key, __u32 kind, __u32 prog_id, __u32 stream_id, __u64 now)
+__u64 bs_pending_drop_delta(__u64 key, __u32 kind, __u32 prog_id, __u32 stream_id, __u64 now,
+			    bool *first)
 {
 	struct drop_seen *d;
 	__u64 delta = 0;
 
+	*first = false;
 	pthread_mutex_lock(&pending_lock);
 	for (d = drop_list; d; d = d->next) {
 		if (d->key == key && d->kind == kind && d->prog_id == prog_id &&
@@ -105,6 +107,7 @@ __u64 bs_pending_drop_delta(__u64 key, __u32 kind, __u32 prog_id, __u32 stream_i
 	if (!d) {
 		d = calloc(1, sizeof(*d));
 		if (d) {
+			*first = true;
 			d->key = key;
 			d->kind = kind;
 			d->prog_id = prog_id;
