@@ -23,6 +23,7 @@ bool pretty_output;
 bool verbose;
 bool no_prefix;
 bool raw_output;
+bool steal_streams;
 enum color_mode color_mode = COLOR_AUTO;
 struct json_writer json_wtr;
 const char *run_prog_name;
@@ -58,6 +59,7 @@ static void help_options(FILE *f)
 		"      --color[=WHEN]      colour stderr lines: auto (default), always, never\n"
 		"      --no-prefix         omit the \"[id:name:stream] \" prefix\n"
 		"      --raw               print program bytes as they are, even on a terminal\n"
+		"      --steal             consume programs another process reads (see dump)\n"
 		"  -v, --verbose           libbpf and libbpf-stream debug output on stderr\n"
 		"  -h, --help              this help\n"
 		"  -V, --version           version\n");
@@ -429,6 +431,7 @@ enum {
 	OPT_RAW,
 	OPT_PROG,
 	OPT_REPEAT,
+	OPT_STEAL,
 };
 
 static const struct option long_opts[] = {
@@ -441,6 +444,7 @@ static const struct option long_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "steal", no_argument, NULL, OPT_STEAL },
 	/* run's options, accepted anywhere like the global ones */
 	{ "prog", required_argument, NULL, OPT_PROG },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
@@ -487,6 +491,9 @@ static int parse_options(int argc, char **argv, bool *show_help, bool *show_vers
 			break;
 		case OPT_RAW:
 			raw_output = true;
+			break;
+		case OPT_STEAL:
+			steal_streams = true;
 			break;
 		case OPT_PROG:
 			run_prog_name = optarg;
