@@ -81,6 +81,7 @@ struct bs_tport {
 	bool claimed;		/* entry 0 of the drop counters names us */
 	int busy_warned;
 	long long role_checked_ns;
+	__u32 role_pid;		/* the process the role was decided for (fork) */
 	struct bs_consumer other;	/* the consumer, when it is another process */
 	char other_comm[32];
 };
@@ -716,9 +717,14 @@ static enum bs_role tport_role(struct bs_tport *t)
 	long long now = mono_ns();
 	enum bs_role role;
 
-	if (t->role_known && now - t->role_checked_ns < ROLE_RECHECK_NS)
+	/* a child of fork() is another process: it decides anew */
+	if (t->role_known && t->role_pid == (__u32)getpid() &&
+	    now - t->role_checked_ns < ROLE_RECHECK_NS)
 		return t->role;
 	t->role_checked_ns = now;
+	if (t->role_pid != (__u32)getpid())
+		t->claimed = false;	/* the parent's claim, not ours */
+	t->role_pid = (__u32)getpid();
 	t->role_known = true;
 	memset(&t->other, 0, sizeof(t->other));
 	t->other_comm[0] = '\0';
@@ -791,6 +797,14 @@ __u32 bs_tport_consumer(struct bs_tport *t, char *comm, size_t comm_sz)
 		snprintf(comm, comm_sz, "%s", t->other_comm);
 	pthread_mutex_unlock(&disc_lock);
 	return pid;
+}
+
+/* This process prepared the object: it reads it from its load on. */
+static bool tport_prepared_here(const struct bs_tport *t)
+{
+	struct bs_consumer self;
+
+	return bs_consumer_self(&self) && bs_consumer_same(&t->owner, &self);
 }
 
 /* Let go of the consumer entry where it names this process (caller holds
@@ -940,19 +954,15 @@ int bs_tport_drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs
 	bs_ring__counts(t->ring, idx, stream_id, &queued, &lost);
 	d->n[BS_DROP_OWN] = p->drops[stream_id][0] + lost;
 	d->n[BS_DROP_SHARED] = p->drops[stream_id][1];
-	/* drops no program can be named for go to the object's first program,
-	 * and so do the bytes a tap missed (their writers are gone with them) */
-	if (idx == 0) {
+	/* drops no program can be named for go to the object's first program */
+	if (idx == 0)
 		d->n[BS_DROP_UNKNOWN] = st.dropped + t->unsited[stream_id] +
 					(t->drop_fd < 0 ? st.sited : 0);
-		d->n[BS_DROP_MISSED] = t->ring ? bs_ring__missed(t->ring) : 0;
-		d->consumer_pid = t->other.pid;
-	}
-	{
-		struct bs_consumer self;
-
-		d->owner = bs_consumer_self(&self) && bs_consumer_same(&t->owner, &self);
-	}
+	/* what a tap missed has no writer left to name: said once, under
+	 * whichever program of the object is read first */
+	d->n[BS_DROP_MISSED] = t->ring ? bs_ring__missed(t->ring) : 0;
+	d->consumer_pid = t->other.pid;
+	d->owner = tport_prepared_here(t);
 out:
 	pthread_mutex_unlock(&disc_lock);
 	return err;

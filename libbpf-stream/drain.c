@@ -121,9 +121,10 @@ bool bs_drops_next(struct bs_drops *d, struct bpf_stream_msg *msg, char *buf, co
 	 * callback that stops the drain leaves the others for the next one;
 	 * what a ring tap missed is one count per object (stream 0) */
 	for (kind = d->next; kind < BS_DROP_KINDS && !n; kind++)
-		n = bs_pending_drop_delta(d->key, kind, d->prog_id,
-					  kind == BS_DROP_MISSED ? 0 : d->stream_id, d->n[kind],
-					  &first);
+		n = kind == BS_DROP_MISSED
+			    ? bs_pending_drop_delta(d->key, kind, 0, 0, d->n[kind], &first)
+			    : bs_pending_drop_delta(d->key, kind, d->prog_id, d->stream_id,
+						    d->n[kind], &first);
 	d->next = kind;
 	if (!n)
 		return false;

@@ -129,8 +129,10 @@ int bs_ringmap__peek(const struct bs_ringmap *m, __u64 pos, __u64 limit, struct 
 
 bool bs_ringmap__intact(const struct bs_ringmap *m, __u64 pos)
 {
-	/* Bytes at @pos are overwritten only by a reservation that ends past
-	 * pos + size; the producer position moves at reservation. */
+	/* The bytes at @pos share their place with those at pos + size. A
+	 * reservation writes its header at the producer position before it
+	 * moves the position past it, and its data after: while the producer
+	 * position is below pos + size, nothing was written there yet. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return bs_ringmap__prod_pos(m) <= pos + m->size;
+	return bs_ringmap__prod_pos(m) < pos + m->size;
 }

@@ -35,6 +35,7 @@
 #include <bpf/libbpf.h>
 #include <libbpf_stream.h>
 #include "cli_hello.skel.h"
+#include "rd_backlog.skel.h"
 #include "kernel_probe.h"
 
 #define CLI BUILD_DIR "/bpf-stream"
@@ -1365,6 +1366,108 @@ Test(json_writer, long_strings_are_escaped_in_slices_like_in_one_piece)
 }
 
 /* ---- small things users met -------------------------------------------------- */
+
+/* ---- the reading model: dumps beside an application (issue 19) ---------- */
+
+#define BACKLOG 20000
+
+/* Lines and dropped messages in bpf-stream -j output. */
+static void json_counts(const char *out, int *lines, unsigned long long *dropped)
+{
+	const char *l;
+
+	*lines = 0;
+	*dropped = 0;
+	for (l = out; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		const char *d = strstr(l, "\"dropped\":");
+		const char *nl = strchr(l, '\n');
+
+		if (d && (!nl || d < nl))
+			*dropped += strtoull(d + 10, NULL, 10);
+		else if (strstr(l, "\"text\"") && (!nl || strstr(l, "\"text\"") < nl))
+			(*lines)++;
+	}
+}
+
+/* An operator's dump before the application drained: the dump prints the
+ * whole 20,000-line backlog, and the application still gets all of it. */
+Test(cli, dump_beside_application_takes_nothing)
+{
+	LIBBPF_OPTS(bpf_stream_prepare_opts, opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	struct rd_backlog *skel = rd_backlog__open();
+	__u32 id = 0;
+	char ids[16];
+	struct proc p;
+	int n = 0;
+
+	cr_assert(skel);
+	cr_assert_eq(bpf_stream_prepare_opts(skel->obj, &opts), 0);
+	cr_assert_eq(rd_backlog__load(skel), 0);
+	id = prog_id(skel->progs.rd_bl_a, NULL);
+	snprintf(ids, sizeof(ids), "%u", id);
+	cr_assert_eq(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.rd_bl_a), &topts), 0);
+	cr_assert_eq(cli(&p, NULL, ARGV("dump", "id", ids, "stdout")), 0, "%s", buf_str(&p.err));
+	cr_expect_eq(count_lines(buf_str(&p.out)), BACKLOG, "dump printed %d lines",
+		     count_lines(buf_str(&p.out)));
+	cr_expect_not(strstr(buf_str(&p.err), "not printed"), "%s", buf_str(&p.err));
+	proc_free(&p);
+	cr_assert_geq(bpf_stream_skel_drain(skel, count_msgs, &n), 0);
+	cr_expect_eq(n, BACKLOG, "the application got %d lines", n);
+	bpf_stream_skel_release(skel);
+	rd_backlog__destroy(skel);
+}
+
+/* An object loaded and pinned by bpftool (nobody prepared it, nobody reads
+ * it): dump consumes it and prints the whole backlog; what the kernel could
+ * not queue (native streams hold 100000 bytes) is a number, said once. */
+Test(cli, dump_pinned_backlog_whole)
+{
+	char dir[] = "/tmp/cli_bpffs_XXXXXX", path[96], obj[256];
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	unsigned long long dropped, dropped2;
+	int fd, lines, lines2;
+	struct proc p;
+	const char *bpftool = access("/usr/sbin/bpftool", X_OK) ? "/usr/bin/bpftool"
+								 : "/usr/sbin/bpftool";
+
+	if (access(bpftool, X_OK))
+		cr_skip_test("bpftool is not installed");
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		cr_skip_test("no private mount namespace: %s", strerror(errno));
+	cr_assert(mkdtemp(dir));
+	if (mount("bpf", dir, "bpf", 0, NULL)) {
+		rmdir(dir);
+		cr_skip_test("cannot mount bpffs: %s", strerror(errno));
+	}
+	snprintf(obj, sizeof(obj), "%s/rd_backlog.bpf.o", TEST_BPF_DIR);
+	proc_spawn(&p, bpftool, (const char *const[]){ "bpftool", "prog", "loadall", obj, dir, NULL },
+		   NULL);
+	cr_assert_eq(proc_finish(&p, 60000), 0, "bpftool prog loadall: %s", buf_str(&p.err));
+	proc_free(&p);
+	snprintf(path, sizeof(path), "%s/rd_bl_a", dir);
+	fd = bpf_obj_get(path);
+	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
+	cr_assert_eq(bpf_prog_test_run_opts(fd, &topts), 0);
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "dump", "pinned", path)), 0, "%s", buf_str(&p.err));
+	json_counts(buf_str(&p.out), &lines, &dropped);
+	cr_expect_eq(lines + dropped, BACKLOG, "dump: %d lines + %llu dropped", lines, dropped);
+	cr_expect_gt(lines, 0);
+	cr_expect_not(strstr(buf_str(&p.err), "not printed"), "%s", buf_str(&p.err));
+	proc_free(&p);
+	/* consumed: a second dump has no line, and says no drop again as new */
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "dump", "pinned", path)), 0, "%s", buf_str(&p.err));
+	json_counts(buf_str(&p.out), &lines2, &dropped2);
+	cr_expect_eq(lines2, 0, "second dump: %d lines", lines2);
+	cr_expect_eq(dropped2, dropped, "second dump: %llu dropped, first %llu", dropped2, dropped);
+	if (dropped2)
+		cr_expect(strstr(buf_str(&p.out), "before this reader started"), "%s",
+			  buf_str(&p.out));
+	proc_free(&p);
+	close(fd);
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+}
 
 /* A path outside any BPF file system is no pinned program, even for root
  * (the kernel answers EPERM there). */
