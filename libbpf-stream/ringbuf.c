@@ -182,6 +182,10 @@ static void rq_pop(struct bs_rq *q, struct bs_rq_ent *e)
  * past it a pass leaves the records in the ring, where the producer counts
  * what no longer fits as dropped. Sixteen default rings. */
 #define RING_KEEP_MAX (16U << 20)
+/* Text one pass takes into the queues before the asked queue is served:
+ * a reader of a full ring works on a few hundred KiB at a time (warm in the
+ * cache) rather than queueing the whole ring first. */
+#define RING_PASS_BYTES (256U << 10)
 /* Longest record a tap copies out (a record never exceeds the BPF side's
  * message room; a longer length is a header being written over). */
 #define RING_REC_MAX (64U << 10)
@@ -382,12 +386,13 @@ void bs_ring__free(struct bs_ring *r)
  * producer gets the room back at once. Stops at a record not committed
  * yet, or when the queues hold RING_KEEP_MAX: what is not taken stays in
  * the ring for the next pass. */
-static void ring_consume(struct bs_ring *r, __u64 limit)
+static bool ring_consume(struct bs_ring *r, __u64 limit)
 {
 	struct bs_ringmap_rec rec;
-	__u64 pos = bs_ringmap__cons_pos(&r->map);
+	__u64 pos = bs_ringmap__cons_pos(&r->map), start = pos;
+	size_t stop = r->queued_bytes + RING_PASS_BYTES;
 
-	while (r->queued_bytes < RING_KEEP_MAX) {
+	while (r->queued_bytes < RING_KEEP_MAX && r->queued_bytes < stop) {
 		int err = bs_ringmap__peek(&r->map, pos, limit, &rec);
 
 		if (err == -EBADMSG) {
@@ -407,6 +412,7 @@ static void ring_consume(struct bs_ring *r, __u64 limit)
 			break;
 		}
 	}
+	return pos != start;
 }
 
 /* A tap fell a ring behind: the records from its position to the
@@ -425,14 +431,15 @@ static __u64 ring_lapped(struct bs_ring *r, __u64 pos)
 /* Tap: read the records from the tap's own position up to @limit into the
  * queues, consuming nothing. Each record is copied out, then checked to be
  * intact (the producer may write over what the consumer passed). */
-static void ring_tap(struct bs_ring *r, __u64 limit)
+static bool ring_tap(struct bs_ring *r, __u64 limit)
 {
 	struct bs_ringmap_rec rec;
-	__u64 pos = r->tap_pos;
+	__u64 pos = r->tap_pos, start = pos;
+	size_t stop = r->queued_bytes + RING_PASS_BYTES;
 
 	if (!bs_ringmap__intact(&r->map, pos))
 		pos = ring_lapped(r, pos);
-	while (r->queued_bytes < RING_KEEP_MAX) {
+	while (r->queued_bytes < RING_KEEP_MAX && r->queued_bytes < stop) {
 		int err = bs_ringmap__peek(&r->map, pos, limit, &rec);
 
 		if (err == -ENOENT)
@@ -462,6 +469,7 @@ static void ring_tap(struct bs_ring *r, __u64 limit)
 		pos = rec.next;
 	}
 	r->tap_pos = pos;
+	return pos != start;
 }
 
 void bs_ring__set_tap(struct bs_ring *r, bool tap)
@@ -479,7 +487,8 @@ void bs_ring__set_tap(struct bs_ring *r, bool tap)
 		r->tap_pos = cons;
 	} else {
 		/* what the tap read up to is delivered here: consume it */
-		ring_tap(r, cons);
+		while (ring_tap(r, cons))
+			;
 		if (r->tap_pos > cons && bs_ringmap__set_cons_pos(&r->map, r->tap_pos)) {
 			pthread_mutex_unlock(&r->lock);
 			return;	/* read-only: stay a tap */
@@ -531,12 +540,10 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 	if (!meta->limit)
 		meta->limit = bs_ringmap__prod_pos(&r->map);
 	q = ring_queue(r, prog_idx, stream_id);
-	if (!rq_head(q)) {
-		if (r->tap)
-			ring_tap(r, meta->limit);
-		else
-			ring_consume(r, meta->limit);
-	}
+	/* passes until this queue has a message or the ring is read up to
+	 * the limit (other queues may take a pass's records) */
+	while (!rq_head(q) && (r->tap ? ring_tap(r, meta->limit) : ring_consume(r, meta->limit)))
+		;
 	e = rq_head(q);
 	if (!e || !len) {
 		pthread_mutex_unlock(&r->lock);

@@ -323,7 +323,7 @@ static void unload_hello(struct cli_hello *skel)
 Test(cli, help_lists_commands_and_exit_codes)
 {
 	static const char *const words[] = { "dump", "follow", "run", "list", "--json",
-					     "--pretty", "--color", "--no-prefix", "--raw",
+					     "--pretty", "--color", "--no-prefix", "--raw", "--steal",
 					     "--verbose", "--version", "64", "66", "69", "77" };
 	struct proc p;
 	size_t i;

@@ -530,3 +530,47 @@ Test(reading, program_unloaded_while_tapped)
 	cr_expect_eq(c.lines, 500, "tap read %d of 500 before the unload", c.lines);
 	cr_expect_eq(c.notices, ENOENT, "program still there after its loader let go");
 }
+
+/* ---- native streams: reads are destructive ------------------------------------ */
+
+static void child_drain_a_err(struct rd_backlog *skel, struct count *c)
+{
+	int n = bpf_stream_drain(bpf_program__fd(skel->progs.rd_bl_a), BPF_STDOUT, count_fn, c);
+
+	c->notices = n < 0 ? -errno : 0;
+}
+
+/* Transport: native (6.17+, where native writes land). Another process's
+ * drain of a program whose loader reads it is refused with -EBUSY and takes
+ * nothing; a reader that takes over gets the lines. */
+Test(reading, native_second_reader_refused_unless_it_takes_over)
+{
+	LIBBPF_OPTS(bpf_stream_prepare_opts, opts, .transport = BPF_STREAM_TRANSPORT_NATIVE);
+	struct bs_kernel k = bs_kernel_probe();
+	struct rd_backlog *skel;
+	struct count c;
+	int n;
+
+	if (bs_kernel_native_problem(&k))
+		cr_skip_test("native streams cannot carry messages here: %s",
+			     bs_kernel_native_problem(&k));
+	skel = rd_backlog__open();
+	cr_assert(skel);
+	cr_assert_eq(bpf_stream_prepare_opts(skel->obj, &opts), 0, "prepare: %s", strerror(errno));
+	cr_assert_eq(rd_backlog__load(skel), 0);
+	skel->data->rd_lines = 10;
+	run_syscall(skel->progs.rd_bl_a);
+	c = in_child(child_drain_a_err, skel);
+	cr_expect_eq(c.notices, -EBUSY, "other reader: %d", c.notices);
+	cr_expect_eq(c.lines, 0);
+	c = in_child(child_take_over_a, skel);
+	cr_expect_eq(c.lines, 10, "taking over: %d", c.lines);
+	run_syscall(skel->progs.rd_bl_a);
+	memset(&c, 0, sizeof(c));
+	usleep(300000);
+	/* the loader reads again: the other process is gone, so it consumes */
+	n = bpf_stream_drain(bpf_program__fd(skel->progs.rd_bl_a), BPF_STDOUT, count_fn, &c);
+	cr_expect_eq(n, 10, "loader after the other left: %d (%s)", n, strerror(errno));
+	bpf_stream_release(skel->obj);
+	rd_backlog__destroy(skel);
+}
