@@ -467,26 +467,54 @@ static void tport_add_object_progs(struct bs_tport *t, int prog_fd,
 		tport_add_prog(t, prog_fd, info);
 }
 
+static bool prog_gone(__u32 id)
+{
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 && errno == ENOENT;
+}
+
+/* Forget the ids of a set whose programs the kernel has freed, and their
+ * leftover bytes (pending.c): ids are not reused soon, but a long-running
+ * reader meets many programs. */
+static void id_set_prune(struct id_set *s)
+{
+	size_t i = 0;
+
+	while (i < s->n) {
+		if (prog_gone(s->ids[i])) {
+			bs_pending_forget(s->ids[i]);
+			s->ids[i] = s->ids[--s->n];
+		} else {
+			i++;
+		}
+	}
+}
+
 /* Free instances none of whose programs is left in the kernel (objects
- * destroyed without bpf_stream_release()). Caller holds disc_lock. */
+ * destroyed without bpf_stream_release()), and the ids of gone programs.
+ * Caller holds disc_lock. */
 static void tport_collect(void)
 {
 	struct bs_tport *t, *next;
+
+	id_set_prune(&plain_ids);
+	id_set_prune(&released_ids);
 
 	for (t = tport_head; t; t = next) {
 		bool alive = false;
 		size_t i;
 
 		next = t->next;
-		for (i = 0; i < t->nr_progs && !alive; i++) {
-			int fd = bpf_prog_get_fd_by_id(t->progs[i].id);
-
-			if (fd >= 0)
-				close(fd);
-			alive = fd >= 0 || errno != ENOENT;
-		}
-		if (!alive)
+		for (i = 0; i < t->nr_progs && !alive; i++)
+			alive = !prog_gone(t->progs[i].id);
+		if (!alive) {
+			for (i = 0; i < t->nr_progs; i++)
+				bs_pending_forget(t->progs[i].id);
 			tport_unlink(t);
+		}
 	}
 }
 

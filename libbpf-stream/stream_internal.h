@@ -154,6 +154,9 @@ int bs_framer_absorb(struct bs_framer *dst, struct bs_framer *src);
 struct bs_framer *bs_pending_take(__u32 prog_id, __u32 stream_id);
 /* Give it back; kept only if it still holds bytes, else freed. */
 void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f);
+/* Forget the state of a program the kernel has freed (discovery.c finds
+ * them gone): its leftover bytes and its drop bookkeeping. */
+void bs_pending_forget(__u32 prog_id);
 /* Drop counter bookkeeping: returns the messages dropped on (key, kind,
  * prog_id, stream_id) since the last call that reported them (0 if none),
  * and records @now. Key: the drop-counter map's kernel id, or a scripted
