@@ -392,6 +392,9 @@ static bool ring_consume(struct bs_ring *r, __u64 limit)
 	__u64 pos = bs_ringmap__cons_pos(&r->map), start = pos;
 	size_t stop = r->queued_bytes + RING_PASS_BYTES;
 
+	/* never past what the producer reserved, whatever the caller says */
+	if (limit > bs_ringmap__prod_pos(&r->map))
+		limit = bs_ringmap__prod_pos(&r->map);
 	while (r->queued_bytes < RING_KEEP_MAX && r->queued_bytes < stop) {
 		int err = bs_ringmap__peek(&r->map, pos, limit, &rec);
 
@@ -437,6 +440,8 @@ static bool ring_tap(struct bs_ring *r, __u64 limit)
 	__u64 pos = r->tap_pos, start = pos;
 	size_t stop = r->queued_bytes + RING_PASS_BYTES;
 
+	if (limit > bs_ringmap__prod_pos(&r->map))
+		limit = bs_ringmap__prod_pos(&r->map);
 	if (!bs_ringmap__intact(&r->map, pos))
 		pos = ring_lapped(r, pos);
 	while (r->queued_bytes < RING_KEEP_MAX && r->queued_bytes < stop) {
