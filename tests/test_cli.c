@@ -1086,8 +1086,9 @@ Test(cli, dump_pinned_program)
 	rmdir(dir);
 }
 
-/* Where native writes land (6.17, 7.x): a program of this process on native
- * streams is read by 'dump' from the kernel, and reading consumes. */
+/* Where native writes land (6.17, 7.x): a program this process prepared on
+ * native streams is refused to 'dump' (a native read takes the lines),
+ * unless --steal, which then consumes them. */
 Test(cli, dump_reads_native_streams)
 {
 	LIBBPF_OPTS(bpf_stream_prepare_opts, opts, .transport = BPF_STREAM_TRANSPORT_NATIVE);
@@ -1106,9 +1107,23 @@ Test(cli, dump_reads_native_streams)
 	snprintf(ids, sizeof(ids), "%u", prog_id(skel->progs.cli_hello, NULL));
 	cr_assert_eq(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.cli_hello), &topts), 0);
 
-	expect_hello_dump(&p, ids);
+	/* this process prepared the object: a native read would take its
+	 * lines, so dump refuses and says why, taking nothing */
+	cr_expect_neq(cli(&p, NULL, ARGV("dump", "id", ids)), 0, "%s", buf_str(&p.out));
+	cr_expect(strstr(buf_str(&p.err), "another process reads its streams"), "%s",
+		  buf_str(&p.err));
+	cr_expect(strstr(buf_str(&p.err), "--steal"), "%s", buf_str(&p.err));
+	cr_expect_eq(p.out.len, 0, "%s", buf_str(&p.out));
 	proc_free(&p);
-	cr_assert_eq(cli(&p, NULL, ARGV("dump", "id", ids)), 0, "%s", buf_str(&p.err));
+	/* --steal: dump takes the lines (both still there after the refusal) */
+	cr_assert_eq(cli(&p, NULL, ARGV("--steal", "dump", "id", ids)), 0, "%s", buf_str(&p.err));
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stdout\\] hello from cli_hello 42$"),
+		  "%s", buf_str(&p.out));
+	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_hello:stderr\\] cli_hello error line 7$"),
+		  "%s", buf_str(&p.out));
+	cr_expect_eq(count_lines(buf_str(&p.out)), 2, "%s", buf_str(&p.out));
+	proc_free(&p);
+	cr_assert_eq(cli(&p, NULL, ARGV("--steal", "dump", "id", ids)), 0, "%s", buf_str(&p.err));
 	cr_expect_eq(p.out.len, 0, "read twice: %s", buf_str(&p.out));
 	proc_free(&p);
 	unload_hello(skel);
