@@ -189,6 +189,11 @@ enum bpf_stream_msg_flags {
 	 * msg->missed_bytes bytes of ring records were written over before it
 	 * read them. The consumer got them; msg->dropped is 0. */
 	BPF_STREAM_MSG_F_MISSED = 1U << 6,
+	/* Ring-buffer transport: the line was written at a call site that
+	 * several programs' code contains (a helper they share, inlined or
+	 * not), so which of them wrote it cannot be told; it is delivered
+	 * under the first of them (msg->prog_id), its text as written. */
+	BPF_STREAM_MSG_F_WRITER_UNKNOWN = 1U << 7,
 };
 
 struct bpf_stream_msg {
@@ -463,8 +468,7 @@ struct bpf_stream_prepare_opts {
  * bpf_stream_release()): they read the ring buffer (each record is
  * delivered under the program whose code contains its call site; a call
  * site in several programs' code, like an inlined helper they share, goes
- * to the first of them and its line starts "[call site in N programs,
- * writer unknown] ") and,
+ * to the first of them, flagged BPF_STREAM_MSG_F_WRITER_UNKNOWN) and,
  * when the kernel has native streams, the native stderr too (kernel error
  * reports exist only there). Destroying the object without
  * bpf_stream_release() is safe; release frees the library's state early.

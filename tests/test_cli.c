@@ -43,6 +43,7 @@
 #define OBJ_VERDICT TEST_BPF_DIR "/cli_verdict.bpf.o"
 #define OBJ_CTRL TEST_BPF_DIR "/cli_ctrl.bpf.o"
 #define OBJ_FLOOD TEST_BPF_DIR "/cli_flood.bpf.o"
+#define OBJ_SHARED TEST_BPF_DIR "/tr_shared.bpf.o"
 
 /* exit statuses documented in bpf-stream(8) */
 #define X_USAGE 64
@@ -800,6 +801,47 @@ Test(cli, long_truncated_and_unterminated_lines)
 		  buf_str(&p.out));
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_long:stdout\\] no newline$"), "%s",
 		  buf_str(&p.out));
+	proc_free(&p);
+}
+
+/* A line of a helper two programs share (tests/progs/tr_shared.bpf.c): the
+ * ring record cannot tell which wrote it; the text is as written, the mark
+ * says so (the program named is the first of the two). Each program's own
+ * line has no mark. */
+Test(cli, shared_call_site_is_marked_writer_unknown)
+{
+	struct buf v = {};
+	struct proc p;
+	const char *out;
+
+	cr_assert_eq(cli(&p, &ring, ARGV("run", OBJ_SHARED)), 0, "%s", buf_str(&p.err));
+	out = buf_str(&p.out);
+	cr_expect(matches(out, "^\\[[0-9]+:tr_shared_a:stdout\\] own a$"), "%s", out);
+	cr_expect(matches(out, "^\\[[0-9]+:tr_shared_b:stdout\\] own b$"), "%s", out);
+	cr_expect(matches(out, "^\\[[0-9]+:tr_shared_[ab]:stdout:writer_unknown\\] shared 1$"),
+		  "%s", out);
+	cr_expect(matches(out, "^\\[[0-9]+:tr_shared_[ab]:stdout:writer_unknown\\] shared 2$"),
+		  "%s", out);
+	cr_expect(!strstr(out, "call site in"), "%s", out);
+	cr_expect_eq(count_lines(out), 4, "%s", out);
+	proc_free(&p);
+
+	cr_assert_eq(cli(&p, &ring, ARGV("--no-prefix", "run", OBJ_SHARED)), 0);
+	cr_expect(matches(buf_str(&p.out), "^\\[writer_unknown\\] shared 2$"), "%s",
+		  buf_str(&p.out));
+	cr_expect(matches(buf_str(&p.out), "^own b$"), "%s", buf_str(&p.out));
+	proc_free(&p);
+
+	cr_assert_eq(cli(&p, &ring, ARGV("-j", "run", OBJ_SHARED)), 0);
+	assert_json_lines(buf_str(&p.out));
+	cr_assert_eq(jq(buf_str(&p.out),
+			"select(.stream) | \"\\(.text): \\(.writer_unknown) \\(.flags)\"", &v), 0);
+	out = buf_str(&v);
+	cr_expect(strstr(out, "shared 1: true [\"writer_unknown\"]\n"), "%s", out);
+	cr_expect(strstr(out, "shared 2: true [\"writer_unknown\"]\n"), "%s", out);
+	cr_expect(strstr(out, "own a: null []\n"), "%s", out);
+	cr_expect(strstr(out, "own b: null []\n"), "%s", out);
+	free(v.data);
 	proc_free(&p);
 }
 
