@@ -76,6 +76,12 @@ int parse_progs(int *argcp, char ***argvp, int max, struct prog_sel **selsp, int
 				return usage_err("expected PROG (id, pinned, name, tag or all), got '%s'", w);
 			if (argc == 1)
 				return usage_err("bad stream '%s': expected stdout, stderr or all", w);
+			/* a stream word in place: the word after it is the one too many */
+			if (parse_stream(w))
+				return usage_err("unexpected argument '%s' after the stream '%s'",
+						 argv[1], w);
+			if (nr == max && is_prog_keyword(w))
+				return usage_err("unexpected argument '%s': one PROG only", w);
 			return usage_err("unexpected argument '%s'", w);
 		}
 		if (!strcmp(w, "all")) {

@@ -393,9 +393,42 @@ Test(cli, usage_errors_exit_64_with_one_error_line)
 			     cases[i][2] ? cases[i][2] : "", st, buf_str(&p.err));
 		cr_expect(!strncmp(buf_str(&p.err), "bpf-stream: error: ", 19),
 			  "case %zu: stderr: %s", i, buf_str(&p.err));
-		cr_expect(strstr(buf_str(&p.err), "Usage:"), "case %zu: no usage: %s", i,
+		/* the error, then where the help is: no usage text burying it */
+		cr_expect_eq(count_lines(buf_str(&p.err)), 2, "case %zu: stderr: %s", i,
+			     buf_str(&p.err));
+		cr_expect(matches(buf_str(&p.err), "^Try 'bpf-stream ([a-z]+ )?--help'\\.$"),
+			  "case %zu: stderr: %s", i, buf_str(&p.err));
+		cr_expect(!strstr(buf_str(&p.err), "Usage:"), "case %zu: usage shown: %s", i,
 			  buf_str(&p.err));
 		cr_expect_eq(p.out.len, 0, "case %zu: stdout: %s", i, buf_str(&p.out));
+		proc_free(&p);
+	}
+}
+
+/* The word in excess is the one named, whatever comes before it. */
+Test(cli, usage_error_names_the_word_in_excess)
+{
+	const struct {
+		const char *const *argv;
+		const char *want;
+	} cases[] = {
+		{ ARGV("dump", "name", "x", "stdout", "extra"), "unexpected argument 'extra'" },
+		{ ARGV("dump", "id", "1", "stderr", "stdout"), "unexpected argument 'stdout'" },
+		{ ARGV("follow", "name", "x", "stdout", "extra"), "unexpected argument 'extra'" },
+		{ ARGV("dump", "id", "1", "id", "2"), "unexpected argument 'id': one PROG only" },
+		{ ARGV("dump", "id", "1", "extra"), "bad stream 'extra'" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct proc p;
+
+		cr_expect_eq(cli(&p, NULL, cases[i].argv), X_USAGE, "case %zu: %s", i,
+			     buf_str(&p.err));
+		cr_expect(strstr(buf_str(&p.err), cases[i].want), "case %zu: %s", i,
+			  buf_str(&p.err));
+		cr_expect(strstr(buf_str(&p.err), "Try 'bpf-stream "), "case %zu: %s", i,
+			  buf_str(&p.err));
 		proc_free(&p);
 	}
 }
@@ -1524,14 +1557,17 @@ Test(cli, pinned_path_outside_bpffs)
 	proc_free(&p);
 }
 
-/* A bad value of a run option is a usage error of 'run': its usage follows. */
-Test(cli, bad_repeat_shows_run_usage)
+/* A bad value of a run option is a usage error of 'run': run's help is
+ * pointed to. */
+Test(cli, bad_repeat_points_to_run_help)
 {
 	struct proc p;
 
 	cr_assert_eq(cli(&p, NULL, ARGV("run", OBJ_HELLO, "--repeat", "0")), X_USAGE);
 	cr_assert(strstr(buf_str(&p.err), "bad --repeat value '0'"), "%s", buf_str(&p.err));
-	cr_assert(strstr(buf_str(&p.err), "Usage: bpf-stream run "), "%s", buf_str(&p.err));
+	cr_assert(strstr(buf_str(&p.err), "\nTry 'bpf-stream run --help'.\n"), "%s",
+		  buf_str(&p.err));
+	cr_assert_eq(count_lines(buf_str(&p.err)), 2, "%s", buf_str(&p.err));
 	cr_assert_eq(p.out.len, 0);
 	proc_free(&p);
 }
