@@ -1131,7 +1131,8 @@ Test(cli, selector_matching_nothing_is_an_error)
 
 Test(cli, dump_pinned_program)
 {
-	char dir[] = "/tmp/cli_bpffs_XXXXXX", path[64], mpath[64];
+	char dir[] = "/tmp/cli_bpffs_XXXXXX", path[64], mpath[64], sub[64];
+	int i;
 	struct cli_hello *skel;
 	struct proc p;
 
@@ -1153,7 +1154,22 @@ Test(cli, dump_pinned_program)
 	cr_expect_eq(cli(&p, NULL, ARGV("dump", "pinned", mpath)), X_NOPROG, "%s", buf_str(&p.err));
 	cr_expect(strstr(buf_str(&p.err), "is not a BPF program"), "%s", buf_str(&p.err));
 	proc_free(&p);
+	/* a directory of the bpffs (the kernel answers EACCES, even to root):
+	 * said as it is, not as a missing capability */
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	cr_assert_eq(mkdir(sub, 0700), 0, "mkdir %s: %s", sub, strerror(errno));
+	for (i = 0; i < 2; i++) {
+		const char *d = i ? sub : dir;
 
+		cr_expect_eq(cli(&p, NULL, ARGV("dump", "pinned", d)), X_NOPROG, "%s",
+			     buf_str(&p.err));
+		cr_expect(strstr(buf_str(&p.err), "is a directory, not a pinned program"), "%s",
+			  buf_str(&p.err));
+		cr_expect(!strstr(buf_str(&p.err), "permission"), "%s", buf_str(&p.err));
+		proc_free(&p);
+	}
+
+	rmdir(sub);
 	unlink(path);
 	unlink(mpath);
 	unload_hello(skel);
