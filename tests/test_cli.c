@@ -568,6 +568,16 @@ Test(cli, permission_denied_names_the_capability)
 	cr_expect_eq(st, X_PERM, "exit %d, stderr %s", st, buf_str(&p.err));
 	proc_free(&p);
 
+	/* JSON: the error is the one document, no "[]" before it that reads as
+	 * "no programs" */
+	st = cli(&p, &o, ARGV("-j", "list"));
+	cr_expect_eq(st, X_PERM, "exit %d, stdout %s", st, buf_str(&p.out));
+	cr_expect_eq(count_lines(buf_str(&p.out)), 1, "%s", buf_str(&p.out));
+	cr_expect_eq(buf_str(&p.out)[0], '{', "%s", buf_str(&p.out));
+	assert_json_lines(buf_str(&p.out));
+	cr_expect_eq(p.err.len, 0, "stderr: %s", buf_str(&p.err));
+	proc_free(&p);
+
 	st = cli(&p, &o, ARGV("run", OBJ_HELLO));
 	cr_expect_eq(st, X_PERM, "exit %d, stderr %s", st, buf_str(&p.err));
 	cr_expect(strstr(buf_str(&p.err), "CAP_BPF"), "%s", buf_str(&p.err));
