@@ -723,6 +723,18 @@ Test(cli, run_json_results_and_messages)
 			&v), 0);
 	cr_expect_str_eq(buf_str(&v), "stdout returning 7 []\n");
 	free(v.data);
+	/* a syscall program has no verdict names: the field is there, null */
+	cr_assert_eq(jq(buf_str(&p.out), "select(.retval) | \"\\(has(\"verdict_name\")) \\(.verdict_name)\"",
+			&v), 0);
+	cr_expect_str_eq(buf_str(&v), "true null\n");
+	free(v.data);
+	proc_free(&p);
+
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "run", "--prog", "cli_drop", OBJ_VERDICT)), 1);
+	cr_assert_eq(jq(buf_str(&p.out), "select(.retval != null) | .verdict_name", &v), 0, "%s",
+		     buf_str(&p.out));
+	cr_expect_str_eq(buf_str(&v), "XDP_DROP\n");
+	free(v.data);
 	proc_free(&p);
 }
 
