@@ -49,6 +49,14 @@
  * Drains and reader cycles end with what was queued when they began: a
  * program that keeps writing cannot hold a reader, and a backlog comes out
  * whole.
+ *
+ * Threads. What the library shares within a process (the programs and
+ * objects found, lines kept for the next read, ring-buffer queues) is
+ * locked: drains, iterators and readers may run in several threads at once,
+ * e.g. one thread per stream or per program. One bpf_stream_iter,
+ * bpf_stream_reader or bpf_stream_printer is used by one thread at a time
+ * (like libbpf's ring_buffer); read one stream from one thread at a time;
+ * set the print callback (bpf_stream_set_print()) before threads start.
  */
 #ifndef __LIBBPF_STREAM_H
 #define __LIBBPF_STREAM_H
