@@ -6,6 +6,7 @@
  * through the library: bpf_stream_prog_transport()).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -73,45 +74,75 @@ static void print_prog(const struct prog_ref *r, int streams, int transport,
 	putchar('\n');
 }
 
+/* What list prints of one program, gathered before anything is printed. */
+struct list_ent {
+	struct prog_ref r;
+	int streams;
+	int transport;
+	struct bpf_stream_prog_stats st;
+};
+
 int do_list(int argc, char **argv)
 {
-	struct prog_ref r;
+	struct list_ent *ents = NULL, *e;
+	int fd, nr = 0, cap = 0, i, ret = EXIT_OK;
 	__u32 id = 0;
-	int fd, streams;
 
 	if (argc > 0)
 		return usage_err("'list' takes no arguments, got '%s'", argv[0]);
-	if (json_output)
-		jsonw_start_array(&json_wtr);
+	/* Every program is read before the first is printed, so that an error
+	 * (no rights to list) is the only output: with --json one document,
+	 * never an empty array that reads as "no programs" and then an error. */
 	for (;;) {
 		if (bpf_prog_get_next_id(id, &id)) {
 			if (errno == ENOENT)
 				break;
-			if (json_output)
-				jsonw_end_array(&json_wtr);
-			return p_err_errno(errno, "listing loaded programs");
+			ret = p_err_errno(errno, "listing loaded programs");
+			goto out;
 		}
 		fd = bpf_prog_get_fd_by_id(id);
 		if (fd < 0) {
 			if (errno == ENOENT)
 				continue;
-			if (json_output)
-				jsonw_end_array(&json_wtr);
-			return p_err_errno(errno, "opening program id %u", id);
+			ret = p_err_errno(errno, "opening program id %u", id);
+			goto out;
 		}
-		if (prog_ref_from_fd(fd, &r)) {
+		if (nr == cap) {
+			int ncap = cap ? cap * 2 : 64;
+
+			e = realloc(ents, ncap * sizeof(*e));
+			if (!e) {
+				close(fd);
+				ret = p_err(EXIT_FAIL, "out of memory");
+				goto out;
+			}
+			ents = e;
+			cap = ncap;
+		}
+		e = &ents[nr];
+		if (prog_ref_from_fd(fd, &e->r)) {
 			close(fd);
 			continue;
 		}
-		LIBBPF_OPTS(bpf_stream_prog_stats, st);
-
-		streams = kernel_has_streams(fd);
-		print_prog(&r, streams < 0 ? -1 : streams, bpf_stream_prog_transport(fd, &st), &st);
+		memset(&e->st, 0, sizeof(e->st));
+		e->st.sz = sizeof(e->st);
+		e->streams = kernel_has_streams(fd);
+		if (e->streams < 0)
+			e->streams = -1;
+		e->transport = bpf_stream_prog_transport(fd, &e->st);
 		close(fd);
+		e->r.fd = -1;
+		nr++;
 	}
+	if (json_output)
+		jsonw_start_array(&json_wtr);
+	for (i = 0; i < nr; i++)
+		print_prog(&ents[i].r, ents[i].streams, ents[i].transport, &ents[i].st);
 	if (json_output)
 		jsonw_end_array(&json_wtr);
 	if (ferror(stdout) || (json_output && json_wtr.err))
-		return out_err_status(-EIO);
-	return EXIT_OK;
+		ret = out_err_status(-EIO);
+out:
+	free(ents);
+	return ret;
 }

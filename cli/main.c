@@ -204,12 +204,13 @@ int usage_err(const char *fmt, ...)
 	va_start(ap, fmt);
 	vp_err(EXIT_USAGE, fmt, ap);
 	va_end(ap);
+	/* one error line and where the help is, like bpftool: the usage
+	 * itself would bury the error */
 	if (!json_output) {
-		if (cur_cmd)
-			cur_cmd->help(stderr);
+		if (cur_cmd && cur_cmd->func != do_help)
+			fprintf(stderr, "Try '" BIN_NAME " %s --help'.\n", cur_cmd->cmd);
 		else
-			fprintf(stderr, "Usage: " BIN_NAME " [OPTIONS] COMMAND [ARGS]\n");
-		fprintf(stderr, "Try '" BIN_NAME " --help' for more.\n");
+			fprintf(stderr, "Try '" BIN_NAME " --help'.\n");
 	}
 	return EXIT_USAGE;
 }

@@ -104,6 +104,8 @@ static void json_flags(__u32 flags)
 		jsonw_string(&json_wtr, "dropped");
 	if (flags & BPF_STREAM_MSG_F_KERNEL)
 		jsonw_string(&json_wtr, "kernel");
+	if (flags & BPF_STREAM_MSG_F_WRITER_UNKNOWN)
+		jsonw_string(&json_wtr, "writer_unknown");
 	jsonw_end_array(&json_wtr);
 }
 
@@ -141,6 +143,9 @@ static int json_msg(struct out_ctx *o, const struct bpf_stream_msg *m)
 	json_flags(m->flags);
 	if (m->flags & BPF_STREAM_MSG_F_DROP_NOTICE)
 		jsonw_uint_field(&json_wtr, "dropped", m->dropped);
+	/* prog_id/prog_name name the first of the programs that may have written it */
+	if (m->flags & BPF_STREAM_MSG_F_WRITER_UNKNOWN)
+		jsonw_bool_field(&json_wtr, "writer_unknown", true);
 	jsonw_end_object(&json_wtr);
 	return json_wtr.err ? -EIO : 0;
 }
@@ -226,20 +231,23 @@ static int plain_msg(struct out_ctx *o, const struct bpf_stream_msg *m)
 	const char *color = NULL, *text = m->text;
 	char stackbuf[1024], *heap = NULL;
 	size_t len = m->len;
-	const char *mark = NULL, *mark2 = NULL;
-	int err = 0;
+	const char *marks[3];
+	int err = 0, nmarks = 0, i;
 
 	if (m->flags & BPF_STREAM_MSG_F_DROP_NOTICE) {
-		mark = "dropped";
+		marks[nmarks++] = "dropped";
 		color = COLOR_DROP;
 	} else if (m->flags & BPF_STREAM_MSG_F_KERNEL) {
-		mark = "kernel";
+		marks[nmarks++] = "kernel";
 		color = COLOR_KERNEL;
 	} else if (m->stream_id == BPF_STDERR) {
 		color = COLOR_STDERR;
 	}
 	if (m->flags & BPF_STREAM_MSG_F_TRUNCATED)
-		mark2 = "truncated";
+		marks[nmarks++] = "truncated";
+	/* the program named is the first of those whose code has the call site */
+	if (m->flags & BPF_STREAM_MSG_F_WRITER_UNKNOWN)
+		marks[nmarks++] = "writer_unknown";
 
 	if (use_escape) {
 		size_t need = bpf_stream_escape(stackbuf, sizeof(stackbuf), m->text, m->len);
@@ -261,13 +269,13 @@ static int plain_msg(struct out_ctx *o, const struct bpf_stream_msg *m)
 	if (!no_prefix) {
 		printf("[%u:%s:%s", msg_id(o, m->prog_id), msg_name(o, m->prog_id, m->prog_name),
 		       stream_str(m->stream_id));
-		if (mark)
-			printf(":%s", mark);
-		if (mark2)
-			printf(":%s", mark2);
+		for (i = 0; i < nmarks; i++)
+			printf(":%s", marks[i]);
 		fputs("] ", stdout);
-	} else if (mark || mark2) {
-		printf("[%s%s%s] ", mark ? mark : "", mark && mark2 ? ":" : "", mark2 ? mark2 : "");
+	} else if (nmarks) {
+		for (i = 0; i < nmarks; i++)
+			printf("%s%s", i ? ":" : "[", marks[i]);
+		fputs("] ", stdout);
 	}
 	if (len && fwrite(text, 1, len, stdout) != len)
 		err = -errno;

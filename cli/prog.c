@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
@@ -76,6 +77,12 @@ int parse_progs(int *argcp, char ***argvp, int max, struct prog_sel **selsp, int
 				return usage_err("expected PROG (id, pinned, name, tag or all), got '%s'", w);
 			if (argc == 1)
 				return usage_err("bad stream '%s': expected stdout, stderr or all", w);
+			/* a stream word in place: the word after it is the one too many */
+			if (parse_stream(w))
+				return usage_err("unexpected argument '%s' after the stream '%s'",
+						 argv[1], w);
+			if (nr == max && is_prog_keyword(w))
+				return usage_err("unexpected argument '%s': one PROG only", w);
 			return usage_err("unexpected argument '%s'", w);
 		}
 		if (!strcmp(w, "all")) {
@@ -158,6 +165,13 @@ static bool path_on_bpffs(const char *path)
 	struct statfs st;
 
 	return !statfs(path, &st) && st.f_type == 0xcafe4a11; /* BPF_FS_MAGIC */
+}
+
+static bool path_is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
 static bool fd_is_prog(int fd)
@@ -356,6 +370,9 @@ static int resolve_one(const struct prog_sel *s, struct prog_ref *r)
 
 			if (err == ENOENT)
 				return p_err(EXIT_NOPROG, "no such pinned program: %s", s->arg);
+			/* the kernel refuses a directory with EACCES, even to root */
+			if (path_is_dir(s->arg))
+				return p_err(EXIT_NOPROG, "%s is a directory, not a pinned program", s->arg);
 			if (!path_on_bpffs(s->arg))
 				return p_err(EXIT_NOPROG, "%s is not on a BPF file system (bpffs), so it "
 					     "is no pinned program", s->arg);

@@ -155,8 +155,8 @@ static void print_result(struct bpf_program *p, enum bpf_prog_type t, __u32 retv
 		jsonw_string_field(&json_wtr, "prog_name", bpf_program__name(p));
 		jsonw_string_field(&json_wtr, "prog_type", tname ? tname : "unknown");
 		jsonw_int_field(&json_wtr, "retval", (int)retval);
-		if (vname)
-			jsonw_string_field(&json_wtr, "verdict_name", vname);
+		/* always there: null where the type names no verdicts (syscall, ...) */
+		jsonw_string_field(&json_wtr, "verdict_name", vname);
 		jsonw_string_field(&json_wtr, "verdict", pass ? "pass" : "fail");
 		jsonw_uint_field(&json_wtr, "repeat", (__u64)run_repeat);
 		jsonw_uint_field(&json_wtr, "duration_ns", duration);

@@ -24,21 +24,14 @@ int bs_prog_identify(int prog_fd, __u32 *prog_id, char *name, size_t name_sz)
 {
 	struct bpf_prog_info info;
 	__u32 info_len = sizeof(info);
-	char path[64], target[64];
-	ssize_t n;
 
 	if (prog_fd < 0 || fcntl(prog_fd, F_GETFD) < 0)
 		return -EBADF;
 	/* BPF_OBJ_GET_INFO_BY_FD answers for maps, links and BTF too (in
 	 * their own layout), so ask the fd's inode what it is. Without /proc
 	 * the info call below is the only check. */
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", prog_fd);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n > 0) {
-		target[n] = '\0';
-		if (strcmp(target, "anon_inode:bpf-prog") != 0)
-			return -EINVAL;
-	}
+	if (!bs_fd_is_anon(prog_fd, "bpf-prog") && !access("/proc/self/fd", X_OK))
+		return -EINVAL;
 	memset(&info, 0, sizeof(info));
 	if (bpf_obj_get_info_by_fd(prog_fd, &info, &info_len))
 		return errno == EBADF ? -EBADF : -EINVAL;

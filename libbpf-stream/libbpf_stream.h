@@ -49,6 +49,14 @@
  * Drains and reader cycles end with what was queued when they began: a
  * program that keeps writing cannot hold a reader, and a backlog comes out
  * whole.
+ *
+ * Threads. What the library shares within a process (the programs and
+ * objects found, lines kept for the next read, ring-buffer queues) is
+ * locked: drains, iterators and readers may run in several threads at once,
+ * e.g. one thread per stream or per program. One bpf_stream_iter,
+ * bpf_stream_reader or bpf_stream_printer is used by one thread at a time
+ * (like libbpf's ring_buffer); read one stream from one thread at a time;
+ * set the print callback (bpf_stream_set_print()) before threads start.
  */
 #ifndef __LIBBPF_STREAM_H
 #define __LIBBPF_STREAM_H
@@ -189,6 +197,11 @@ enum bpf_stream_msg_flags {
 	 * msg->missed_bytes bytes of ring records were written over before it
 	 * read them. The consumer got them; msg->dropped is 0. */
 	BPF_STREAM_MSG_F_MISSED = 1U << 6,
+	/* Ring-buffer transport: the line was written at a call site that
+	 * several programs' code contains (a helper they share, inlined or
+	 * not), so which of them wrote it cannot be told; it is delivered
+	 * under the first of them (msg->prog_id), its text as written. */
+	BPF_STREAM_MSG_F_WRITER_UNKNOWN = 1U << 7,
 };
 
 struct bpf_stream_msg {
@@ -463,8 +476,7 @@ struct bpf_stream_prepare_opts {
  * bpf_stream_release()): they read the ring buffer (each record is
  * delivered under the program whose code contains its call site; a call
  * site in several programs' code, like an inlined helper they share, goes
- * to the first of them and its line starts "[call site in N programs,
- * writer unknown] ") and,
+ * to the first of them, flagged BPF_STREAM_MSG_F_WRITER_UNKNOWN) and,
  * when the kernel has native streams, the native stderr too (kernel error
  * reports exist only there). Destroying the object without
  * bpf_stream_release() is safe; release frees the library's state early.

@@ -3,6 +3,7 @@
  * Ready-made message callbacks that print lines to a FILE:
  *
  *   [prog_name:stdout] text
+ *   [prog_name:stdout:writer_unknown] text   (BPF_STREAM_MSG_F_WRITER_UNKNOWN)
  *
  * stderr lines are red and drop notices yellow when colour is on; control
  * bytes and malformed UTF-8 are escaped (bpf_stream_escape) when the output
@@ -126,7 +127,8 @@ static int print_msg(struct bpf_stream_printer *p, const struct bpf_stream_msg *
 			err = put_text(p, name, strlen(name), sbuf, sizeof(sbuf));
 		else
 			fprintf(p->out, "%u", msg->prog_id);
-		fprintf(p->out, ":%s] ", bs_stream_name(msg->stream_id));
+		fprintf(p->out, ":%s%s] ", bs_stream_name(msg->stream_id),
+			msg->flags & BPF_STREAM_MSG_F_WRITER_UNKNOWN ? ":writer_unknown" : "");
 	}
 	if (!err)
 		err = put_text(p, msg->text, msg->len, sbuf, sizeof(sbuf));

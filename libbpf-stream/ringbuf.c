@@ -12,8 +12,9 @@
  * its translated instructions are read from the kernel once (sites.c):
  * the .rodata offsets a program loads are the call sites it contains. The ring keeps no program fd. A site
  * that several programs contain (a non-inlined helper they share) goes to
- * the first of them, and the line starts with BS_SHARED_SITE_FMT's words:
- * the writer cannot be told (the header's prog field is reserved for that).
+ * the first of them, flagged BPF_STREAM_MSG_F_WRITER_UNKNOWN (text as
+ * written): the writer cannot be told (the header's prog field is reserved
+ * for that).
  *
  * Records come from BPF code and are never trusted: magic, version, flags,
  * stream id, lengths, call site and string bytes are checked; a bad record
@@ -244,8 +245,7 @@ static int ring_on_record(struct bs_ring *r, const void *data, size_t size)
 	struct bs_rq_ent *e;
 	struct bs_rq *q;
 	const char *text;
-	char pre[64];
-	size_t len, pre_len = 0;
+	size_t len;
 	bool add_nl, cut;
 	__u32 nprogs;
 	size_t idx;
@@ -264,13 +264,8 @@ static int ring_on_record(struct bs_ring *r, const void *data, size_t size)
 	/* A cut message lost its '\n': end the line at the record's end. */
 	add_nl = cut && text[len - 1] != '\n';
 	idx = ring_route(r, v.site, &nprogs);
-	/* A call site in several programs' code (an inlined or shared helper):
-	 * queued under the first of them, and the line says the writer is
-	 * not known rather than name a program that may be wrong. */
-	if (nprogs > 1)
-		pre_len = snprintf(pre, sizeof(pre), BS_SHARED_SITE_FMT, nprogs);
 	q = ring_queue(r, idx, v.stream_id);
-	e = rq_append(q, pre_len + len + add_nl);
+	e = rq_append(q, len + add_nl);
 	if (!e) {
 		/* counted as dropped by its program, so the totals still add up */
 		if (!q->lost++ && !r->lost_warned++)
@@ -279,12 +274,16 @@ static int ring_on_record(struct bs_ring *r, const void *data, size_t size)
 	}
 	e->ts_ns = v.ts_ns;
 	e->flags = cut ? BPF_STREAM_MSG_F_TRUNCATED : 0;
-	e->len = pre_len + len + add_nl;
+	/* A call site in several programs' code (an inlined or shared helper):
+	 * queued under the first of them, flagged so that the line says the
+	 * writer is not known rather than name a program that may be wrong. */
+	if (nprogs > 1)
+		e->flags |= BPF_STREAM_MSG_F_WRITER_UNKNOWN;
+	e->len = len + add_nl;
 	e->off = 0;
-	memcpy(e->text, pre, pre_len);
-	memcpy(e->text + pre_len, text, len);
+	memcpy(e->text, text, len);
 	if (add_nl)
-		e->text[pre_len + len] = '\n';
+		e->text[len] = '\n';
 	r->queued_bytes += e->len;
 	return 0;
 }

@@ -114,7 +114,7 @@ struct bs_chunk {
 	const char *data;
 	size_t len;
 	__u64 ts_ns;	/* 0 if unknown */
-	__u32 flags;	/* BPF_STREAM_MSG_F_TRUNCATED from the ring record */
+	__u32 flags;	/* BPF_STREAM_MSG_F_TRUNCATED, _WRITER_UNKNOWN from the ring */
 };
 
 /* Called once per line (no '\n', NUL-terminated at line[len]). */
@@ -316,7 +316,7 @@ int bs_object_check(const struct bpf_object *obj);
 /* Metadata of one bs_source_read() result. */
 struct bs_source_meta {
 	__u64 ts_ns;
-	__u32 flags;	/* BPF_STREAM_MSG_F_TRUNCATED */
+	__u32 flags;	/* BPF_STREAM_MSG_F_TRUNCATED, _WRITER_UNKNOWN */
 	/* In and out, kept by the caller across the reads of one drain: the
 	 * ring position the drain stops at (0: not set yet; the first read of
 	 * a ring sets it to the producer position it sees). A drain so ends
@@ -451,10 +451,6 @@ int bs_sites__learn(struct bs_sites *s, int prog_fd, __u32 idx, __u32 rodata_id,
 /* Programs containing @site (0: none known) and, if any, the first's index. */
 __u32 bs_sites__find(const struct bs_sites *s, __u32 site, __u32 *idx);
 void bs_sites__clear(struct bs_sites *s);
-
-/* Start of a ring line whose call site is in several programs' code (an
- * inlined or shared helper): the writer cannot be told. */
-#define BS_SHARED_SITE_FMT "[call site in %u programs, writer unknown] "
 
 /* ---- a ring buffer map's memory (ringmap.c) ------------------------------ */
 

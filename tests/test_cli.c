@@ -43,6 +43,7 @@
 #define OBJ_VERDICT TEST_BPF_DIR "/cli_verdict.bpf.o"
 #define OBJ_CTRL TEST_BPF_DIR "/cli_ctrl.bpf.o"
 #define OBJ_FLOOD TEST_BPF_DIR "/cli_flood.bpf.o"
+#define OBJ_SHARED TEST_BPF_DIR "/tr_shared.bpf.o"
 
 /* exit statuses documented in bpf-stream(8) */
 #define X_USAGE 64
@@ -392,9 +393,42 @@ Test(cli, usage_errors_exit_64_with_one_error_line)
 			     cases[i][2] ? cases[i][2] : "", st, buf_str(&p.err));
 		cr_expect(!strncmp(buf_str(&p.err), "bpf-stream: error: ", 19),
 			  "case %zu: stderr: %s", i, buf_str(&p.err));
-		cr_expect(strstr(buf_str(&p.err), "Usage:"), "case %zu: no usage: %s", i,
+		/* the error, then where the help is: no usage text burying it */
+		cr_expect_eq(count_lines(buf_str(&p.err)), 2, "case %zu: stderr: %s", i,
+			     buf_str(&p.err));
+		cr_expect(matches(buf_str(&p.err), "^Try 'bpf-stream ([a-z]+ )?--help'\\.$"),
+			  "case %zu: stderr: %s", i, buf_str(&p.err));
+		cr_expect(!strstr(buf_str(&p.err), "Usage:"), "case %zu: usage shown: %s", i,
 			  buf_str(&p.err));
 		cr_expect_eq(p.out.len, 0, "case %zu: stdout: %s", i, buf_str(&p.out));
+		proc_free(&p);
+	}
+}
+
+/* The word in excess is the one named, whatever comes before it. */
+Test(cli, usage_error_names_the_word_in_excess)
+{
+	const struct {
+		const char *const *argv;
+		const char *want;
+	} cases[] = {
+		{ ARGV("dump", "name", "x", "stdout", "extra"), "unexpected argument 'extra'" },
+		{ ARGV("dump", "id", "1", "stderr", "stdout"), "unexpected argument 'stdout'" },
+		{ ARGV("follow", "name", "x", "stdout", "extra"), "unexpected argument 'extra'" },
+		{ ARGV("dump", "id", "1", "id", "2"), "unexpected argument 'id': one PROG only" },
+		{ ARGV("dump", "id", "1", "extra"), "bad stream 'extra'" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct proc p;
+
+		cr_expect_eq(cli(&p, NULL, cases[i].argv), X_USAGE, "case %zu: %s", i,
+			     buf_str(&p.err));
+		cr_expect(strstr(buf_str(&p.err), cases[i].want), "case %zu: %s", i,
+			  buf_str(&p.err));
+		cr_expect(strstr(buf_str(&p.err), "Try 'bpf-stream "), "case %zu: %s", i,
+			  buf_str(&p.err));
 		proc_free(&p);
 	}
 }
@@ -532,6 +566,16 @@ Test(cli, permission_denied_names_the_capability)
 
 	st = cli(&p, &o, ARGV("dump", "id", "1"));
 	cr_expect_eq(st, X_PERM, "exit %d, stderr %s", st, buf_str(&p.err));
+	proc_free(&p);
+
+	/* JSON: the error is the one document, no "[]" before it that reads as
+	 * "no programs" */
+	st = cli(&p, &o, ARGV("-j", "list"));
+	cr_expect_eq(st, X_PERM, "exit %d, stdout %s", st, buf_str(&p.out));
+	cr_expect_eq(count_lines(buf_str(&p.out)), 1, "%s", buf_str(&p.out));
+	cr_expect_eq(buf_str(&p.out)[0], '{', "%s", buf_str(&p.out));
+	assert_json_lines(buf_str(&p.out));
+	cr_expect_eq(p.err.len, 0, "stderr: %s", buf_str(&p.err));
 	proc_free(&p);
 
 	st = cli(&p, &o, ARGV("run", OBJ_HELLO));
@@ -679,6 +723,18 @@ Test(cli, run_json_results_and_messages)
 			&v), 0);
 	cr_expect_str_eq(buf_str(&v), "stdout returning 7 []\n");
 	free(v.data);
+	/* a syscall program has no verdict names: the field is there, null */
+	cr_assert_eq(jq(buf_str(&p.out), "select(.retval) | \"\\(has(\"verdict_name\")) \\(.verdict_name)\"",
+			&v), 0);
+	cr_expect_str_eq(buf_str(&v), "true null\n");
+	free(v.data);
+	proc_free(&p);
+
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "run", "--prog", "cli_drop", OBJ_VERDICT)), 1);
+	cr_assert_eq(jq(buf_str(&p.out), "select(.retval != null) | .verdict_name", &v), 0, "%s",
+		     buf_str(&p.out));
+	cr_expect_str_eq(buf_str(&v), "XDP_DROP\n");
+	free(v.data);
 	proc_free(&p);
 }
 
@@ -800,6 +856,47 @@ Test(cli, long_truncated_and_unterminated_lines)
 		  buf_str(&p.out));
 	cr_expect(matches(buf_str(&p.out), "^\\[[0-9]+:cli_long:stdout\\] no newline$"), "%s",
 		  buf_str(&p.out));
+	proc_free(&p);
+}
+
+/* A line of a helper two programs share (tests/progs/tr_shared.bpf.c): the
+ * ring record cannot tell which wrote it; the text is as written, the mark
+ * says so (the program named is the first of the two). Each program's own
+ * line has no mark. */
+Test(cli, shared_call_site_is_marked_writer_unknown)
+{
+	struct buf v = {};
+	struct proc p;
+	const char *out;
+
+	cr_assert_eq(cli(&p, &ring, ARGV("run", OBJ_SHARED)), 0, "%s", buf_str(&p.err));
+	out = buf_str(&p.out);
+	cr_expect(matches(out, "^\\[[0-9]+:tr_shared_a:stdout\\] own a$"), "%s", out);
+	cr_expect(matches(out, "^\\[[0-9]+:tr_shared_b:stdout\\] own b$"), "%s", out);
+	cr_expect(matches(out, "^\\[[0-9]+:tr_shared_[ab]:stdout:writer_unknown\\] shared 1$"),
+		  "%s", out);
+	cr_expect(matches(out, "^\\[[0-9]+:tr_shared_[ab]:stdout:writer_unknown\\] shared 2$"),
+		  "%s", out);
+	cr_expect(!strstr(out, "call site in"), "%s", out);
+	cr_expect_eq(count_lines(out), 4, "%s", out);
+	proc_free(&p);
+
+	cr_assert_eq(cli(&p, &ring, ARGV("--no-prefix", "run", OBJ_SHARED)), 0);
+	cr_expect(matches(buf_str(&p.out), "^\\[writer_unknown\\] shared 2$"), "%s",
+		  buf_str(&p.out));
+	cr_expect(matches(buf_str(&p.out), "^own b$"), "%s", buf_str(&p.out));
+	proc_free(&p);
+
+	cr_assert_eq(cli(&p, &ring, ARGV("-j", "run", OBJ_SHARED)), 0);
+	assert_json_lines(buf_str(&p.out));
+	cr_assert_eq(jq(buf_str(&p.out),
+			"select(.stream) | \"\\(.text): \\(.writer_unknown) \\(.flags)\"", &v), 0);
+	out = buf_str(&v);
+	cr_expect(strstr(out, "shared 1: true [\"writer_unknown\"]\n"), "%s", out);
+	cr_expect(strstr(out, "shared 2: true [\"writer_unknown\"]\n"), "%s", out);
+	cr_expect(strstr(out, "own a: null []\n"), "%s", out);
+	cr_expect(strstr(out, "own b: null []\n"), "%s", out);
+	free(v.data);
 	proc_free(&p);
 }
 
@@ -1056,7 +1153,8 @@ Test(cli, selector_matching_nothing_is_an_error)
 
 Test(cli, dump_pinned_program)
 {
-	char dir[] = "/tmp/cli_bpffs_XXXXXX", path[64], mpath[64];
+	char dir[] = "/tmp/cli_bpffs_XXXXXX", path[64], mpath[64], sub[64];
+	int i;
 	struct cli_hello *skel;
 	struct proc p;
 
@@ -1078,7 +1176,22 @@ Test(cli, dump_pinned_program)
 	cr_expect_eq(cli(&p, NULL, ARGV("dump", "pinned", mpath)), X_NOPROG, "%s", buf_str(&p.err));
 	cr_expect(strstr(buf_str(&p.err), "is not a BPF program"), "%s", buf_str(&p.err));
 	proc_free(&p);
+	/* a directory of the bpffs (the kernel answers EACCES, even to root):
+	 * said as it is, not as a missing capability */
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	cr_assert_eq(mkdir(sub, 0700), 0, "mkdir %s: %s", sub, strerror(errno));
+	for (i = 0; i < 2; i++) {
+		const char *d = i ? sub : dir;
 
+		cr_expect_eq(cli(&p, NULL, ARGV("dump", "pinned", d)), X_NOPROG, "%s",
+			     buf_str(&p.err));
+		cr_expect(strstr(buf_str(&p.err), "is a directory, not a pinned program"), "%s",
+			  buf_str(&p.err));
+		cr_expect(!strstr(buf_str(&p.err), "permission"), "%s", buf_str(&p.err));
+		proc_free(&p);
+	}
+
+	rmdir(sub);
 	unlink(path);
 	unlink(mpath);
 	unload_hello(skel);
@@ -1497,14 +1610,17 @@ Test(cli, pinned_path_outside_bpffs)
 	proc_free(&p);
 }
 
-/* A bad value of a run option is a usage error of 'run': its usage follows. */
-Test(cli, bad_repeat_shows_run_usage)
+/* A bad value of a run option is a usage error of 'run': run's help is
+ * pointed to. */
+Test(cli, bad_repeat_points_to_run_help)
 {
 	struct proc p;
 
 	cr_assert_eq(cli(&p, NULL, ARGV("run", OBJ_HELLO, "--repeat", "0")), X_USAGE);
 	cr_assert(strstr(buf_str(&p.err), "bad --repeat value '0'"), "%s", buf_str(&p.err));
-	cr_assert(strstr(buf_str(&p.err), "Usage: bpf-stream run "), "%s", buf_str(&p.err));
+	cr_assert(strstr(buf_str(&p.err), "\nTry 'bpf-stream run --help'.\n"), "%s",
+		  buf_str(&p.err));
+	cr_assert_eq(count_lines(buf_str(&p.err)), 2, "%s", buf_str(&p.err));
 	cr_assert_eq(p.out.len, 0);
 	proc_free(&p);
 }

@@ -97,6 +97,20 @@ Test(print, prefix_and_plain_output_when_not_a_tty)
 	free(out);
 }
 
+/* A line whose writer cannot be told (a call site several programs share)
+ * keeps that said in its prefix; its text is untouched. */
+Test(print, writer_unknown_is_marked_in_the_prefix)
+{
+	struct bpf_stream_msg msgs[] = {
+		MSG(1, "prog_a", BPF_STDOUT, "shared 2", BPF_STREAM_MSG_F_WRITER_UNKNOWN),
+		MSG(1, "prog_a", BPF_STDOUT, "own a", 0),
+	};
+	char *out = print_with(NULL, msgs, 2);
+
+	cr_assert_str_eq(out, "[prog_a:stdout:writer_unknown] shared 2\n[prog_a:stdout] own a\n");
+	free(out);
+}
+
 Test(print, forced_colour_escape_no_prefix)
 {
 	LIBBPF_OPTS(bpf_stream_printer_opts, opts, .no_prefix = true,

@@ -702,9 +702,10 @@ Test(transport, two_linked_files_one_object)
 }
 
 /* Transport: ringbuf. A call site compiled into two programs (an inlined
- * helper): its record cannot tell which program wrote it, so the line says
- * so instead of naming a program that may be wrong; each program's own
- * call sites still go to it. */
+ * helper): its record cannot tell which program wrote it, so the line is
+ * flagged BPF_STREAM_MSG_F_WRITER_UNKNOWN (its text as written) instead of
+ * naming a program that may be wrong; each program's own call sites still
+ * go to it, unflagged. */
 Test(transport, ringbuf_shared_call_site_says_writer_unknown)
 {
 	struct tr_shared *skel = tr_shared__open();
@@ -720,9 +721,13 @@ Test(transport, ringbuf_shared_call_site_says_writer_unknown)
 	for (i = 0; i < 2; i++) {
 		if (!strcmp(s->m[i].text, "own b")) {
 			cr_expect_str_eq(s->m[i].prog, "tr_shared_b");
+			cr_expect_eq(s->m[i].flags & BPF_STREAM_MSG_F_WRITER_UNKNOWN, 0,
+				     "own line flagged 0x%x", s->m[i].flags);
 			continue;
 		}
-		cr_expect_str_eq(s->m[i].text, "[call site in 2 programs, writer unknown] shared 2");
+		cr_expect_str_eq(s->m[i].text, "shared 2");
+		cr_expect_neq(s->m[i].flags & BPF_STREAM_MSG_F_WRITER_UNKNOWN, 0,
+			      "shared line flags 0x%x", s->m[i].flags);
 	}
 	bpf_stream_skel_release(skel);
 	tr_shared__destroy(skel);
