@@ -375,6 +375,7 @@ static __always_inline __u64 ___bpf_stream_clock(void)
 #define ___BS_SCAN_STRS (1u << 30)	/* at least one %s */
 #define ___BS_SCAN_MAX 256		/* longest format scanned (bytes with its NUL) */
 #define ___bs_kind(scan, i) (((scan) >> (2 * (i))) & 3u)
+#define ___bs_nconv(scan) (((scan) >> 24) & 15u)	/* conversions (arguments used) */
 
 /* Class of one format character for the scan below (a switch: chains of
  * || comparisons are kept opaque by the BPF backend and would not fold). */
@@ -474,10 +475,15 @@ static __always_inline __u32 ___bpf_stream_scan(const char *f, __u32 sz)
 		n++;
 		st = 0;
 	}
-	return st == 0 ? res : ___BS_SCAN_TEXT;
+	return st == 0 ? res | (n << 24) : ___BS_SCAN_TEXT;
 }
 
 /* ---- the ring-buffer transport ---- */
+
+/* Hide a variable's value from the compiler (libbpf's barrier_var()): a
+ * bound tested after this is tested on the very register that is used
+ * next, so the verifier sees it, whatever the compiler knew before. */
+#define ___bs_opaque(var) asm volatile("" : "+r"(var))
 
 static __always_inline void ___bpf_stream_hdr(struct bpf_stream_rec_hdr *h, __u32 stream_id,
 					      __u16 flags, __u16 len, const char *fmt,
@@ -516,8 +522,8 @@ static __always_inline int ___bpf_stream_ring_text(__u32 stream_id, const char *
 {
 	struct ___bpf_stream_scratch *s;
 	struct bpf_stream_rec_hdr *h;
-	__u32 zero = 0, len, flags = 0;
-	__u64 rsz;
+	__u32 zero = 0, flags = 0;
+	__u64 len, rsz;
 	long n;
 
 	s = bpf_map_lookup_elem(&bpf_stream_scratch, &zero);
@@ -527,7 +533,7 @@ static __always_inline int ___bpf_stream_ring_text(__u32 stream_id, const char *
 			 (__u64 *)args, nargs * 8);
 	if (n <= 0)
 		return n < 0 ? (int)n : -___BS_EINVAL;
-	len = n - 1;
+	len = (__u64)n - 1;
 	if (len > BPF_STREAM_MSG_MAX) {
 		len = BPF_STREAM_MSG_MAX;
 		flags = BPF_STREAM_REC_F_TRUNCATED;
@@ -538,7 +544,13 @@ static __always_inline int ___bpf_stream_ring_text(__u32 stream_id, const char *
 	*(__u64 *)(s->buf + sizeof(*h)) = now;
 #endif
 	rsz = sizeof(*h) + ___BS_TS_SZ + len;
-	if (rsz > sizeof(s->buf))
+	/* The compiler knows rsz is bounded by the clamp above and would drop
+	 * this test, then pass bpf_ringbuf_output() a size recomputed from n
+	 * whose bound the verifier cannot see ("R3 unbounded memory access":
+	 * clang-19 at the default limit, clang 14 at 100, 200, 2000). Made
+	 * opaque, the size is tested in the register the helper gets. */
+	___bs_opaque(rsz);
+	if (rsz > sizeof(*h) + ___BS_TS_SZ + BPF_STREAM_MSG_MAX)
 		return -___BS_EINVAL;
 	return bpf_ringbuf_output(&bpf_stream_rb, s->buf, rsz,
 				  ___bpf_stream_wake_flags(now, rsz, 0));
@@ -549,7 +561,8 @@ static __always_inline int ___bpf_stream_ring_text(__u32 stream_id, const char *
  * size. The budget is the kernel's: bpf_bprintf_prepare() gives one
  * message 512 bytes for its converted arguments (4 or 8 bytes each, 4-byte
  * aligned; 1 per %c) and strings (NUL included; a string is cut to what is
- * left; -ENOSPC when nothing is left for the next one). */
+ * left; -ENOSPC when nothing is left for the next one). Arguments beyond
+ * the format's conversions are never converted: they cost nothing. */
 static __always_inline int ___bpf_stream_ring_strs(__u32 stream_id, const char *fmt,
 						   unsigned long long *args, __u32 nargs,
 						   __u32 scan, __u64 now)
@@ -571,6 +584,10 @@ static __always_inline int ___bpf_stream_ring_strs(__u32 stream_id, const char *
 
 		if (i >= nargs)
 			break;
+		if (i >= ___bs_nconv(scan)) {
+			a[i] = args[i];
+			continue;
+		}
 		if (k == ___BS_K_I32 || k == ___BS_K_I64) {
 			used = (used + 3) & ~3ULL;
 			used += k == ___BS_K_I64 ? 8 : 4;
@@ -609,6 +626,7 @@ static __always_inline int ___bpf_stream_ring_strs(__u32 stream_id, const char *
 #ifdef BPF_STREAM_TIMESTAMP
 	*(__u64 *)(s->buf + sizeof(*h)) = now;
 #endif
+	___bs_opaque(pos);
 	if (pos > sizeof(s->buf))
 		return -___BS_EINVAL;
 	return bpf_ringbuf_output(&bpf_stream_rb, s->buf, pos,
@@ -704,12 +722,19 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
  */
 #define bpf_stream_printk(stream_id, ...) ___bpf_stream_printk(stream_id, __VA_ARGS__)
 
+/* A string literal's characters are plain char; a const char pointer's or
+ * a const array's are not (the kernel takes the format from .rodata and
+ * this header scans it while compiling: it must be a literal). */
+#define ___bs_is_literal(fmt) __builtin_types_compatible_p(__typeof__(&(fmt)[0]), char *)
+
 /* The format and arguments reach this macro expanded (a FMT or ARGS macro
  * of the caller's is expanded above: ## below would stop that). */
 #define ___bpf_stream_printk(stream_id, fmt, args...)                                       \
 	({                                                                                  \
 		_Static_assert(___bs_narg(args) <= 12,                                      \
 			       "bpf_stream_printk: at most 12 arguments after the format"); \
+		_Static_assert(___bs_is_literal(fmt),                                       \
+			       "bpf_stream_printk: the format must be a string literal");   \
 		static const char ___bs_fmt[] = fmt;                                        \
 		unsigned long long ___bs_args[___bs_narg(args) ? ___bs_narg(args) : 1];     \
 		(void)sizeof(___bpf_stream_check_fmt(fmt, ##args));                         \
