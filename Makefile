@@ -101,6 +101,16 @@ TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null) -Itests/com
 # header variants loaded by test_header (rule in the tests section)
 HDR_VARIANT_OBJS := $(patsubst tests/header-variants/%.c,$(OUT)/tests/header-variants/%.clang.o,\
 	$(wildcard tests/header-variants/ok_*.c))
+# load_sites.c (test_header loads them all) built with each installed clang
+# (one per major version: MAJOR:COMMAND) at each of these message limits
+HDR_LOAD_MAXES ?= 64 100 200 1023 2000 4096
+HDR_LOAD_CCS := $(shell for c in $(CLANG) clang-14 clang-19 clang-21; do \
+	command -v $$c >/dev/null 2>&1 && echo "$$($$c -dumpversion | cut -d. -f1):$$c"; \
+	done | sort -t: -k1,1n -u)
+hdr_load_major = $(word 1,$(subst :, ,$(1)))
+hdr_load_cc = $(word 2,$(subst :, ,$(1)))
+HDR_LOAD_OBJS := $(foreach p,$(HDR_LOAD_CCS),$(foreach m,$(HDR_LOAD_MAXES),\
+	$(OUT)/tests/header-variants/load_sites.clang$(call hdr_load_major,$(p)).$(m).o))
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
 
 .PHONY: all lib bpf cli examples tests demo check test-run deps install uninstall \
@@ -113,7 +123,7 @@ lib: $(LIB_SO) $(LIB_A)
 bpf: $(BPF_OBJS) $(BPF_SKELS)
 cli: $(if $(CLI_SRCS),$(CLI))
 examples: $(EXAMPLE_BINS)
-tests: $(TEST_BINS) $(HDR_VARIANT_OBJS) $(OUT)/tests/vg_forgotten_release
+tests: $(TEST_BINS) $(HDR_VARIANT_OBJS) $(HDR_LOAD_OBJS) $(OUT)/tests/vg_forgotten_release
 
 # The two commands of the README: each installs what a fresh Debian 12
 # machine lacks, then builds in a second make so that pkg-config sees it.
@@ -232,6 +242,15 @@ $(OUT)/tests/header-variants/%.clang.o: tests/header-variants/%.c tests/header-v
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -Wextra -Itests/header-variants -c $< -o $@
+
+define hdr_load_rule
+$(OUT)/tests/header-variants/load_sites.clang$(1).%.o: tests/header-variants/load_sites.c \
+		tests/header-variants/load_sites.h $(VMLINUX_H) $(wildcard bpf_headers/*.h)
+	$$(call msg,BPF,$$@)
+	$(Q)mkdir -p $$(dir $$@)
+	$(Q)$(2) $$(BPF_CFLAGS) -Wextra -DBPF_STREAM_MSG_MAX=$$* -Itests/header-variants -c $$< -o $$@
+endef
+$(foreach p,$(HDR_LOAD_CCS),$(eval $(call hdr_load_rule,$(call hdr_load_major,$(p)),$(call hdr_load_cc,$(p)))))
 
 # ---- install --------------------------------------------------------------
 install: lib $(PC_FILE) cli

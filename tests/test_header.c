@@ -7,17 +7,21 @@
  * ring_buffer directly and decoded with the library's record decoder and
  * formatter only (no transport, no routing), to test the header.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <criterion/criterion.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 #include "bpf_stream_record.h"
 #include "libbpf_stream.h"
 #include "stream_internal.h"
 #include "hdr_args.skel.h"
+#include "../header-variants/load_sites.h"
 
 static int run_prog(struct bpf_program *prog)
 {
@@ -256,4 +260,235 @@ Test(header, variant_objects_load)
 		cr_assert_eq(bpf_object__load(obj), 0, "load %s: %s", names[i], strerror(errno));
 		bpf_object__close(obj);
 	}
+}
+
+/* ---- issue 21: every accepted call site loads, whatever clang and limit ---- */
+
+/* Offset of global variable @name in data section @sec of @obj. */
+static __u32 var_off(struct bpf_object *obj, const char *sec_name, const char *name)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	int id, i;
+
+	cr_assert_not_null(btf);
+	id = btf__find_by_name_kind(btf, sec_name, BTF_KIND_DATASEC);
+	cr_assert_gt(id, 0, "no %s", sec_name);
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+		if (!strcmp(btf__name_by_offset(btf, var->name_off), name))
+			return vs->offset;
+	}
+	cr_assert_fail("no %s in %s", name, sec_name);
+	return 0;
+}
+
+/* ls_rets[] of a loaded object (its .bss is mapped). */
+static void get_rets(struct bpf_object *obj, int rets[8])
+{
+	struct bpf_map *bss = bpf_object__find_map_by_name(obj, ".bss");
+	__u32 off = var_off(obj, ".bss", "ls_rets");
+	const char *p;
+	size_t sz;
+
+	cr_assert_not_null(bss);
+	p = bpf_map__initial_value(bss, &sz);
+	cr_assert(p && off + 8 * sizeof(int) <= sz);
+	memcpy(rets, p + off, 8 * sizeof(int));
+}
+
+/* The .rodata selector of an object opened without a skeleton. */
+static void set_sel(struct bpf_object *obj, __u32 sel)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	struct bpf_map *rodata = NULL, *m;
+	size_t sz;
+	char *init;
+	int id, i;
+
+	bpf_object__for_each_map(m, obj)
+		if (strstr(bpf_map__name(m), ".rodata"))
+			rodata = m;
+	cr_assert_not_null(rodata);
+	cr_assert_not_null(btf);
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	cr_assert_gt(id, 0);
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+		if (strcmp(btf__name_by_offset(btf, var->name_off), "bpf_stream_transport_sel"))
+			continue;
+		init = (char *)bpf_map__initial_value(rodata, &sz);
+		cr_assert(init && vs->offset + sizeof(sel) <= sz);
+		init = memcpy(malloc(sz), init, sz);
+		memcpy(init + vs->offset, &sel, sizeof(sel));
+		cr_assert_eq(bpf_map__set_initial_value(rodata, init, sz), 0);
+		free(init);
+		return;
+	}
+	cr_assert_fail("no bpf_stream_transport_sel in .rodata");
+}
+
+struct ls_seen {
+	int n;
+	char text[8][1200];
+	size_t len[8];
+	bool cut[8];
+	struct bs_fmt_table *fmts;
+};
+
+static int ls_on_rec(void *ctx, void *data, size_t size)
+{
+	struct ls_seen *s = ctx;
+	struct bs_rec_view v;
+	const char *text;
+	char buf[8192];
+	size_t len;
+	bool cut;
+
+	cr_assert_eq(bs_rec_decode(data, size, &v), 0);
+	cr_assert_eq(bs_rec_text(s->fmts, &v, buf, sizeof(buf), &text, &len, &cut), 0);
+	if (s->n < 8) {
+		cr_assert_lt(len, sizeof(s->text[0]));
+		memcpy(s->text[s->n], text, len);
+		s->len[s->n] = len;
+		s->cut[s->n] = cut;
+	}
+	s->n++;
+	return 0;
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-extra-args"
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+/* The lines of load_sites.c's ls_sites (0 is a %p: its value is the kernel's). */
+static void ls_expected(char want[8][1200])
+{
+	snprintf(want[1], 1200, LS_FMT255, 255);
+	snprintf(want[2], 1200, LS_FMT256, 256);
+	snprintf(want[3], 1200, LS_FMT1000, 1000, "str");
+	snprintf(want[4], 1200, "%d %u %x %X %ld %lu %lld %llu %c %i %d %d\n", 1, 2, 3, 4, 5L,
+		 6UL, 7LL, 8ULL, 'z', 10, 11, 12);
+	snprintf(want[5], 1200, "%s %s %s %s %s %s %s %s %s %s %s %s\n", "str", "str", "str",
+		 "str", "str", "str", "str", "str", "str", "str", "str", "str");
+	snprintf(want[6], 1200, "0000000000001234 2 3 4 5 6 7 8 9 10 11 12\n");
+	snprintf(want[7], 1200, "[str]\n", "str", 99);
+}
+#pragma GCC diagnostic pop
+
+/* One object: the ring transport loads, every call returns 0 and each line
+ * is the host's snprintf() of it, cut at the object's limit (and flagged
+ * cut exactly when it is longer); the native transport loads and each call
+ * returns what the kernel's write returns (0 or an error; -EOPNOTSUPP
+ * without a stream kfunc). */
+static void load_sites_object(const char *path, unsigned int max, const struct bs_kernel *k)
+{
+	static char want[8][1200];
+	struct ls_seen seen = {};
+	struct ring_buffer *rb;
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	const char *why = NULL;
+	int i, rets[8];
+
+	ls_expected(want);
+	/* ring buffer */
+	obj = bpf_object__open_file(path, NULL);
+	cr_assert_not_null(obj, "open %s: %s", path, strerror(errno));
+	set_sel(obj, BPF_STREAM_SEL_RINGBUF);
+	cr_assert_eq(bpf_object__load(obj), 0, "%s, ring transport: load failed (%s)", path,
+		     strerror(errno));
+	prog = bpf_object__find_program_by_name(obj, "ls_sites");
+	cr_assert_eq(run_prog(prog), 0);
+	get_rets(obj, rets);
+	for (i = 0; i < 8; i++)
+		cr_assert_eq(rets[i], 0, "%s, ring: call %d returned %d", path, i, rets[i]);
+	seen.fmts = bs_fmt_table__from_map(bpf_map__fd(bpf_object__find_map_by_name(obj,
+										 ".rodata")));
+	cr_assert_not_null(seen.fmts);
+	cr_assert_eq(bs_fmt_table__msg_max(seen.fmts), max);
+	rb = ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "bpf_stream_rb")),
+			      ls_on_rec, &seen, NULL);
+	cr_assert_not_null(rb);
+	cr_assert_eq(ring_buffer__consume(rb), 8);
+	/* %p: the kernel's hashed pointer, hex digits and the newline */
+	cr_assert(seen.len[0] > 1 && seen.text[0][seen.len[0] - 1] == '\n' &&
+		  strspn(seen.text[0], "0123456789abcdef") == seen.len[0] - 1,
+		  "%s: %%p gave [%.*s]", path, (int)seen.len[0], seen.text[0]);
+	for (i = 1; i < 8; i++) {
+		size_t wl = strlen(want[i]), el = wl > max ? max : wl;
+
+		cr_assert(seen.len[i] == el && !memcmp(seen.text[i], want[i], el),
+			  "%s: line %d\nwant [%.*s]\ngot  [%.*s]", path, i, (int)el, want[i],
+			  (int)seen.len[i], seen.text[i]);
+		cr_assert_eq(seen.cut[i], wl > max, "%s: line %d of %zu bytes, cut flag %d", path,
+			     i, wl, seen.cut[i]);
+	}
+	ring_buffer__free(rb);
+	bs_fmt_table__free(seen.fmts);
+	bpf_object__close(obj);
+
+	/* native: the kfunc bound as bpf_stream_prepare() binds it */
+	obj = bpf_object__open_file(path, NULL);
+	cr_assert_not_null(obj);
+	if (k->kfunc_name)
+		cr_assert_eq(bs_bind_kfunc(obj, k, &why), 0, "bind: %s", why);
+	set_sel(obj, BPF_STREAM_SEL_NATIVE);
+	cr_assert_eq(bpf_object__load(obj), 0, "%s, native transport: load failed (%s)", path,
+		     strerror(errno));
+	prog = bpf_object__find_program_by_name(obj, "ls_sites");
+	cr_assert_eq(run_prog(prog), 0);
+	get_rets(obj, rets);
+	for (i = 0; i < 8; i++) {
+		if (!k->kfunc_name)
+			cr_assert_eq(rets[i], -EOPNOTSUPP, "%s, native: call %d gave %d", path, i,
+				     rets[i]);
+		else	/* what the kernel's write gave (6.18 here: -ENOMEM at times) */
+			cr_assert_leq(rets[i], 0, "%s, native: call %d gave %d", path, i, rets[i]);
+	}
+	bpf_object__close(obj);
+}
+
+/* load_sites.c, built by the Makefile with each installed clang (one per
+ * major version: 14 and 19 on Debian 12, 21 in the matrix's sid root) at
+ * each BPF_STREAM_MSG_MAX of HDR_LOAD_MAXES: a %p site, formats of 255,
+ * 256 and 1000 bytes, 12-argument sites and a surplus argument load with
+ * both transports and print what they must. */
+Test(header, every_site_loads_with_each_clang_and_limit, .timeout = 240)
+{
+	struct bs_kernel k = bs_kernel_probe();
+	char dir[4096], path[8192], seen_cc[256] = "";
+	struct dirent *de;
+	int nobj = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/tests/header-variants", BUILD_DIR);
+	d = opendir(dir);
+	cr_assert_not_null(d, "%s: %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		unsigned int major, max;
+		char tag[16];
+
+		if (sscanf(de->d_name, "load_sites.clang%u.%u.o", &major, &max) != 2)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		load_sites_object(path, max, &k);
+		snprintf(tag, sizeof(tag), " %u", major);
+		if (!strstr(seen_cc, tag) && strlen(seen_cc) + strlen(tag) < sizeof(seen_cc))
+			strcat(seen_cc, tag);
+		nobj++;
+	}
+	closedir(d);
+	fprintf(stderr, "header: %d objects of load_sites.c loaded with both transports (clang%s)\n",
+		nobj, seen_cc);
+	cr_assert_geq(nobj, 6, "objects of load_sites.c found in %s: %d (make tests builds them)",
+		      dir, nobj);
 }
