@@ -15,8 +15,16 @@
  * the kernel's (kernel/bpf/helpers.c bpf_bprintf_prepare(), lib/vsprintf.c):
  * "%%", flags "0+- " (any order, repeated), a width, then l/ll and
  * d i u x X, or c, or s. Without l an argument is converted as a 32-bit
- * int (%d %i signed, %u %x %X unsigned); with l or ll as 64 bits. Width
- * above FIELD_WIDTH_MAX is cut to it, like the kernel.
+ * int (%d %i signed, %u %x %X unsigned); with l or ll as 64 bits.
+ *
+ * Widths as lib/vsprintf.c reads them: skip_atoi() accumulates the digits
+ * in an int, so a width wraps modulo 2^32 ("%4294967301d" is "%5d"), and
+ * a width whose 32-bit value is negative pads nothing. Widths whose 32-bit
+ * value is outside -FIELD_WIDTH_MAX..FIELD_WIDTH_MAX (8388607) are not
+ * reproduced exactly: 6.13 and later clamp them to that range with a
+ * WARN_ONCE (which taints the kernel), 6.12 and older keep the low 24 bits
+ * (printf_spec.field_width was a 24-bit field); here they are clamped, as
+ * current kernels do. docs/formats.md has the details.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -75,7 +83,7 @@ static int fmt_parse(const char *s, struct bs_fmt *f)
 	f->nconv = 0;
 	while (s[i]) {
 		struct bs_fmt_conv *c;
-		__u64 w = 0;
+		__u32 w = 0;	/* wraps like the kernel's int */
 
 		if (s[i] != '%') {
 			f->lit[lo++] = s[i++];
@@ -107,12 +115,15 @@ static int fmt_parse(const char *s, struct bs_fmt *f)
 		}
 		if (s[i] >= '1' && s[i] <= '9') {
 			while (s[i] >= '0' && s[i] <= '9') {
-				if (w <= FIELD_WIDTH_MAX)
-					w = w * 10 + (s[i] - '0');
+				w = w * 10 + (__u32)(s[i] - '0');
 				i++;
 			}
 		}
-		c->width = w > FIELD_WIDTH_MAX ? FIELD_WIDTH_MAX : w;
+		/* negative: no padding; above the maximum: clamped (see the top) */
+		if ((__s32)w < 0)
+			c->width = 0;
+		else
+			c->width = w > FIELD_WIDTH_MAX ? FIELD_WIDTH_MAX : w;
 		c->size = 4;
 		if (s[i] == 'c' || s[i] == 's') {
 			c->type = s[i] == 'c' ? C_CHR : C_STR;

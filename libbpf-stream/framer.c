@@ -98,6 +98,12 @@ static int emit(struct bs_framer *f, __u32 extra, bs_line_fn fn, void *ctx)
 /*
  * Frame bytes data[0..len). Return 0 when all were consumed, else the
  * callback's non-zero value with *used set to the bytes consumed.
+ *
+ * A chunk flagged TRUNCATED is a message cut at its end: only the line that
+ * holds its last byte (NULs aside, they are dropped) is flagged, the lines
+ * before it in the message are whole. A callback that stops the framer
+ * leaves the rest of the chunk queued with the same flags, so the byte is
+ * found again there (or, already framed, is not in the rest at all).
  */
 static int frame(struct bs_framer *f, const char *data, size_t len, __u64 ts, __u32 flags,
 		 bs_line_fn fn, void *ctx, size_t *used)
@@ -106,8 +112,16 @@ static int frame(struct bs_framer *f, const char *data, size_t len, __u64 ts, __
 	 * which runs need looking for one at all. */
 	const char *first_nul = memchr(data, '\0', len);
 	size_t nul_at = first_nul ? (size_t)(first_nul - data) : len;
-	size_t i = 0;
+	__u32 trunc = flags & BPF_STREAM_MSG_F_TRUNCATED;
+	size_t i = 0, cut_at = len;	/* the cut line's last byte; len: none */
 	int ret;
+
+	if (trunc) {
+		flags &= ~trunc;
+		for (cut_at = len; cut_at && !data[cut_at - 1]; cut_at--)
+			;
+		cut_at = cut_at ? cut_at - 1 : len;
+	}
 
 	while (i < len) {
 		char c = data[i];
@@ -126,6 +140,8 @@ static int frame(struct bs_framer *f, const char *data, size_t len, __u64 ts, __
 		}
 		f->line_flags |= flags;
 		if (c == '\n') {
+			if (i == cut_at)
+				f->line_flags |= trunc;
 			i++;
 			ret = emit(f, 0, fn, ctx);
 			if (ret) {
@@ -164,6 +180,8 @@ static int frame(struct bs_framer *f, const char *data, size_t len, __u64 ts, __
 			}
 			memcpy(f->line + f->len, data + i, end - i);
 			f->len += end - i;
+			if (cut_at >= i && cut_at < end)
+				f->line_flags |= trunc;
 			i = end;
 		}
 	}

@@ -245,7 +245,7 @@ static int ring_on_record(struct bs_ring *r, const void *data, size_t size)
 	struct bs_rq_ent *e;
 	struct bs_rq *q;
 	const char *text;
-	size_t len;
+	size_t len, last;
 	bool add_nl, cut;
 	__u32 nprogs;
 	size_t idx;
@@ -261,8 +261,11 @@ static int ring_on_record(struct bs_ring *r, const void *data, size_t size)
 	/* an empty message is a line of nothing: nothing to queue */
 	if (!len)
 		return 0;
-	/* A cut message lost its '\n': end the line at the record's end. */
-	add_nl = cut && text[len - 1] != '\n';
+	/* A cut message lost its '\n': end the line at the record's end. The
+	 * framer drops NULs: the byte that counts is the last other one. */
+	for (last = len; last && !text[last - 1]; last--)
+		;
+	add_nl = cut && last && text[last - 1] != '\n';
 	idx = ring_route(r, v.site, &nprogs);
 	q = ring_queue(r, idx, v.stream_id);
 	e = rq_append(q, len + add_nl);
@@ -559,7 +562,9 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 	memcpy(buf, e->text + e->off, n);
 	e->off += n;
 	meta->ts_ns = e->ts_ns;
-	meta->flags = e->flags;
+	/* TRUNCATED: the message was cut at its end, so only the piece that
+	 * ends it says so (the framer flags that piece's last line) */
+	meta->flags = e->off == e->len ? e->flags : e->flags & ~(__u32)BPF_STREAM_MSG_F_TRUNCATED;
 	done = n;
 	if (e->off == e->len) {
 		bool plain = !e->ts_ns && !e->flags;

@@ -127,7 +127,9 @@ typedef int (*bs_line_fn)(void *ctx, const char *line, size_t len, __u64 ts_ns, 
  *    BPF_STREAM_LINE_MAX bytes flagged BPF_STREAM_MSG_F_PARTIAL (the last
  *    piece is not flagged), nothing is lost;
  *  - a line carries the ts_ns of the chunk its first byte came from and the
- *    OR of the flags of every chunk that gave it bytes;
+ *    OR of the flags of every chunk that gave it bytes, except TRUNCATED:
+ *    a chunk with it is a message cut at its end, and only the line holding
+ *    the chunk's last byte other than NUL (the cut line) gets it;
  *  - when the callback returns non-zero the framer stops at once and keeps
  *    the undelivered rest; bs_framer_resume() (or the next push) delivers it
  *    first.

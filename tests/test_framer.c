@@ -183,6 +183,55 @@ Test(framer, timestamps_and_flags_follow_chunks)
 	cr_assert_eq(col.msgs[2].flags, 0);
 }
 
+/* Issue 21: a cut message (chunk flagged TRUNCATED) flags only the line that
+ * was cut, the one holding its last byte (NULs after it do not count), not
+ * the whole lines before it; a line it continues is flagged too. */
+Test(framer, truncated_flags_only_the_cut_line)
+{
+	struct cons_script s = {};
+
+	cons_script_add(&s, "p", 1, 50, 0);
+	cons_script_add(&s, "a\nb\ncut\n\0\0", 11, 100, BPF_STREAM_MSG_F_TRUNCATED);
+	cons_script_add(&s, "x\ny\n", 4, 200, BPF_STREAM_MSG_F_TRUNCATED);
+	cons_script_add(&s, "\0\0", 2, 300, BPF_STREAM_MSG_F_TRUNCATED);
+	cons_script_add(&s, "z\n", 2, 400, 0);
+	cr_assert_eq(drain_script(&s, 6000), 6);
+	cr_assert_str_eq(col.msgs[0].text, "pa");
+	cr_assert_eq(col.msgs[0].flags, 0);
+	cr_assert_str_eq(col.msgs[1].text, "b");
+	cr_assert_eq(col.msgs[1].flags, 0);
+	cr_assert_str_eq(col.msgs[2].text, "cut");
+	cr_assert_eq(col.msgs[2].flags, BPF_STREAM_MSG_F_TRUNCATED);
+	cr_assert_str_eq(col.msgs[3].text, "x");
+	cr_assert_eq(col.msgs[3].flags, 0);
+	cr_assert_str_eq(col.msgs[4].text, "y");
+	cr_assert_eq(col.msgs[4].flags, BPF_STREAM_MSG_F_TRUNCATED);
+	cr_assert_str_eq(col.msgs[5].text, "z");
+	cr_assert_eq(col.msgs[5].flags, 0, "a chunk of NULs alone flags nothing");
+}
+
+/* The same when the callback stops the framer inside the cut chunk. */
+Test(framer, truncated_survives_a_stop)
+{
+	int k;
+
+	for (k = 1; k <= 3; k++) {
+		struct cons_script s = {};
+
+		cons_script_add(&s, "a\nb\nc\n\0", 7, 100, BPF_STREAM_MSG_F_TRUNCATED);
+		col.stop_after = k;
+		col.stop_ret = 42;
+		cr_assert_eq(drain_script(&s, 6100 + k), 42);
+		col.stop_after = 0;
+		drain_script(&s, 6100 + k);
+		cr_assert_eq(col.nr, 3, "stop after %d: %d lines", k, col.nr);
+		cr_assert_eq(col.msgs[0].flags, 0);
+		cr_assert_eq(col.msgs[1].flags, 0);
+		cr_assert_eq(col.msgs[2].flags, BPF_STREAM_MSG_F_TRUNCATED, "stop after %d", k);
+		cons_collect_reset(&col);
+	}
+}
+
 /* Stop after k lines, resume with a fresh drain: nothing lost, nothing twice. */
 Test(framer, stop_mid_chunk_then_resume_loses_nothing)
 {
