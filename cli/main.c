@@ -371,47 +371,147 @@ bool have_bpf_caps(void)
 
 /* ---- diagnostics of the libraries ------------------------------------------ */
 
-/* The tail of libbpf's warnings since start (a verifier log can be long). */
+/* The tail of libbpf's warnings since start (a verifier log can be long:
+ * each message is kept whole, so the log's end, the reason, is never cut). */
 #define LIBBPF_LOG_MAX (256U << 10)
 static char *libbpf_log;
 static size_t libbpf_log_len;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[4096];
+	char *line = NULL;
+	const char *src;
 	int n;
 
 	if (verbose)
 		return vfprintf(stderr, fmt, ap);
 	if (level != LIBBPF_WARN)
 		return 0;
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	if (n <= 0)
+	n = vasprintf(&line, fmt, ap);
+	if (n <= 0) {
+		free(n < 0 ? NULL : line);
 		return 0;
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
+	}
 	if (!libbpf_log) {
 		libbpf_log = malloc(LIBBPF_LOG_MAX);
-		if (!libbpf_log)
+		if (!libbpf_log) {
+			free(line);
 			return 0;
+		}
+	}
+	src = line;
+	if ((size_t)n > LIBBPF_LOG_MAX) {	/* one huge message: its end */
+		src += n - LIBBPF_LOG_MAX;
+		n = LIBBPF_LOG_MAX;
 	}
 	if (libbpf_log_len + n > LIBBPF_LOG_MAX) {	/* keep the newest */
 		size_t drop = libbpf_log_len + n - LIBBPF_LOG_MAX;
 
-		if (drop > libbpf_log_len)
-			drop = libbpf_log_len;
 		memmove(libbpf_log, libbpf_log + drop, libbpf_log_len - drop);
 		libbpf_log_len -= drop;
 	}
-	memcpy(libbpf_log + libbpf_log_len, line, n);
+	memcpy(libbpf_log + libbpf_log_len, src, n);
 	libbpf_log_len += n;
+	free(line);
 	return n;
+}
+
+/* Lines of a verifier log shown without -v: its end says why. */
+#define VLOG_TAIL_LINES 24
+#define VLOG_BEGIN "-- BEGIN PROG LOAD LOG --\n"
+#define VLOG_END "-- END PROG LOAD LOG --"
+
+/* The file:line of a log line "; SOURCE @ FILE:LINE" (kernels 6.4+ name
+ * the file), or NULL; @len gets its length. */
+static const char *vlog_where(const char *line, size_t n, size_t *len)
+{
+	const char *at;
+
+	if (n < 2 || line[0] != ';')
+		return NULL;
+	for (at = line + n - 1; at > line + 2; at--) {
+		if (at[-1] == '@' && at[-2] == ' ' && at[0] == ' ') {
+			*len = line + n - (at + 1);
+			return *len ? at + 1 : NULL;
+		}
+	}
+	return NULL;
+}
+
+static bool vlog_in_header(const char *where, size_t n)
+{
+	const char *base = where, *p;
+
+	for (p = where; p < where + n; p++)
+		if (*p == '/')
+			base = p + 1;
+	return !strncmp(base, "bpf_stream", 10) || !strncmp(base, "bpf_helpers", 11);
+}
+
+/* One verifier log: its last VLOG_TAIL_LINES lines (all with -v, printed
+ * by libbpf itself), and when the refused instruction is inside
+ * bpf_stream.h (a format the kernel refuses), the caller's line. */
+static void vlog_show(const char *log, size_t n)
+{
+	const char *p, *end = log + n, *tail = log, *last_where = NULL, *user_where = NULL;
+	size_t lines = 0, skipped, last_len = 0, user_len = 0, wl;
+
+	for (p = log; p < end; p++)
+		lines += *p == '\n';
+	skipped = lines > VLOG_TAIL_LINES ? lines - VLOG_TAIL_LINES : 0;
+	for (p = log; p < end;) {
+		const char *nl = memchr(p, '\n', end - p), *w;
+		size_t ll = (nl ? nl : end) - p;
+
+		w = vlog_where(p, ll, &wl);
+		if (w) {
+			last_where = w;
+			last_len = wl;
+			if (!vlog_in_header(w, wl)) {
+				user_where = w;
+				user_len = wl;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (skipped) {
+		size_t k = 0;
+
+		for (p = log; p < end && k < skipped; p++)
+			if (*p == '\n')
+				k++;
+		tail = p;
+		fprintf(stderr, "[%zu lines of the verifier's log left out: -v prints it whole]\n",
+			skipped);
+	}
+	fwrite(tail, 1, end - tail, stderr);
+	if (last_where && user_where && vlog_in_header(last_where, last_len))
+		fprintf(stderr, "[the refused instruction is in %.*s, inlined at %.*s: the last line of "
+			"the program's own code the verifier went through]\n", (int)last_len,
+			last_where, (int)user_len, user_where);
 }
 
 void libbpf_log_show(void)
 {
-	if (libbpf_log_len)
-		fwrite(libbpf_log, 1, libbpf_log_len, stderr);
+	const char *p = libbpf_log, *end = libbpf_log + libbpf_log_len;
+
+	while (p < end) {
+		const char *b = memmem(p, end - p, VLOG_BEGIN, strlen(VLOG_BEGIN));
+		const char *e = memmem(p, end - p, VLOG_END, strlen(VLOG_END));
+
+		if (e && (!b || e < b))	/* the log's start was dropped */
+			b = p;
+		else if (b)
+			b += strlen(VLOG_BEGIN);
+		if (!b || !e) {
+			fwrite(p, 1, end - p, stderr);
+			break;
+		}
+		fwrite(p, 1, b - p, stderr);
+		vlog_show(b, e - b);
+		fputs(VLOG_END, stderr);
+		p = e + strlen(VLOG_END);
+	}
 	libbpf_log_len = 0;
 }
 

@@ -42,6 +42,7 @@
 #define OBJ_HELLO TEST_BPF_DIR "/cli_hello.bpf.o"
 #define OBJ_VERDICT TEST_BPF_DIR "/cli_verdict.bpf.o"
 #define OBJ_CTRL TEST_BPF_DIR "/cli_ctrl.bpf.o"
+#define OBJ_BADFMT TEST_BPF_DIR "/cli_badfmt.bpf.o"
 #define OBJ_FLOOD TEST_BPF_DIR "/cli_flood.bpf.o"
 #define OBJ_SHARED TEST_BPF_DIR "/tr_shared.bpf.o"
 
@@ -541,6 +542,40 @@ Test(cli, run_missing_or_bad_object)
 
 	cr_expect_eq(cli(&p, NULL, ARGV("run", OBJ_HELLO, "--prog", "no_such")), X_NOPROG);
 	cr_expect(strstr(buf_str(&p.err), "no program named 'no_such'"), "%s", buf_str(&p.err));
+	proc_free(&p);
+}
+
+/* Issue 21: a format the kernel refuses. Without -v the verifier's log is
+ * not cut mid-instruction: its end (the reason) is printed, after a count
+ * of the lines left out, and where the kernel's log names source files
+ * (6.4+), the caller's line of the refused call is named. */
+Test(cli, refused_format_shows_the_reason_and_the_callers_line)
+{
+	static const char *const env[] = { "BPF_STREAM_TRANSPORT=ringbuf", NULL };
+	struct spawn_opts o = { .env = env };
+	const char *err, *end;
+	struct proc p;
+	int st;
+
+	st = cli(&p, &o, ARGV("run", OBJ_BADFMT));
+	err = buf_str(&p.err);
+	cr_expect_eq(st, X_BADOBJ, "exit %d: %s", st, err);
+	end = strstr(err, "-- END PROG LOAD LOG --");
+	cr_assert_not_null(end, "the log's end is missing: %s", err);
+	cr_expect(strstr(err, "lines of the verifier's log left out: -v prints it whole"), "%s", err);
+	cr_expect_lt(strlen(err), 8192, "the whole log without -v? %zu bytes", strlen(err));
+	if (strstr(err, " @ bpf_stream.h:"))	/* the kernel names files */
+		cr_expect(strstr(err, ", inlined at cli_badfmt.bpf.c:19: "), "caller's line not named: %s",
+			  err);
+	else
+		cr_expect(!strstr(err, "inlined at"), "%s", err);
+	proc_free(&p);
+
+	/* -v: libbpf prints the whole log itself */
+	st = cli(&p, &o, ARGV("-v", "run", OBJ_BADFMT));
+	cr_expect_eq(st, X_BADOBJ);
+	cr_expect(strstr(buf_str(&p.err), "-- END PROG LOAD LOG --"));
+	cr_expect(!strstr(buf_str(&p.err), "left out"), "%s", buf_str(&p.err));
 	proc_free(&p);
 }
 
