@@ -64,8 +64,9 @@
  * Overridable before the #include:
  *   BPF_STREAM_MSG_MAX       longest message text in bytes (default 1023, the
  *                            kernel's native limit); longer messages are cut
- *                            and flagged TRUNCATED (ringbuf transport; a
- *                            binary record's text is cut by libbpf-stream)
+ *                            and their cut line flagged TRUNCATED (ringbuf
+ *                            transport; a binary record's text is cut by
+ *                            libbpf-stream; docs/formats.md)
  *   BPF_STREAM_RINGBUF_SIZE  bytes of the ring buffer (power of two, default 1 MiB)
  *   BPF_STREAM_TIMESTAMP     define it to stamp each record with bpf_ktime_get_ns()
  *   BPF_STREAM_WAKEUP_BYTES  bytes waiting in the ring whose crossing wakes

@@ -21,10 +21,10 @@
  * in an int, so a width wraps modulo 2^32 ("%4294967301d" is "%5d"), and
  * a width whose 32-bit value is negative pads nothing. Widths whose 32-bit
  * value is outside -FIELD_WIDTH_MAX..FIELD_WIDTH_MAX (8388607) are not
- * reproduced exactly: 6.13 and later clamp them to that range with a
- * WARN_ONCE (which taints the kernel), 6.12 and older keep the low 24 bits
- * (printf_spec.field_width was a 24-bit field); here they are clamped, as
- * current kernels do. docs/formats.md has the details.
+ * reproduced exactly: recent kernels (7.2's lib/vsprintf.c) clamp them to
+ * that range with a WARN_ONCE (which taints the kernel), older ones (6.1)
+ * keep the low 24 bits (printf_spec.field_width was a 24-bit field); here
+ * they are clamped, as recent kernels do. docs/formats.md has the details.
  */
 #include <stdlib.h>
 #include <unistd.h>

@@ -181,7 +181,9 @@ enum bpf_stream_msg_flags {
 	/* The text had no '\n' when the drain ended (the program may finish
 	 * the line later). */
 	BPF_STREAM_MSG_F_UNTERMINATED = 1U << 1,
-	/* The BPF side cut the message at its size limit (ring-buffer transport). */
+	/* The BPF side cut a message at its size limit (ring-buffer transport)
+	 * and this line is where: it ends at the cut. The whole lines before it
+	 * in that message are not flagged. */
 	BPF_STREAM_MSG_F_TRUNCATED = 1U << 2,
 	/* Not program output: a notice that messages were dropped, e.g.
 	 * "[3 messages dropped on stderr]"; msg->dropped holds the count. */
