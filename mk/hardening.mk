@@ -81,7 +81,7 @@ SAN_SUBMAKE = $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) CC=$
 asan-build:
 	+$(Q)$(SAN_SUBMAKE) O=$(ASAN_OUT) EXTRA_CFLAGS="$(ASAN_FLAGS) $(SAN_WARN)" \
 		EXTRA_LDFLAGS="$(ASAN_FLAGS)" $(ASAN_TEST_BINS) $(REPLAY_BINS) cli examples $(ASAN_OUT)/bpf-stream \
-		$(patsubst $(OUT)/%,$(ASAN_OUT)/%,$(HDR_VARIANT_OBJS))
+		$(patsubst $(OUT)/%,$(ASAN_OUT)/%,$(HDR_VARIANT_OBJS) $(HDR_LOAD_OBJS))
 
 $(TSAN_OUT)/cr_shim.o: tests/tsan/cr_shim.c tests/tsan/criterion/criterion.h
 	$(call msg,CC,$@)
