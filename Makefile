@@ -102,7 +102,8 @@ TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags criterion 2>/dev/null) -Itests/com
 HDR_VARIANT_OBJS := $(patsubst tests/header-variants/%.c,$(OUT)/tests/header-variants/%.clang.o,\
 	$(wildcard tests/header-variants/ok_*.c))
 # load_sites.c (test_header loads them all) built with each installed clang
-# (one per major version: MAJOR:COMMAND) at each of these message limits
+# (one per major version: MAJOR:COMMAND) at each of these message limits,
+# and rf_prop.bpf.c (test_ringfmt) with each of them
 HDR_LOAD_MAXES ?= 64 100 200 1023 2000 4096
 HDR_LOAD_CCS := $(shell for c in $(CLANG) clang-14 clang-19 clang-21; do \
 	command -v $$c >/dev/null 2>&1 && echo "$$($$c -dumpversion | cut -d. -f1):$$c"; \
@@ -110,7 +111,8 @@ HDR_LOAD_CCS := $(shell for c in $(CLANG) clang-14 clang-19 clang-21; do \
 hdr_load_major = $(word 1,$(subst :, ,$(1)))
 hdr_load_cc = $(word 2,$(subst :, ,$(1)))
 HDR_LOAD_OBJS := $(foreach p,$(HDR_LOAD_CCS),$(foreach m,$(HDR_LOAD_MAXES),\
-	$(OUT)/tests/header-variants/load_sites.clang$(call hdr_load_major,$(p)).$(m).o))
+	$(OUT)/tests/header-variants/load_sites.clang$(call hdr_load_major,$(p)).$(m).o)) \
+	$(foreach p,$(HDR_LOAD_CCS),$(OUT)/tests/progs/rf_prop.clang$(call hdr_load_major,$(p)).o)
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriterion)
 
 .PHONY: all lib bpf cli examples tests demo check test-run deps install uninstall \
@@ -249,6 +251,12 @@ $(OUT)/tests/header-variants/load_sites.clang$(1).%.o: tests/header-variants/loa
 	$$(call msg,BPF,$$@)
 	$(Q)mkdir -p $$(dir $$@)
 	$(Q)$(2) $$(BPF_CFLAGS) -Wextra -DBPF_STREAM_MSG_MAX=$$* -Itests/header-variants -c $$< -o $$@
+# test_ringfmt's property test, with each clang
+$(OUT)/tests/progs/rf_prop.clang$(1).o: tests/progs/rf_prop.bpf.c tests/progs/rf_cases.h \
+		$(VMLINUX_H) $(wildcard bpf_headers/*.h)
+	$$(call msg,BPF,$$@)
+	$(Q)mkdir -p $$(dir $$@)
+	$(Q)$(2) $$(BPF_CFLAGS) -Itests/progs -c $$< -o $$@
 endef
 $(foreach p,$(HDR_LOAD_CCS),$(eval $(call hdr_load_rule,$(call hdr_load_major,$(p)),$(call hdr_load_cc,$(p)))))
 
