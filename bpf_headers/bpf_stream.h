@@ -481,10 +481,17 @@ static __always_inline __u32 ___bpf_stream_scan(const char *f, __u32 sz)
 
 /* ---- the ring-buffer transport ---- */
 
-/* Hide a variable's value from the compiler (libbpf's barrier_var()): a
- * bound tested after this is tested on the very register that is used
- * next, so the verifier sees it, whatever the compiler knew before. */
-#define ___bs_opaque(var) asm volatile("" : "+r"(var))
+/* var = min(var, max) in BPF assembly, for a __u64 var that is never above
+ * max anyway: the verifier's bound for a size or offset. Written in C, the
+ * compiler may drop the test (it can prove it never fires), or test one
+ * copy and use another (a stack spill made before the test, whose bound
+ * 6.1's verifier does not learn from the test): "R3 unbounded memory
+ * access" (clang-19 at the default limit, clang 14 at 100, 200, 2000),
+ * "R1 max value is outside of the allowed memory range" (clang-19 on 6.1).
+ * Here the bound is in the register the asm hands back. */
+#define ___bs_clamp(var, max)                                                   \
+	asm volatile("if %[v] <= %[m] goto 1f\n\t%[v] = %[m]\n1:" : [v] "+r"(var) \
+		     : [m] "i"(max))
 
 static __always_inline void ___bpf_stream_hdr(struct bpf_stream_rec_hdr *h, __u32 stream_id,
 					      __u16 flags, __u16 len, const char *fmt,
@@ -545,14 +552,7 @@ static __always_inline int ___bpf_stream_ring_text(__u32 stream_id, const char *
 	*(__u64 *)(s->buf + sizeof(*h)) = now;
 #endif
 	rsz = sizeof(*h) + ___BS_TS_SZ + len;
-	/* The compiler knows rsz is bounded by the clamp above and would drop
-	 * this test, then pass bpf_ringbuf_output() a size recomputed from n
-	 * whose bound the verifier cannot see ("R3 unbounded memory access":
-	 * clang-19 at the default limit, clang 14 at 100, 200, 2000). Made
-	 * opaque, the size is tested in the register the helper gets. */
-	___bs_opaque(rsz);
-	if (rsz > sizeof(*h) + ___BS_TS_SZ + BPF_STREAM_MSG_MAX)
-		return -___BS_EINVAL;
+	___bs_clamp(rsz, sizeof(*h) + ___BS_TS_SZ + BPF_STREAM_MSG_MAX);
 	return bpf_ringbuf_output(&bpf_stream_rb, s->buf, rsz,
 				  ___bpf_stream_wake_flags(now, rsz, 0));
 }
@@ -599,6 +599,7 @@ static __always_inline int ___bpf_stream_ring_strs(__u32 stream_id, const char *
 		}
 		if (used >= BPF_STREAM_BIN_ARGS_MAX)
 			return -___BS_ENOSPC;
+		___bs_clamp(used, BPF_STREAM_BIN_ARGS_MAX - 1);
 		if (k == ___BS_K_CHR) {
 			used++;
 			a[i] = args[i];
@@ -606,8 +607,7 @@ static __always_inline int ___bpf_stream_ring_strs(__u32 stream_id, const char *
 		}
 		/* %s: kernel memory, else (a user address on x86) user memory,
 		 * like the kernel's %s; a fault copies "" */
-		if (pos > ___BS_HDR_ROOM + 8 * BPF_STREAM_MAX_ARGS + BPF_STREAM_BIN_ARGS_MAX)
-			return -___BS_EINVAL;
+		___bs_clamp(pos, ___BS_HDR_ROOM + 8 * BPF_STREAM_MAX_ARGS + BPF_STREAM_BIN_ARGS_MAX);
 		n = bpf_probe_read_kernel_str(s->buf + pos, BPF_STREAM_BIN_ARGS_MAX - used,
 					      (const void *)(long)args[i]);
 		if (n < 0)
@@ -627,9 +627,7 @@ static __always_inline int ___bpf_stream_ring_strs(__u32 stream_id, const char *
 #ifdef BPF_STREAM_TIMESTAMP
 	*(__u64 *)(s->buf + sizeof(*h)) = now;
 #endif
-	___bs_opaque(pos);
-	if (pos > sizeof(s->buf))
-		return -___BS_EINVAL;
+	___bs_clamp(pos, sizeof(s->buf));
 	return bpf_ringbuf_output(&bpf_stream_rb, s->buf, pos,
 				  ___bpf_stream_wake_flags(now, pos, 0));
 }
