@@ -307,14 +307,11 @@ static void set_sel(struct bpf_object *obj, __u32 sel)
 	const struct btf *btf = bpf_object__btf(obj);
 	const struct btf_var_secinfo *vs;
 	const struct btf_type *sec;
-	struct bpf_map *rodata = NULL, *m;
+	struct bpf_map *rodata = bpf_object__find_map_by_name(obj, ".rodata");
 	size_t sz;
 	char *init;
 	int id, i;
 
-	bpf_object__for_each_map(m, obj)
-		if (strstr(bpf_map__name(m), ".rodata"))
-			rodata = m;
 	cr_assert_not_null(rodata);
 	cr_assert_not_null(btf);
 	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
@@ -454,6 +451,12 @@ static void load_sites_object(const char *path, unsigned int max, const struct b
 		else	/* what the kernel's write gave (6.18 here: -ENOMEM at times) */
 			cr_assert_leq(rets[i], 0, "%s, native: call %d gave %d", path, i, rets[i]);
 	}
+	/* and nothing went to the ring buffer */
+	rb = ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "bpf_stream_rb")),
+			      ls_on_rec, &seen, NULL);
+	cr_assert_not_null(rb);
+	cr_assert_eq(ring_buffer__consume(rb), 0, "%s: native selector, ring records", path);
+	ring_buffer__free(rb);
 	bpf_object__close(obj);
 }
 
