@@ -71,6 +71,15 @@ LIB_MAP := libbpf-stream/libbpf_stream.map
 PC_FILE := $(OUT)/libbpf-stream.pc
 # Objects linked against the static library get its dependencies explicitly.
 LIB_DEP_LIBS := $(LIBBPF_LIBS) -lpthread
+# Journal output (libbpf-stream/journal.c) where libsystemd is found
+# (Debian: libsystemd-dev); LIBSYSTEMD=0 builds without it, and the journal
+# functions then fail with -EOPNOTSUPP.
+LIBSYSTEMD ?= $(if $(shell $(PKG_CONFIG) --exists libsystemd 2>/dev/null && echo y),1,0)
+ifeq ($(LIBSYSTEMD),1)
+ALL_CFLAGS += -DBPF_STREAM_HAVE_LIBSYSTEMD $(shell $(PKG_CONFIG) --cflags libsystemd 2>/dev/null)
+LIB_DEP_LIBS += $(shell $(PKG_CONFIG) --libs libsystemd 2>/dev/null || echo -lsystemd)
+PC_REQUIRES_PRIVATE := libsystemd
+endif
 
 # ---- BPF objects and skeletons ------------------------------------------
 VMLINUX_H := $(OUT)/vmlinux.h
@@ -169,7 +178,8 @@ PC_LIBDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))
 PC_INCLUDEDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
 $(PC_FILE): stream.pc.in Makefile FORCE | $(OUT)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(PC_LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@.tmp
+		-e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@REQUIRES_PRIVATE@|$(PC_REQUIRES_PRIVATE)|' $< > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else \
 		printf '  %-8s %s\n' GEN "$(patsubst $(OUT)/%,%,$@)"; mv $@.tmp $@; fi
 

@@ -23,6 +23,8 @@ bool pretty_output;
 bool verbose;
 bool no_prefix;
 bool raw_output;
+bool journal_output;
+bool timestamps;
 enum color_mode color_mode = COLOR_AUTO;
 struct json_writer json_wtr;
 const char *run_prog_name;
@@ -58,6 +60,9 @@ static void help_options(FILE *f)
 		"      --color[=WHEN]      colour stderr lines: auto (default), always, never\n"
 		"      --no-prefix         omit the \"[id:name:stream] \" prefix\n"
 		"      --raw               print program bytes as they are, even on a terminal\n"
+		"      --timestamps        wall-clock time (RFC 3339, UTC, microseconds) first on\n"
+		"                          each line; \"(read)\" marks a time of reading\n"
+		"      --journal           follow, dump: one systemd journal entry per line\n"
 		"  -v, --verbose           libbpf and libbpf-stream debug output on stderr\n"
 		"  -h, --help              this help\n"
 		"  -V, --version           version\n");
@@ -429,6 +434,8 @@ enum {
 	OPT_RAW,
 	OPT_PROG,
 	OPT_REPEAT,
+	OPT_JOURNAL,
+	OPT_TIMESTAMPS,
 };
 
 static const struct option long_opts[] = {
@@ -438,6 +445,8 @@ static const struct option long_opts[] = {
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "no-prefix", no_argument, NULL, OPT_NO_PREFIX },
 	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "journal", no_argument, NULL, OPT_JOURNAL },
+	{ "timestamps", no_argument, NULL, OPT_TIMESTAMPS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -487,6 +496,12 @@ static int parse_options(int argc, char **argv, bool *show_help, bool *show_vers
 			break;
 		case OPT_RAW:
 			raw_output = true;
+			break;
+		case OPT_JOURNAL:
+			journal_output = true;
+			break;
+		case OPT_TIMESTAMPS:
+			timestamps = true;
 			break;
 		case OPT_PROG:
 			run_prog_name = optarg;
@@ -554,6 +569,10 @@ int main(int argc, char **argv)
 		}
 		if (run_opts_given && c->func != do_run)
 			return usage_err("--prog and --repeat belong to 'run'");
+		if (journal_output && c->func != do_follow && c->func != do_dump)
+			return usage_err("--journal belongs to 'follow' and 'dump'");
+		if (journal_output && json_output)
+			return usage_err("--journal and --json are two outputs: pick one");
 		ret = c->func(argc - 1, argv + 1);
 		if (!ret && fflush(stdout) && errno != EPIPE)
 			ret = p_err(EXIT_IOERR, "writing output: %s", strerror(errno));
