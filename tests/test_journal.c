@@ -28,7 +28,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -48,6 +51,9 @@
 #define JOURNALCTL "/usr/bin/journalctl"
 #define JOURNAL_DIR "/run/log/journal"
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
+#define JOURNAL_REMOTE "/lib/systemd/systemd-journal-remote"
+#define JOURNAL_UPLOAD "/lib/systemd/systemd-journal-upload"
+#define REMOTE_FILE "/run/remote/remote.journal"
 
 static pid_t journald_pid;
 
@@ -645,6 +651,129 @@ Test(journal, follow_journal_without_journald)
 	cr_expect(strstr(out, "bpf-stream: error: --journal: /run/systemd/journal/socket: No such "
 			      "file or directory: is systemd-journald running?"), "%s", out);
 	free(out);
+}
+
+/* ---- the fleet path: journal-upload to a journal-remote ------------------ */
+
+/* A network namespace of our own with its loopback up: the remote's port
+ * is ours alone, and a guest whose init left lo down has one. */
+static void private_loopback(void)
+{
+	struct ifreq ifr = {};
+	int sk;
+
+	if (unshare(CLONE_NEWNET))
+		cr_skip_test("unshare(CLONE_NEWNET): %s", strerror(errno));
+	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	cr_assert_geq(sk, 0);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	cr_assert_eq(ioctl(sk, SIOCGIFFLAGS, &ifr), 0, "%s", strerror(errno));
+	ifr.ifr_flags |= IFF_UP;
+	cr_assert_eq(ioctl(sk, SIOCSIFFLAGS, &ifr), 0, "lo up: %s", strerror(errno));
+	close(sk);
+}
+
+static pid_t spawn_quiet(const char *log, const char *const argv[])
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Lines of a program through follow --journal, shipped by
+ * systemd-journal-upload to a systemd-journal-remote on 127.0.0.1, read
+ * back from the remote's journal file with their BPF_ fields. */
+Test(fleet, upload_to_remote_journal)
+{
+	struct cli_ctrl *skel;
+	struct follow_proc f;
+	pid_t remote, upload;
+	long long end;
+	char tag[17], want[512], *got = NULL, *log;
+	__u32 id;
+	int st;
+
+	if (!bpf_stream_journal_supported())
+		cr_skip_test("libbpf-stream built without libsystemd");
+	if (access(JOURNAL_REMOTE, X_OK) || access(JOURNAL_UPLOAD, X_OK))
+		cr_skip_test("%s or %s missing (Debian: systemd-journal-remote)", JOURNAL_REMOTE,
+			     JOURNAL_UPLOAD);
+	skel = cli_ctrl__open();
+	cr_assert(skel);
+	cr_assert_eq(bpf_stream_prepare_opts(skel->obj, &ring_opts), 0);
+	cr_assert_eq(cli_ctrl__load(skel), 0, "%s", strerror(errno));
+	id = prog_info(bpf_program__fd(skel->progs.cli_report), tag);
+	journald_start();
+	private_loopback();
+	cr_assert_eq(mkdir("/run/remote", 0755), 0);
+	remote = spawn_quiet("/run/remote.log", (const char *const[]){
+		JOURNAL_REMOTE, "--listen-http=127.0.0.1:19532", "--output=" REMOTE_FILE,
+		"--split-mode=none", NULL });
+	follow_start(&f, (const __u32[]){ id, 0 });
+	test_run(bpf_program__fd(skel->progs.cli_report));
+	free(journal_wait(2));
+	cr_expect_eq(follow_stop(&f, NULL), 0);
+
+	/* upload what the journal has, then stop (the service form follows) */
+	end = now_ms() + TS_MAX(20000);
+	for (;;) {
+		upload = spawn_quiet("/run/upload.log", (const char *const[]){
+			JOURNAL_UPLOAD, "--url=http://127.0.0.1:19532", "--directory=" JOURNAL_DIR,
+			"--follow=no", NULL });
+		cr_assert_eq(waitpid(upload, &st, 0), upload);
+		free(got);
+		got = NULL;
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && !access(REMOTE_FILE, R_OK)) {
+			char cmd[512];
+			FILE *p;
+			size_t sz = 0;
+			FILE *m = open_memstream(&got, &sz);
+			char buf[1024];
+			size_t n;
+
+			snprintf(cmd, sizeof(cmd),
+				 JOURNALCTL " --file " REMOTE_FILE " -o json -a --no-pager "
+				 "SYSLOG_IDENTIFIER=bpf-stream 2>/dev/null | jq -r '[.PRIORITY, "
+				 ".BPF_PROG_NAME, .BPF_PROG_ID, .BPF_PROG_TAG, .BPF_STREAM, "
+				 "(.BPF_REPORT_KIND // \"-\"), .MESSAGE] | join(\"|\")'");
+			p = popen(cmd, "r");
+			while (p && (n = fread(buf, 1, sizeof(buf), p)) > 0)
+				fwrite(buf, 1, n, m);
+			if (p)
+				pclose(p);
+			fclose(m);
+			if (count_lines(got) >= 2)
+				break;
+		}
+		if (now_ms() > end) {
+			log = read_text("/run/upload.log");
+			cr_assert_fail("nothing arrived at the remote (upload status %d): %s\n%s", st,
+				       log, got ? got : "");
+		}
+		usleep(200000);
+	}
+	snprintf(want, sizeof(want),
+		 "2|cli_report|%1$u|%2$s|stderr|may_goto_timeout|ERROR: Timeout detected for may_goto "
+		 "instruction\n"
+		 "6|cli_report|%1$u|%2$s|stdout|-|after report\n", id, tag);
+	cr_expect_str_eq(got, want);
+	free(got);
+	kill(remote, SIGTERM);
+	waitpid(remote, NULL, 0);
+	journald_stop();
+	cli_ctrl__destroy(skel);
 }
 
 /* ---- --timestamps, ts_realtime, list owners ------------------------------- */
