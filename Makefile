@@ -9,7 +9,7 @@
 #                   (host tests, kernel-patch, then the kernel matrix under QEMU)
 #   make check-kernels  the kernel matrix alone (KERNELS="6.1 7.2" TESTS= FILTER=)
 #   make bench      benchmarks (not part of check)
-#   make install    PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR honoured
+#   make install    PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR, UNITDIR honoured
 #   V=1             show the commands
 #
 # Sources are found by wildcard, one folder per part:
@@ -30,6 +30,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 VERSION_MAJOR := 1
 VERSION := 1.0.0
@@ -116,7 +117,9 @@ TEST_LIBS := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriter
 	clean bench kernel-patch-check help
 .DEFAULT_GOAL := all
 
-all: lib bpf cli examples tests $(PC_FILE)
+UNIT := $(OUT)/bpf-stream-journal.service
+
+all: lib bpf cli examples tests $(PC_FILE) $(UNIT)
 
 lib: $(LIB_SO) $(LIB_A)
 bpf: $(BPF_OBJS) $(BPF_SKELS)
@@ -186,6 +189,12 @@ $(PC_FILE): stream.pc.in Makefile FORCE | $(OUT)
 .PHONY: FORCE
 FORCE:
 
+# The system service (systemd/): ExecStart names the installed CLI.
+$(UNIT): systemd/bpf-stream-journal.service.in Makefile FORCE | $(OUT)
+	$(Q)sed -e 's|@BINDIR@|$(BINDIR)|' $< > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else \
+		printf '  %-8s %s\n' GEN "$(patsubst $(OUT)/%,%,$@)"; mv $@.tmp $@; fi
+
 # ---- BPF rules ------------------------------------------------------------
 $(VMLINUX_H): | $(OUT)
 	$(call msg,GEN,$@)
@@ -244,7 +253,7 @@ $(OUT)/tests/header-variants/%.clang.o: tests/header-variants/%.c tests/header-v
 	$(Q)$(CLANG) $(BPF_CFLAGS) -Wextra -Itests/header-variants -c $< -o $@
 
 # ---- install --------------------------------------------------------------
-install: lib $(PC_FILE) cli
+install: lib $(PC_FILE) cli $(UNIT)
 	$(Q)install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3
 	$(Q)install -m 644 bpf_headers/bpf_stream.h bpf_headers/bpf_stream_record.h \
@@ -255,6 +264,7 @@ install: lib $(PC_FILE) cli
 	$(Q)install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	$(Q)install -m 644 $(PC_FILE) $(DESTDIR)$(PKGCONFIGDIR)/
 	$(Q)if [ -x $(CLI) ]; then install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/; fi
+	$(Q)install -d $(DESTDIR)$(UNITDIR) && install -m 644 $(UNIT) $(DESTDIR)$(UNITDIR)/
 	$(Q)for m in $(wildcard docs/*.8); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/; done
 	$(Q)for m in $(wildcard docs/*.3); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man3/; done
 	$(Q)for c in $(wildcard cli/bash-completion/*); do \
@@ -266,6 +276,7 @@ uninstall:
 		$(DESTDIR)$(INCLUDEDIR)/libbpf_stream.h \
 		$(DESTDIR)$(LIBDIR)/libbpf-stream.so* $(DESTDIR)$(LIBDIR)/libbpf-stream.a \
 		$(DESTDIR)$(PKGCONFIGDIR)/libbpf-stream.pc $(DESTDIR)$(BINDIR)/bpf-stream \
+		$(DESTDIR)$(UNITDIR)/bpf-stream-journal.service \
 		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard docs/*.8))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard docs/*.3))) \
 		$(addprefix $(DESTDIR)$(PREFIX)/share/bash-completion/completions/,$(notdir $(wildcard cli/bash-completion/*)))
