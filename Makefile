@@ -9,6 +9,8 @@
 #                   (host tests, kernel-patch, then the kernel matrix under QEMU)
 #   make check-kernels  the kernel matrix alone (KERNELS="6.1 7.2" TESTS= FILTER=)
 #   make bench      benchmarks (not part of check)
+#   make deb        Debian packages (debian/) into $(O)/deb
+#   make deb-check  deb, then lintian, then debian/tests/hello against them
 #   make install    PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR, UNITDIR honoured
 #   V=1             show the commands
 #
@@ -285,8 +287,36 @@ clean:
 	$(Q)rm -rf $(OUT)
 	$(Q)$(MAKE) --no-print-directory -C kernel-patch clean >/dev/null 2>&1 || true
 
+# dpkg-buildpackage writes beside the source tree: the results are moved
+# into $(OUT)/deb.
+DEB_VERSION = $(shell dpkg-parsechangelog -S Version 2>/dev/null)
+.PHONY: deb
+deb:
+	$(Q)mkdir -p $(OUT)/deb
+	$(Q)dpkg-buildpackage -us -uc -b
+	$(Q)for f in ../libbpf-stream1_$(DEB_VERSION)_*.deb ../libbpf-stream-dev_$(DEB_VERSION)_*.deb \
+		../bpf-stream_$(DEB_VERSION)_*.deb ../libbpf-stream1-dbgsym_$(DEB_VERSION)_*.deb \
+		../bpf-stream-dbgsym_$(DEB_VERSION)_*.deb ../libbpf-stream_$(DEB_VERSION)_*.buildinfo \
+		../libbpf-stream_$(DEB_VERSION)_*.changes; do \
+		[ -e "$$f" ] && mv "$$f" $(OUT)/deb/ || true; done
+	$(Q)ls $(OUT)/deb
+
+# The packages unpacked into a scratch root (not installed on this machine),
+# lintian with warnings as failures, and the autopkgtest's build of
+# examples/hello against the unpacked headers, .pc and library.
+.PHONY: deb-check
+deb-check: deb
+	$(Q)lintian --fail-on error,warning $(OUT)/deb/libbpf-stream_$(DEB_VERSION)_*.changes
+	$(Q)rm -rf $(OUT)/deb/root && mkdir -p $(OUT)/deb/root
+	$(Q)for p in libbpf-stream1 libbpf-stream-dev bpf-stream; do \
+		dpkg -x $(OUT)/deb/$${p}_$(DEB_VERSION)_*.deb $(OUT)/deb/root || exit 1; done
+	$(Q)r=$(OUT)/deb/root; ma=$$(dpkg-architecture -qDEB_HOST_MULTIARCH); \
+		PKG_CONFIG_SYSROOT_DIR=$$r PKG_CONFIG_PATH=$$r/usr/lib/$$ma/pkgconfig \
+		EXTRA_BPF_CFLAGS=-I$$r/usr/include LD_LIBRARY_PATH=$$r/usr/lib/$$ma \
+		AUTOPKGTEST_TMP=$$(mktemp -d) debian/tests/hello
+
 help:
-	@sed -n '3,24p' Makefile
+	@sed -n '3,25p' Makefile
 
 # Part-specific targets (bench, sanitizers, fuzzing) live beside their part.
 -include $(wildcard mk/*.mk)
