@@ -44,6 +44,7 @@
 #include "cli_hello.skel.h"
 #include "cli_ctrl.skel.h"
 #include "cli_flood.skel.h"
+#include "kreport.skel.h"
 #include "cons_helpers.h"
 #include "kernel_probe.h"
 #include "time_scale.h"
@@ -633,6 +634,61 @@ Test(journal, follow_journal_binary_lines_and_report)
 	free(got);
 	journald_stop();
 	cli_ctrl__destroy(skel);
+}
+
+/* A real kernel error report (a may_goto loop the kernel breaks after
+ * 250 ms, on its native stderr) through follow --journal: one entry with
+ * its kind, who ran the program and the BPF source line as CODE_*. */
+Test(journal, follow_journal_real_kernel_report, .timeout = 120)
+{
+	struct kreport *skel;
+	struct bpf_program *prog, *want = NULL;
+	struct follow_proc f;
+	char re[256], *got, *err;
+	long long end;
+	int st;
+
+	if (!bpf_stream_journal_supported())
+		cr_skip_test("libbpf-stream built without libsystemd");
+	if (kp_native_write())
+		cr_skip_test("%s: the kernel's reports use the same stream writes",
+			     kp_native_write_why());
+	skel = kreport__open();
+	cr_assert(skel);
+	bpf_object__for_each_program(prog, skel->obj) {
+		bool it = !strcmp(bpf_program__name(prog), "kreport_may_goto");
+
+		bpf_program__set_autoload(prog, it);
+		if (it)
+			want = prog;
+	}
+	cr_assert(want);
+	cr_assert_eq(kreport__load(skel), 0, "%s", strerror(errno));
+	journald_start();
+	follow_start(&f, (const __u32[]){ prog_info(bpf_program__fd(want), NULL), 0 });
+	test_run(bpf_program__fd(want));
+	end = now_ms() + TS_MAX(10000);
+	for (;;) {
+		got = journal_query("select(.BPF_REPORT_KIND) | [.PRIORITY, .BPF_STREAM, "
+				    ".BPF_PROG_NAME, .BPF_KERNEL, .BPF_REPORT_KIND, .BPF_REPORT_PID, "
+				    ".CODE_FILE, .CODE_LINE, (.CODE_FUNC // \"-\"), .MESSAGE] | "
+				    "join(\"|\")");
+		if (count_lines(got) || now_ms() > end)
+			break;
+		free(got);
+		usleep(100000);
+	}
+	st = follow_stop(&f, &err);
+	cr_expect_eq(st, 0, "%s", err);
+	free(err);
+	snprintf(re, sizeof(re),
+		 "^2\\|stderr\\|kreport_may_goto\\|1\\|may_goto_timeout\\|%d\\|"
+		 "[^|]*kreport\\.bpf\\.c\\|[0-9]+\\|[^|]+\\|ERROR: .+$", getpid());
+	cr_expect(matches(got, re), "no '%s' in:\n%s", re, got);
+	cr_expect_eq(count_lines(got), 1, "one entry per report:\n%s", got);
+	free(got);
+	journald_stop();
+	kreport__destroy(skel);
 }
 
 /* Drop notices: an entry with BPF_DROPPED=N, and delivered + dropped is
