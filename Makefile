@@ -292,6 +292,7 @@ clean:
 DEB_VERSION = $(shell dpkg-parsechangelog -S Version 2>/dev/null)
 .PHONY: deb
 deb:
+	$(Q)DEB=1 MATRIX_CHECK=0 scripts/install-deps.sh
 	$(Q)mkdir -p $(OUT)/deb
 	$(Q)dpkg-buildpackage -us -uc -b
 	$(Q)for f in ../libbpf-stream1_$(DEB_VERSION)_*.deb ../libbpf-stream-dev_$(DEB_VERSION)_*.deb \

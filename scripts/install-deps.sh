@@ -40,6 +40,11 @@ cpio:/usr/bin/cpio
 xz-utils:/usr/bin/xz
 "
 
+# `make deb` (DEB=1): what dpkg-buildpackage and lintian need.
+if [ "${DEB:-0}" = 1 ]; then
+	need="$need debhelper:/usr/bin/dh dpkg-dev:/usr/bin/dpkg-buildpackage lintian:/usr/bin/lintian"
+fi
+
 # The default clang's sanitizer runtimes (Debian 12: clang 14; sid: 21).
 if command -v clang >/dev/null 2>&1; then
 	need="$need libclang-rt-dev:$(clang -print-resource-dir)/lib/linux/libclang_rt.asan-x86_64.a"
