@@ -796,17 +796,40 @@ static pid_t spawn_quiet(const char *log, const char *const argv[])
 	return pid;
 }
 
-/* Lines of a program through follow --journal, shipped by
- * systemd-journal-upload to a systemd-journal-remote on 127.0.0.1, read
- * back from the remote's journal file with their BPF_ fields. */
+/* Run journalctl over the remote's journal file through jq @filter. */
+static char *remote_query(const char *filter)
+{
+	char cmd[2048], buf[1024], *out = NULL;
+	size_t sz = 0, n;
+	FILE *p, *m;
+
+	snprintf(cmd, sizeof(cmd),
+		 JOURNALCTL " --file " REMOTE_FILE " -o json -a --no-pager "
+		 "SYSLOG_IDENTIFIER=bpf-stream 2>/dev/null | jq -r '%s'", filter);
+	p = popen(cmd, "r");
+	cr_assert(p);
+	m = open_memstream(&out, &sz);
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		fwrite(buf, 1, n, m);
+	pclose(p);
+	fclose(m);
+	return out;
+}
+
+/* Lines, a kernel report and drop notices through follow --journal,
+ * shipped by systemd-journal-upload to a systemd-journal-remote on
+ * 127.0.0.1, read back from the remote's journal file with their BPF_
+ * fields and wall-clock time. */
 Test(fleet, upload_to_remote_journal)
 {
 	struct cli_ctrl *skel;
+	struct cli_flood *flood;
 	struct follow_proc f;
 	pid_t remote, upload;
 	long long end;
-	char tag[17], want[512], *got = NULL, *log;
-	__u32 id;
+	char tag[17], want[512], *got = NULL, *log, *line, *save = NULL;
+	int delivered = 0, dropped = 0, notices = 0;
+	__u32 id, id_flood;
 	int st;
 
 	if (!bpf_stream_journal_supported())
@@ -815,24 +838,37 @@ Test(fleet, upload_to_remote_journal)
 		cr_skip_test("%s or %s missing (Debian: systemd-journal-remote)", JOURNAL_REMOTE,
 			     JOURNAL_UPLOAD);
 	skel = cli_ctrl__open();
-	cr_assert(skel);
+	flood = cli_flood__open();
+	cr_assert(skel && flood);
 	cr_assert_eq(bpf_stream_prepare_opts(skel->obj, &ring_opts), 0);
+	cr_assert_eq(bpf_stream_prepare_opts(flood->obj, &ring_opts), 0);
 	cr_assert_eq(cli_ctrl__load(skel), 0, "%s", strerror(errno));
+	cr_assert_eq(cli_flood__load(flood), 0, "%s", strerror(errno));
 	id = prog_info(bpf_program__fd(skel->progs.cli_report), tag);
+	id_flood = prog_info(bpf_program__fd(flood->progs.cli_flood), NULL);
 	journald_start();
 	private_loopback();
 	cr_assert_eq(mkdir("/run/remote", 0755), 0);
 	remote = spawn_quiet("/run/remote.log", (const char *const[]){
 		JOURNAL_REMOTE, "--listen-http=127.0.0.1:19532", "--output=" REMOTE_FILE,
 		"--split-mode=none", NULL });
-	follow_start(&f, (const __u32[]){ id, 0 });
+	follow_start(&f, (const __u32[]){ id, id_flood, 0 });
 	test_run(bpf_program__fd(skel->progs.cli_report));
-	free(journal_wait(2));
+	test_run(bpf_program__fd(flood->progs.cli_flood));
+	end = now_ms() + TS_MAX(10000);
+	do {
+		usleep(100000);
+		got = journal_query("select(.BPF_DROPPED) | .BPF_DROPPED");
+		st = count_lines(got);
+		free(got);
+	} while (!st && now_ms() < end);
+	usleep(300000); /* the flood's last lines after its notice */
 	st = follow_stop(&f, &log);
 	cr_assert_eq(st, 0, "follow: status %d: %s", st, log);
 	free(log);
 
 	/* upload what the journal has, then stop (the service form follows) */
+	got = NULL;
 	end = now_ms() + TS_MAX(30000);
 	for (;;) {
 		long long stop = now_ms() + TS_MAX(10000);
@@ -851,24 +887,11 @@ Test(fleet, upload_to_remote_journal)
 		free(got);
 		got = NULL;
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && !access(REMOTE_FILE, R_OK)) {
-			char cmd[512];
-			FILE *p;
-			size_t sz = 0;
-			FILE *m = open_memstream(&got, &sz);
-			char buf[1024];
-			size_t n;
-
-			snprintf(cmd, sizeof(cmd),
-				 JOURNALCTL " --file " REMOTE_FILE " -o json -a --no-pager "
-				 "SYSLOG_IDENTIFIER=bpf-stream 2>/dev/null | jq -r '[.PRIORITY, "
-				 ".BPF_PROG_NAME, .BPF_PROG_ID, .BPF_PROG_TAG, .BPF_STREAM, "
-				 "(.BPF_REPORT_KIND // \"-\"), .MESSAGE] | join(\"|\")'");
-			p = popen(cmd, "r");
-			while (p && (n = fread(buf, 1, sizeof(buf), p)) > 0)
-				fwrite(buf, 1, n, m);
-			if (p)
-				pclose(p);
-			fclose(m);
+			got = remote_query("select(.BPF_PROG_NAME == \"cli_report\") | [.PRIORITY, "
+					   ".BPF_PROG_NAME, .BPF_PROG_ID, .BPF_PROG_TAG, .BPF_STREAM, "
+					   "(.BPF_REPORT_KIND // \"-\"), (.BPF_TS_REALTIME // \"-\" "
+					   "| test(\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T\") | tostring), "
+					   ".MESSAGE] | join(\"|\")");
 			if (count_lines(got) >= 2)
 				break;
 		}
@@ -879,15 +902,34 @@ Test(fleet, upload_to_remote_journal)
 		}
 		usleep(200000);
 	}
+	/* a report carries no stamp of its own; its program's lines do */
 	snprintf(want, sizeof(want),
-		 "2|cli_report|%1$u|%2$s|stderr|may_goto_timeout|ERROR: Timeout detected for may_goto "
-		 "instruction\n"
-		 "6|cli_report|%1$u|%2$s|stdout|-|after report\n", id, tag);
+		 "2|cli_report|%1$u|%2$s|stderr|may_goto_timeout|false|ERROR: Timeout detected for "
+		 "may_goto instruction\n"
+		 "6|cli_report|%1$u|%2$s|stdout|-|true|after report\n", id, tag);
 	cr_expect_str_eq(got, want);
 	free(got);
+
+	got = remote_query("select(.BPF_PROG_NAME == \"cli_flood\") | [.PRIORITY, "
+			   "(.BPF_DROPPED // \"-\"), .MESSAGE] | join(\"|\")");
+	for (line = strtok_r(got, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned int n;
+
+		if (sscanf(line, "4|%u|", &n) == 1) {
+			notices++;
+			dropped += n;
+		} else if (!strncmp(line, "6|-|flood ", 10)) {
+			delivered++;
+		}
+	}
+	free(got);
+	cr_expect_gt(notices, 0, "no drop notice at the remote");
+	cr_expect_eq(delivered + dropped, 20, "at the remote: delivered %d + dropped %d",
+		     delivered, dropped);
 	kill(remote, SIGTERM);
 	waitpid(remote, NULL, 0);
 	journald_stop();
+	cli_flood__destroy(flood);
 	cli_ctrl__destroy(skel);
 }
 
