@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "bench.h"
@@ -43,7 +45,7 @@
 
 /* USE_RAW is the baseline: libbpf's own ring_buffer__poll() on the same
  * ring with a callback that counts records (no decoding, no framing). */
-enum consumer { USE_READER, USE_DRAIN, USE_SPIN, USE_RAW };
+enum consumer { USE_READER, USE_DRAIN, USE_SPIN, USE_RAW, USE_TAP };
 
 struct e2e_run {
 	struct bench_stream *skel;	/* bpf_stream.h as it is */
@@ -151,6 +153,50 @@ static int consume_once(struct e2e_run *r, int timeout_ms)
 	return bpf_stream_drain_object(r->obj, count_cb, r);
 }
 
+/* A reader in a child process (not the object's consumer: a tap) reads the
+ * ring once, all of it; returns its seconds, *lines what it delivered. */
+static double tap_in_child(struct e2e_run *r, __u64 *lines)
+{
+	struct { double secs; __u64 lines; int err; } res = {};
+	int pfd[2], status;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		double t0;
+		int ret;
+
+		close(pfd[0]);
+		r->delivered = 0;
+		r->reader = bpf_stream_reader__new(count_cb, r, NULL);
+		if (!r->reader || bpf_stream_reader__add_object(r->reader, r->obj, 0) < 0) {
+			res.err = -errno;
+		} else {
+			t0 = now_ns();
+			do
+				ret = bpf_stream_reader__consume(r->reader);
+			while (ret > 0);
+			res.secs = (now_ns() - t0) / 1e9;
+			res.lines = r->delivered;
+			res.err = ret < 0 ? ret : 0;
+		}
+		_exit(write(pfd[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &res, sizeof(res)) != sizeof(res))
+		res.err = -EIO;
+	close(pfd[0]);
+	waitpid(pid, &status, 0);
+	if (res.err)
+		return res.err;
+	*lines = res.lines;
+	return res.secs;
+}
+
 /* Runs on the calling thread (pinned to the reader CPU). Returns seconds. */
 static double thread_cpu_s(void)
 {
@@ -188,6 +234,7 @@ static double consume_all(struct e2e_run *r)
 
 struct e2e_out {
 	__u64 written, dropped, delivered;
+	__u64 tap_lines;	/* USE_TAP: lines the tap process delivered */
 	bool conserved;
 	double busy;		/* consumer CPU time / its wall time */
 	double offered;		/* lines/s the producers achieved */
@@ -231,7 +278,7 @@ static double e2e_once(enum consumer mode, int nprod, __u32 ring_size,
 			snprintf(why, why_sz, "ring_buffer__new: %s", strerror(errno));
 			goto out;
 		}
-	} else if (mode != USE_DRAIN) {
+	} else if (mode != USE_DRAIN && mode != USE_TAP) {
 		r.reader = bpf_stream_reader__new(count_cb, &r, NULL);
 		if (!r.reader || bpf_stream_reader__add_object(r.reader, r.obj, 0) < 0) {
 			err = -errno;
@@ -258,7 +305,20 @@ static double e2e_once(enum consumer mode, int nprod, __u32 ring_size,
 			pthread_join(th[i], NULL);
 		r.t0 = now_ns();
 	}
-	secs = consume_all(&r);
+	if (mode == USE_TAP) {
+		/* another process reads the pre-filled ring along (this one
+		 * prepared the object: it is the consumer); then this one
+		 * consumes it, for the conservation check */
+		secs = tap_in_child(&r, &o->tap_lines);
+		r.t0 = now_ns();
+		r.reader = bpf_stream_reader__new(count_cb, &r, NULL);
+		if (!r.reader || bpf_stream_reader__add_object(r.reader, r.obj, 0) < 0)
+			r.err = -errno;
+		else
+			consume_all(&r);
+	} else {
+		secs = consume_all(&r);
+	}
 	for (i = 0; i < nprod && !prefill; i++)
 		pthread_join(th[i], NULL);
 	for (i = 0; i < nprod; i++)
@@ -281,18 +341,22 @@ static double e2e_once(enum consumer mode, int nprod, __u32 ring_size,
 	o->dropped = obj_drops;
 	o->delivered = r.delivered;
 	o->conserved = r.delivered + obj_drops == o->written && ok_bpf == r.delivered &&
-		       fail_bpf == obj_drops && !r.bad;
+		       fail_bpf == obj_drops && !r.bad &&
+		       (mode != USE_TAP || o->tap_lines == r.delivered);
 	o->busy = r.cons_cpu / secs;
 	o->offered = o->written / ((t_prod_end - r.t0) / 1e9);
 	if (prefill)
 		o->offered = 0;
-	if (!o->conserved)
+	if (mode == USE_TAP && o->tap_lines != r.delivered)
+		snprintf(why, why_sz, "the tap read %llu lines, the consumer %llu",
+			 (unsigned long long)o->tap_lines, (unsigned long long)r.delivered);
+	else if (!o->conserved)
 		snprintf(why, why_sz, "delivered %llu + dropped %llu != written %llu "
 			 "(BPF side: %llu ok, %llu failed; %llu malformed lines)",
 			 (unsigned long long)r.delivered, (unsigned long long)obj_drops,
 			 (unsigned long long)o->written, (unsigned long long)ok_bpf,
 			 (unsigned long long)fail_bpf, (unsigned long long)r.bad);
-	secs = r.delivered / secs;
+	secs = mode == USE_TAP ? o->tap_lines / secs : r.delivered / secs;
 out:
 	ring_buffer__free(r.rb);
 	bpf_stream_reader__free(r.reader);
@@ -307,6 +371,7 @@ static const char *mode_name(enum consumer mode)
 	case USE_READER: return "reader";
 	case USE_DRAIN: return "drain_object";
 	case USE_SPIN: return "reader__consume spin";
+	case USE_TAP: return "reader as a tap (another process consumes)";
 	default: return "libbpf ring_buffer (raw)";
 	}
 }
@@ -480,6 +545,8 @@ int bench_e2e(void)
 		/* 5, 6: the consumer alone */
 		{ USE_READER, 1, BIG_RING, true, 0, true, NULL, 15 },
 		{ USE_DRAIN, 1, BIG_RING, true, 0, false, NULL },
+		/* 7: a second process reading the pre-filled ring along */
+		{ USE_TAP, 1, BIG_RING, true, 0, false, NULL },
 		/* a: a consumer spinning on bpf_stream_reader__consume() */
 		{ USE_SPIN, 1, 0, false, PACE, false, NULL },
 	};
@@ -499,7 +566,7 @@ int bench_e2e(void)
 	 * only on request; b is the idle cycle cost. */
 #define WANT(c) (want ? !!strchr(want, (c)) : (c) != 'a')
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (WANT("0123456a"[i]))
+		if (WANT("01234567a"[i]))
 			e2e_case(&cases[i]);
 	if (WANT('b'))
 		idle_cycle();

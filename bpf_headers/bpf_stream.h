@@ -180,6 +180,10 @@ extern int ___BS_KF(bpf_stream_vprintk___v4)(int stream_id, const char *fmt__str
 /* Transport of this object, set by bpf_stream_prepare() before load. */
 const volatile __u32 bpf_stream_transport_sel __weak = BPF_STREAM_SEL_DEFAULT;
 
+/* The process that prepared the object, set by bpf_stream_prepare() before
+ * load (bpf_stream_record.h, BPF_STREAM_OWNER_VAR); never read here. */
+const volatile __u64 bpf_stream_owner __weak = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, BPF_STREAM_RINGBUF_SIZE);

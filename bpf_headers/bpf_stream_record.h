@@ -117,6 +117,22 @@ struct bpf_stream_stats {
 	__u64 sited;		/* drops counted per call site (BPF_STREAM_DROPS_MAP) */
 };
 
+/* Entry 0 of BPF_STREAM_STATS_MAP (never touched by the BPF side): the
+ * process consuming the object's messages now (libbpf-stream's reading
+ * model, libbpf-stream/consumer.c). pid 0: nobody. @start: the low 32 bits
+ * of the process's start time (field 22 of /proc/PID/stat), so that a
+ * recycled pid is not taken for it. Same size as struct bpf_stream_stats. */
+struct bpf_stream_consumer {
+	__u32 pid;
+	__u32 start;
+	__u64 resv;
+};
+
+/* The process that prepared the object (bpf_stream_prepare() writes it
+ * into this .rodata constant before load): start << 32 | pid, 0 if none.
+ * Until it dies it is taken as the object's consumer. */
+#define BPF_STREAM_OWNER_VAR "bpf_stream_owner"
+
 struct bpf_stream_drop_key {
 	__u32 site;		/* call site, as in struct bpf_stream_rec_hdr */
 	__u32 stream_id;

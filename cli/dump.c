@@ -10,13 +10,14 @@ void help_dump(FILE *f)
 {
 	fprintf(f,
 		"Usage: " BIN_NAME " dump PROG [STREAM]\n"
-		"  Print every line queued now on the streams of the programs PROG names\n"
-		"  (reading consumes them), then exit. Programs of bpf_stream.h's ring-buffer\n"
-		"  transport are read from their ring, whichever process loaded them: the\n"
-		"  lines dump prints do not reach that process (like two readers of\n"
-		"  trace_pipe). A ring is one queue for every program and stream of its\n"
-		"  object: dump takes all that is queued there, prints the programs and\n"
-		"  streams asked for, and says how many messages of the others it took.\n"
+		"  Print every line queued now on the streams of the programs PROG names,\n"
+		"  then exit. A program whose object another live process reads (the one\n"
+		"  that prepared it, or consumes it now) keeps its lines for that process:\n"
+		"  a ring-buffer program is read along without consuming (like tail of a\n"
+		"  file), a native stream, whose reads take the lines, is refused with the\n"
+		"  reading process named. --steal consumes anyway. A program nobody reads\n"
+		"  is consumed; a ring is one queue for its object's programs and streams,\n"
+		"  so dump then says how many messages of the others it took.\n"
 		"  PROG   := { id ID | pinned FILE | name NAME | tag TAG | all }\n"
 		"  STREAM := { stdout | stderr | all }  (default: all)\n");
 }
@@ -36,6 +37,10 @@ static int dump_add(struct bpf_stream_reader *rd, const struct prog_ref *r, __u3
 	if (ringbuf && ring_set_add(rs, r->fd))
 		return p_err(EXIT_FAIL, "out of memory");
 	err = bpf_stream_reader__add_prog(rd, r->fd, streams);
+	if (err == -EBUSY)
+		return p_err(EXIT_FAIL,
+			     "program %u (%s): another process reads its streams; reading them would take its lines (--steal to take over)",
+			     r->id, r->name);
 	if (err && err != -EEXIST)
 		return p_err_errno(err, "reading program %u (%s)", r->id, r->name);
 	return EXIT_OK;

@@ -143,13 +143,22 @@ static int follow_prog(struct follow *f, struct prog_ref *r)
 		p_verbose("program %u (%s): no streams to follow on this kernel", r->id, r->name);
 		return EXIT_OK;
 	}
-	/* a ring-transport program: its records are shared with its loader
-	 * (each goes to whichever reads it first) */
+	/* a program another process reads: read along (ring), or refused
+	 * (native, whose reads take the lines) unless --steal */
 	err = bpf_stream_reader__add_prog(f->reader, r->fd, f->streams);
 	if (!err && ringbuf && ring_set_add(&f->rs, r->fd))
 		err = -ENOMEM;
 	close(r->fd);
 	r->fd = -1;
+	if (err == -EBUSY) {
+		if (!f->scanning)
+			return p_err(EXIT_FAIL,
+				     "program %u (%s): another process reads its streams; reading them would take its lines (--steal to take over)",
+				     r->id, r->name);
+		p_note("program %u (%s): another process reads its streams: not followed (--steal to take over)",
+		       r->id, r->name);
+		return mark_seen(f, r->id) ? p_err(EXIT_FAIL, "out of memory") : EXIT_OK;
+	}
 	if (err && err != -EEXIST)
 		return p_err_errno(err, "following program %u (%s)", r->id, r->name);
 	p_verbose("following program %u (%s)", r->id, r->name);

@@ -25,6 +25,7 @@ bool no_prefix;
 bool raw_output;
 bool journal_output;
 bool timestamps;
+bool steal_streams;
 enum color_mode color_mode = COLOR_AUTO;
 struct json_writer json_wtr;
 const char *run_prog_name;
@@ -63,6 +64,7 @@ static void help_options(FILE *f)
 		"      --timestamps        wall-clock time (RFC 3339, UTC, microseconds) first on\n"
 		"                          each line; \"(read)\" marks a time of reading\n"
 		"      --journal           follow, dump: one systemd journal entry per line\n"
+		"      --steal             consume programs another process reads (see dump)\n"
 		"  -v, --verbose           libbpf and libbpf-stream debug output on stderr\n"
 		"  -h, --help              this help\n"
 		"  -V, --version           version\n");
@@ -436,6 +438,7 @@ enum {
 	OPT_REPEAT,
 	OPT_JOURNAL,
 	OPT_TIMESTAMPS,
+	OPT_STEAL,
 };
 
 static const struct option long_opts[] = {
@@ -450,6 +453,7 @@ static const struct option long_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "steal", no_argument, NULL, OPT_STEAL },
 	/* run's options, accepted anywhere like the global ones */
 	{ "prog", required_argument, NULL, OPT_PROG },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
@@ -502,6 +506,9 @@ static int parse_options(int argc, char **argv, bool *show_help, bool *show_vers
 			break;
 		case OPT_TIMESTAMPS:
 			timestamps = true;
+			break;
+		case OPT_STEAL:
+			steal_streams = true;
 			break;
 		case OPT_PROG:
 			run_prog_name = optarg;

@@ -133,6 +133,9 @@ struct bpf_stream_reader *out_reader_new(struct out_ctx *o, int idle_max_ms)
 	/* objects built with BPF_STREAM_TIMESTAMP: stdout and stderr in the
 	 * order they were written (unstamped lines keep their stream's order) */
 	ropts.order_by_time = true;
+	/* another process's programs: read along (ring) or refuse (native)
+	 * unless told to take them over */
+	ropts.take_over = steal_streams;
 	return bpf_stream_reader__new(out_msg, o, &ropts);
 }
 

@@ -33,6 +33,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
@@ -72,6 +73,17 @@ struct bs_tport {
 	__u64 unsited[3];	/* drops at call sites of no known program */
 	struct bs_tport_prog *progs;
 	size_t nr_progs;
+	/* The reading model (consumer.c): who consumes the object's messages. */
+	struct bs_consumer owner;	/* prepared it (.rodata), pid 0 if none */
+	enum bs_role role;
+	bool role_known;
+	bool take_over;		/* a reader of this process asked to take over */
+	bool claimed;		/* entry 0 of the drop counters names us */
+	int busy_warned;
+	long long role_checked_ns;
+	__u32 role_pid;		/* the process the role was decided for (fork) */
+	struct bs_consumer other;	/* the consumer, when it is another process */
+	char other_comm[32];
 };
 
 static pthread_mutex_t disc_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -111,10 +123,13 @@ static void id_set_add(struct id_set *s, __u32 id)
 	s->ids[s->n++] = id;
 }
 
+static void tport_unclaim(struct bs_tport *t);
+
 static void tport_free(struct bs_tport *t)
 {
 	size_t i;
 
+	tport_unclaim(t);
 	bs_ring__free(t->ring);
 	bs_sites__clear(&t->sites);
 	if (t->stat_fd >= 0)
@@ -231,9 +246,9 @@ static char *prog_full_name(int prog_fd, const struct bpf_prog_info *base)
 	return name ? name : strndup(base->name, sizeof(base->name));
 }
 
-/* Offset of bpf_stream_transport_sel in an array map's value, from the
- * map's BTF: >= 0, or -ENOENT. */
-static long sel_offset(const struct bpf_map_info *mi)
+/* Offset of the .rodata variable @var_name of @size bytes in an array
+ * map's value, from the map's BTF: >= 0, or -ENOENT. */
+static long var_offset(const struct bpf_map_info *mi, const char *var_name, __u32 size)
 {
 	const struct btf_var_secinfo *vs;
 	const struct btf_type *sec;
@@ -253,8 +268,8 @@ static long sel_offset(const struct bpf_map_info *mi)
 			const struct btf_type *var = btf__type_by_id(btf, vs->type);
 			const char *name = var ? btf__name_by_offset(btf, var->name_off) : NULL;
 
-			if (name && !strcmp(name, BPF_STREAM_SEL_VAR) && vs->size == sizeof(__u32) &&
-			    vs->offset + sizeof(__u32) <= mi->value_size) {
+			if (name && !strcmp(name, var_name) && vs->size == size &&
+			    vs->offset + size <= mi->value_size) {
 				off = vs->offset;
 				break;
 			}
@@ -267,6 +282,7 @@ static long sel_offset(const struct bpf_map_info *mi)
 /* The maps of one program that make a bpf_stream.h instance. */
 struct found {
 	__u32 rodata_id, rb_id, stat_id, sel;
+	__u64 owner;
 	int rodata_fd, rb_fd, stat_fd, drop_fd;	/* opened here, -1 if none */
 };
 
@@ -283,14 +299,18 @@ static void found_close(struct found *f)
 	f->rodata_fd = f->rb_fd = f->stat_fd = f->drop_fd = -1;
 }
 
-/* Look at a program's maps. 0 with f->rodata_id set if it has an
- * instance, 0 with it unset if not, or -errno. */
-static int find_maps(const __u32 *maps, __u32 n, struct found *f)
+static void found_init(struct found *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->rodata_fd = f->rb_fd = f->stat_fd = f->drop_fd = -1;
+}
+
+/* Look at a program's maps, adding to @f what it does not hold yet
+ * (found_init() first). f->rodata_id is set once an instance is seen. */
+static void find_maps(const __u32 *maps, __u32 n, struct found *f)
 {
 	__u32 i, key = 0;
 
-	memset(f, 0, sizeof(*f));
-	f->rodata_fd = f->rb_fd = f->stat_fd = f->drop_fd = -1;
 	for (i = 0; i < n; i++) {
 		struct bpf_map_info mi;
 		__u32 len = sizeof(mi);
@@ -320,12 +340,15 @@ static int find_maps(const __u32 *maps, __u32 n, struct found *f)
 			f->drop_fd = fd;
 			keep = true;
 		} else if (f->rodata_fd < 0 && strstr(mi.name, ".rodata")) {
-			long off = sel_offset(&mi);
+			long off = var_offset(&mi, BPF_STREAM_SEL_VAR, sizeof(__u32));
+			long owner = var_offset(&mi, BPF_STREAM_OWNER_VAR, sizeof(__u64));
 			char *val;
 
 			if (off >= 0 && (val = calloc(1, mi.value_size))) {
 				if (!bpf_map_lookup_elem(fd, &key, val)) {
 					memcpy(&f->sel, val + off, sizeof(f->sel));
+					if (owner >= 0)
+						memcpy(&f->owner, val + owner, sizeof(f->owner));
 					f->rodata_id = mi.id;
 					f->rodata_fd = fd;
 					keep = true;
@@ -336,7 +359,28 @@ static int find_maps(const __u32 *maps, __u32 n, struct found *f)
 		if (!keep)
 			close(fd);
 	}
-	return 0;
+}
+
+/* The maps of an instance are spread over its object's programs (one
+ * that prints nothing may hold .rodata alone): complete @f from every
+ * program sharing the object's BTF. */
+static void find_object_maps(__u32 btf_id, struct found *f)
+{
+	__u32 id = 0;
+
+	while (btf_id && (f->rb_fd < 0 || f->stat_fd < 0 || f->drop_fd < 0 || !f->rodata_id) &&
+	       !bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info pi;
+		__u32 *maps = NULL;
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!prog_info_maps(fd, &pi, &maps) && pi.btf_id == btf_id && pi.nr_map_ids)
+			find_maps(maps, pi.nr_map_ids, f);
+		free(maps);
+		close(fd);
+	}
 }
 
 /* Does program @fd use map @map_id? */
@@ -423,26 +467,54 @@ static void tport_add_object_progs(struct bs_tport *t, int prog_fd,
 		tport_add_prog(t, prog_fd, info);
 }
 
+static bool prog_gone(__u32 id)
+{
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 && errno == ENOENT;
+}
+
+/* Forget the ids of a set whose programs the kernel has freed, and their
+ * leftover bytes (pending.c): ids are not reused soon, but a long-running
+ * reader meets many programs. */
+static void id_set_prune(struct id_set *s)
+{
+	size_t i = 0;
+
+	while (i < s->n) {
+		if (prog_gone(s->ids[i])) {
+			bs_pending_forget(s->ids[i]);
+			s->ids[i] = s->ids[--s->n];
+		} else {
+			i++;
+		}
+	}
+}
+
 /* Free instances none of whose programs is left in the kernel (objects
- * destroyed without bpf_stream_release()). Caller holds disc_lock. */
+ * destroyed without bpf_stream_release()), and the ids of gone programs.
+ * Caller holds disc_lock. */
 static void tport_collect(void)
 {
 	struct bs_tport *t, *next;
+
+	id_set_prune(&plain_ids);
+	id_set_prune(&released_ids);
 
 	for (t = tport_head; t; t = next) {
 		bool alive = false;
 		size_t i;
 
 		next = t->next;
-		for (i = 0; i < t->nr_progs && !alive; i++) {
-			int fd = bpf_prog_get_fd_by_id(t->progs[i].id);
-
-			if (fd >= 0)
-				close(fd);
-			alive = fd >= 0 || errno != ENOENT;
-		}
-		if (!alive)
+		for (i = 0; i < t->nr_progs && !alive; i++)
+			alive = !prog_gone(t->progs[i].id);
+		if (!alive) {
+			for (i = 0; i < t->nr_progs; i++)
+				bs_pending_forget(t->progs[i].id);
 			tport_unlink(t);
+		}
 	}
 }
 
@@ -471,10 +543,12 @@ static struct bs_tport *tport_new(struct found *f, int prog_fd, const struct bpf
 	struct bs_tport *t;
 
 	tport_collect();
+	find_object_maps(info->btf_id, f);
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->refcnt = 1;
+	bs_consumer_unpack(f->owner, &t->owner);
 	t->drop_fd = -1;
 	t->rodata_id = f->rodata_id;
 	t->rb_id = f->rb_id;
@@ -574,6 +648,7 @@ static struct bs_tport *tport_by_btf(__u32 btf_id)
 		if (fd < 0)
 			continue;
 		if (!prog_info_maps(fd, &pi, &maps) && pi.btf_id == btf_id && pi.nr_map_ids) {
+			found_init(&f);
 			find_maps(maps, pi.nr_map_ids, &f);
 			if (f.rodata_id)
 				t = tport_new(&f, fd, &pi);
@@ -609,6 +684,7 @@ struct bs_tport *bs_tport_get(int prog_fd, __u32 prog_id, int *ring_idx)
 		fd = bpf_prog_get_fd_by_id(prog_id);
 	if (fd < 0 || prog_info_maps(fd, &info, &maps) || info.id != prog_id)
 		goto none_close;
+	found_init(&f);
 	find_maps(maps, info.nr_map_ids, &f);
 	free(maps);
 	if (!f.rodata_id) {
@@ -648,6 +724,144 @@ none:
 	return NULL;
 }
 
+/* ---- the reading model ---------------------------------------------------- */
+
+#define ROLE_RECHECK_NS 250000000LL
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Decide who consumes @t (caller holds disc_lock): the process named in
+ * entry 0 of the drop counters while it runs, else the one that prepared
+ * the object while it runs, else this one, which then says so there. */
+static enum bs_role tport_role(struct bs_tport *t)
+{
+	struct bs_consumer self, cur;
+	long long now = mono_ns();
+	enum bs_role role;
+
+	/* a child of fork() is another process: it decides anew */
+	if (t->role_known && t->role_pid == (__u32)getpid() &&
+	    now - t->role_checked_ns < ROLE_RECHECK_NS)
+		return t->role;
+	t->role_checked_ns = now;
+	if (t->role_pid != (__u32)getpid())
+		t->claimed = false;	/* the parent's claim, not ours */
+	t->role_pid = (__u32)getpid();
+	t->role_known = true;
+	memset(&t->other, 0, sizeof(t->other));
+	t->other_comm[0] = '\0';
+	/* no registry (an object of an older bpf_stream.h), or no /proc to
+	 * name processes by: consume, as every reader did before */
+	if (!bs_consumer_self(&self) || bs_consumer_read(t->stat_fd, &cur)) {
+		t->role = BS_ROLE_CONSUMER;
+		return t->role;
+	}
+	if (bs_consumer_same(&cur, &self)) {
+		role = BS_ROLE_CONSUMER;
+	} else if (!t->take_over && cur.pid &&
+		   bs_consumer_alive(&cur, t->other_comm, sizeof(t->other_comm))) {
+		t->other = cur;
+		role = t->ring ? BS_ROLE_TAP : BS_ROLE_REFUSED;
+	} else if (!t->take_over && t->owner.pid && !bs_consumer_same(&t->owner, &self) &&
+		   !(t->claimed && !cur.pid) &&
+		   bs_consumer_alive(&t->owner, t->other_comm, sizeof(t->other_comm))) {
+		t->other = t->owner;
+		role = t->ring ? BS_ROLE_TAP : BS_ROLE_REFUSED;
+	} else if (!bs_consumer_write(t->stat_fd, &self)) {
+		t->claimed = true;
+		role = BS_ROLE_CONSUMER;
+	} else {
+		/* cannot say so (no write access to the map): read along */
+		pr_debug("object of program %u: cannot register as its consumer (%s)\n",
+			 t->progs[0].id, strerror(errno));
+		role = t->ring ? BS_ROLE_TAP : BS_ROLE_CONSUMER;
+	}
+	if (role != BS_ROLE_CONSUMER)
+		t->claimed = false;
+	if (role == BS_ROLE_REFUSED && !t->busy_warned++)
+		pr_warn("program '%s' (id %u): its streams are read by process %u (%s); reading them here would take its lines: take over explicitly to read them\n",
+			t->progs[0].name, t->progs[0].id, t->other.pid, t->other_comm);
+	else if (role == BS_ROLE_TAP && t->role != BS_ROLE_TAP)
+		pr_debug("object of program %u: read along without consuming, process %u (%s) consumes it\n",
+			 t->progs[0].id, t->other.pid, t->other_comm);
+	t->role = role;
+	if (t->ring)
+		bs_ring__set_tap(t->ring, role == BS_ROLE_TAP);
+	return role;
+}
+
+enum bs_role bs_tport_role(struct bs_tport *t)
+{
+	enum bs_role role;
+
+	pthread_mutex_lock(&disc_lock);
+	role = tport_role(t);
+	pthread_mutex_unlock(&disc_lock);
+	return role;
+}
+
+void bs_tport_take_over(struct bs_tport *t)
+{
+	pthread_mutex_lock(&disc_lock);
+	t->take_over = true;
+	t->role_known = false;
+	tport_role(t);
+	pthread_mutex_unlock(&disc_lock);
+}
+
+__u32 bs_tport_consumer(struct bs_tport *t, char *comm, size_t comm_sz)
+{
+	__u32 pid;
+
+	pthread_mutex_lock(&disc_lock);
+	pid = t->role == BS_ROLE_CONSUMER ? 0 : t->other.pid;
+	if (comm && comm_sz)
+		snprintf(comm, comm_sz, "%s", t->other_comm);
+	pthread_mutex_unlock(&disc_lock);
+	return pid;
+}
+
+/* This process prepared the object: it reads it from its load on. */
+static bool tport_prepared_here(const struct bs_tport *t)
+{
+	struct bs_consumer self;
+
+	return bs_consumer_self(&self) && bs_consumer_same(&t->owner, &self);
+}
+
+/* Let go of the consumer entry where it names this process (caller holds
+ * disc_lock): the next reader of the object consumes it. */
+static void tport_unclaim(struct bs_tport *t)
+{
+	struct bs_consumer self, cur;
+
+	if (!t->claimed)
+		return;
+	t->claimed = false;
+	if (bs_consumer_self(&self) && !bs_consumer_read(t->stat_fd, &cur) &&
+	    bs_consumer_same(&cur, &self))
+		bs_consumer_write(t->stat_fd, NULL);
+}
+
+/* At exit, every object this process consumes is let go at once (a dead
+ * process counts as none anyway; this spares the next reader the wait). */
+__attribute__((destructor)) static void tport_unclaim_all(void)
+{
+	struct bs_tport *t;
+
+	if (pthread_mutex_trylock(&disc_lock))
+		return;
+	for (t = tport_head; t; t = t->next)
+		tport_unclaim(t);
+	pthread_mutex_unlock(&disc_lock);
+}
+
 int bs_tport_prog_name(__u32 prog_id, char *buf, size_t sz)
 {
 	struct bs_tport *t;
@@ -677,12 +891,15 @@ int bs_tport_ring_read(struct bs_tport *t, int ring_idx, __u32 stream_id, void *
 {
 	if (!t->ring || ring_idx < 0)
 		return -ENOENT;
+	if (!meta->limit)
+		bs_tport_role(t);
 	return bs_ring__read(t->ring, ring_idx, stream_id, buf, len, meta);
 }
 
 bool bs_tport_native_stderr(const struct bs_tport *t)
 {
-	return t->ring && t->native_stderr;
+	/* a tap leaves the kernel's reports to the consumer: reads take them */
+	return t->ring && t->native_stderr && !bs_ring__is_tap(t->ring);
 }
 
 int bs_tport_epoll_fd(const struct bs_tport *t)
@@ -769,6 +986,11 @@ int bs_tport_drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs
 	if (idx == 0)
 		d->n[BS_DROP_UNKNOWN] = st.dropped + t->unsited[stream_id] +
 					(t->drop_fd < 0 ? st.sited : 0);
+	/* what a tap missed has no writer left to name: said once, under
+	 * whichever program of the object is read first */
+	d->n[BS_DROP_MISSED] = t->ring ? bs_ring__missed(t->ring) : 0;
+	d->consumer_pid = t->other.pid;
+	d->owner = tport_prepared_here(t);
 out:
 	pthread_mutex_unlock(&disc_lock);
 	return err;

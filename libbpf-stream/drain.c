@@ -90,6 +90,7 @@ void bs_src_drops(const struct bs_stream_src *src, struct bs_drops *d)
 	d->stream_id = src->stream_id;
 	if (src->dropped) {
 		/* a scripted source: its own counter, keyed by its address */
+		d->owner = true;
 		if (!src->dropped(src->read_ctx, &d->n[BS_DROP_OWN]))
 			d->key = (unsigned long)src->read_ctx;
 		return;
@@ -110,29 +111,49 @@ bool bs_drops_next(struct bs_drops *d, struct bpf_stream_msg *msg, char *buf, co
 		[BS_DROP_SHARED] = " by a call site several programs contain, writer unknown",
 		[BS_DROP_UNKNOWN] = ", writer unknown",
 	};
+	bool first = false;
 	__u64 n = 0;
 	int kind, len;
 
 	if (!d->key)
 		return false;
 	/* each kind is marked reported only when its notice goes out: a
-	 * callback that stops the drain leaves the others for the next one */
+	 * callback that stops the drain leaves the others for the next one;
+	 * what a ring tap missed is one count per object (stream 0) */
 	for (kind = d->next; kind < BS_DROP_KINDS && !n; kind++)
-		n = bs_pending_drop_delta(d->key, kind, d->prog_id, d->stream_id, d->n[kind]);
+		n = kind == BS_DROP_MISSED
+			    ? bs_pending_drop_delta(d->key, kind, 0, 0, d->n[kind], &first)
+			    : bs_pending_drop_delta(d->key, kind, d->prog_id, d->stream_id,
+						    d->n[kind], &first);
 	d->next = kind;
 	if (!n)
 		return false;
 	kind--;
-	len = snprintf(buf, BS_DROP_NOTICE_MAX, "[%" PRIu64 " message%s dropped on %s%s]",
-		       (uint64_t)n, n == 1 ? "" : "s", bs_stream_name(d->stream_id), who[kind]);
 	memset(msg, 0, sizeof(*msg));
+	msg->flags = BPF_STREAM_MSG_F_DROP_NOTICE;
+	if (kind == BS_DROP_MISSED) {
+		len = snprintf(buf, BS_DROP_NOTICE_MAX,
+			       "[%" PRIu64 " bytes of ring records not read: process %u consumed them and they were written over first]",
+			       (uint64_t)n, d->consumer_pid);
+		msg->flags |= BPF_STREAM_MSG_F_MISSED;
+		msg->missed_bytes = n;
+	} else {
+		/* the first look of a reader that did not load the object:
+		 * what was dropped before it came is history, said as such */
+		bool before = first && !d->owner;
+
+		len = snprintf(buf, BS_DROP_NOTICE_MAX, "[%" PRIu64 " message%s dropped on %s%s%s]",
+			       (uint64_t)n, n == 1 ? "" : "s", bs_stream_name(d->stream_id),
+			       who[kind], before ? " before this reader started" : "");
+		if (before)
+			msg->flags |= BPF_STREAM_MSG_F_EARLIER;
+		msg->dropped = n;
+	}
 	msg->prog_id = d->prog_id;
 	msg->prog_name = prog_name ? prog_name : "";
 	msg->stream_id = d->stream_id;
 	msg->text = buf;
 	msg->len = len < 0 ? 0 : len < BS_DROP_NOTICE_MAX ? (size_t)len : BS_DROP_NOTICE_MAX - 1;
-	msg->flags = BPF_STREAM_MSG_F_DROP_NOTICE;
-	msg->dropped = n;
 	return true;
 }
 
@@ -153,9 +174,13 @@ int bs_drain_src_lines(const struct bs_stream_src *src, bpf_stream_msg_fn fn, vo
 	if (!f)
 		return bs_err(-ENOMEM);
 
+	/* A ring read sets meta.limit (what was queued when the drain began)
+	 * and the drain ends there; a native stream holds at most its
+	 * capacity, BS_DRAIN_MAX_BYTES bounds a stream refilled as it is read. */
+	memset(&meta, 0, sizeof(meta));
 	ret = bs_framer_resume(f, deliver_line, &lc);
-	while (!ret && total < BS_DRAIN_MAX_BYTES) {
-		memset(&meta, 0, sizeof(meta));
+	while (!ret && (meta.limit || total < BS_DRAIN_MAX_BYTES)) {
+		bs_meta_next(&meta);
 		n = src->read(src->read_ctx, buf, sizeof(buf), &meta);
 		if (n <= 0) {
 			read_err = n;
@@ -168,7 +193,7 @@ int bs_drain_src_lines(const struct bs_stream_src *src, bpf_stream_msg_fn fn, vo
 	}
 	/* The end of what is queued now: hand out a trailing partial line
 	 * (not when the budget ran out: the line may go on in the stream). */
-	if (!ret && !read_err && total < BS_DRAIN_MAX_BYTES)
+	if (!ret && !read_err && (meta.limit || total < BS_DRAIN_MAX_BYTES))
 		ret = bs_framer_flush(f, deliver_line, &lc);
 	bs_pending_put(src->prog_id, src->stream_id, f);
 	*lines = lc.lines;

@@ -135,8 +135,9 @@ const struct bpf_stream_msg *bpf_stream_iter__next(struct bpf_stream_iter *it)
 		return &it->msg;
 	if (ret)
 		return iter_error(ret);
+	memset(&meta, 0, sizeof(meta));
 	for (;;) {
-		memset(&meta, 0, sizeof(meta));
+		bs_meta_next(&meta);
 		n = it->src.read(it->src.read_ctx, it->buf, sizeof(it->buf), &meta);
 		if (n < 0)
 			return iter_error(n);

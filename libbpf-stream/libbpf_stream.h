@@ -21,6 +21,34 @@
  *    working with a newer library and the reverse;
  *  - the library never writes to stdout; diagnostics go through the print
  *    callback set with bpf_stream_set_print().
+ *
+ * Readers share programs. A ring buffer has one consumer position and a
+ * native stream read takes what it reads, so each object built with
+ * <bpf_stream.h> has one consuming process, which every reader finds in the
+ * object itself: the process that called bpf_stream_prepare() on it (from
+ * its load on, while it runs), or the one that consumes it now (the library
+ * writes that in the object's drop-counter map when it starts consuming and
+ * clears it when it lets go). Any other process (bpf-stream dump/follow
+ * beside an application, say):
+ *  - reads a ring-transport object along without consuming it (a tap): it
+ *    gets every line still in the ring, the consumer gets them too, and if
+ *    the producer writes over records before the tap read them (the tap fell
+ *    a whole ring behind) a notice flagged BPF_STREAM_MSG_F_MISSED says how
+ *    many bytes it missed;
+ *  - is refused a native-transport object's streams (-EBUSY, the reading
+ *    process named through the print callback) unless it takes over
+ *    (bpf_stream_reader_opts.take_over);
+ *  - hears of drops counted before its first look once, flagged
+ *    BPF_STREAM_MSG_F_EARLIER; the preparing process hears all as news.
+ * An object nobody reads (loaded by bpftool, a loader that exited) is
+ * consumed by whoever reads it. Within one process the reads share one
+ * consumer: each line goes to the first drain, iterator or reader that
+ * reads its program and stream. Programs that print without <bpf_stream.h>
+ * (upstream libbpf's bpf_stream_printk()) carry no such record: every read
+ * of them takes what it reads.
+ * Drains and reader cycles end with what was queued when they began: a
+ * program that keeps writing cannot hold a reader, and a backlog comes out
+ * whole.
  */
 #ifndef __LIBBPF_STREAM_H
 #define __LIBBPF_STREAM_H
@@ -152,6 +180,15 @@ enum bpf_stream_msg_flags {
 	BPF_STREAM_MSG_F_DROP_NOTICE = 1U << 3,
 	/* The line is part of a kernel error report (see bpf_stream_report). */
 	BPF_STREAM_MSG_F_KERNEL = 1U << 4,
+	/* With DROP_NOTICE: the drops were counted before this process first
+	 * read the object (it did not prepare it): history, said once, not
+	 * news ("[N messages dropped on stdout before this reader started]"). */
+	BPF_STREAM_MSG_F_EARLIER = 1U << 5,
+	/* With DROP_NOTICE: this process reads a ring buffer along with the
+	 * process that consumes it (a tap) and fell a whole ring behind:
+	 * msg->missed_bytes bytes of ring records were written over before it
+	 * read them. The consumer got them; msg->dropped is 0. */
+	BPF_STREAM_MSG_F_MISSED = 1U << 6,
 };
 
 struct bpf_stream_msg {
@@ -164,6 +201,7 @@ struct bpf_stream_msg {
 	__u64 ts_ns;		/* CLOCK_MONOTONIC time the BPF side stamped, 0 if none */
 	__u32 flags;		/* enum bpf_stream_msg_flags */
 	__u64 dropped;		/* with BPF_STREAM_MSG_F_DROP_NOTICE: messages lost */
+	__u64 missed_bytes;	/* with BPF_STREAM_MSG_F_MISSED: ring bytes not read */
 };
 
 /* Message callback: return 0 to go on, non-zero to stop (that value is returned). */
@@ -313,9 +351,14 @@ struct bpf_stream_reader_opts {
 	void *report_ctx;
 	int idle_max_ms;		/* poll backoff cap when idle; 0: 200 ms */
 	bool order_by_time;		/* within one poll, order lines of all streams by ts_ns */
+	/* Take over the objects this reader follows from the process that
+	 * consumes them now (see "Readers share programs" above). Off: a ring
+	 * is read along without consuming it, and a native stream another
+	 * process reads is refused (-EBUSY from __add_*). */
+	bool take_over;
 	size_t :0;
 };
-#define bpf_stream_reader_opts__last_field order_by_time
+#define bpf_stream_reader_opts__last_field take_over
 
 /**
  * bpf_stream_reader__new() - a reader that delivers lines of many programs.
@@ -376,7 +419,12 @@ BPF_STREAM_API int bpf_stream_reader__remove_id(struct bpf_stream_reader *r, __u
  */
 BPF_STREAM_API int bpf_stream_reader__poll(struct bpf_stream_reader *r, int timeout_ms);
 
-/** bpf_stream_reader__consume() - drain everything queued now, no waiting. Return: as __poll(). */
+/**
+ * bpf_stream_reader__consume() - drain everything queued now, no waiting.
+ * Ring streams are read up to where their producer was when the call began
+ * (a 20,000-line backlog in one call); a native stream gives at most
+ * 256 KiB per call (more than its kernel capacity). Return: as __poll().
+ */
 BPF_STREAM_API int bpf_stream_reader__consume(struct bpf_stream_reader *r);
 
 /** bpf_stream_reader__free() - free a reader and its fds (NULL is fine). */
@@ -460,10 +508,8 @@ struct bpf_stream_prog_stats {
  * object's, bpf_stream_object_dropped()).
  *
  * The program's maps tell (bpf_stream_rb, bpf_stream_stat and the .rodata
- * selector bpf_stream_prepare() wrote). Reading a ring-transport program's
- * streams from another process (bpf_stream_drain(), the reader) takes its
- * records from the same ring as its loader: each record goes to whichever
- * process reads it first, like two readers of trace_pipe.
+ * selector bpf_stream_prepare() wrote). Reading a program another process
+ * reads follows the rules of "Readers share programs" (top of this file).
  * Return: BPF_STREAM_TRANSPORT_NATIVE or _RINGBUF, or -errno (-ENOENT: the
  * program prints nothing through <bpf_stream.h>, only the kernel's own
  * streams carry its output; -EINVAL: not a program or bad @stats; -EBADF).
@@ -498,15 +544,18 @@ BPF_STREAM_API int bpf_stream_object_dropped(struct bpf_object *obj, __u32 strea
  * because any drain, iterator or reader of any program (by fd or by id, of
  * this process or another) must find the same ring reader and queues:
  *  - per bpf_stream.h instance met (keyed by kernel map ids): its ring
- *    reader with its queued messages not read yet, and fds the library
- *    opened itself (ring map, drop counters); an instance all of whose
- *    programs are gone from the kernel is freed when the next one is met;
+ *    reader with its queued messages not read yet (at most 16 MiB per ring:
+ *    past that the records stay in the ring), and fds the library opened
+ *    itself (ring map, drop counters), and whether this process consumes
+ *    it or reads along; an instance all of whose programs are gone from
+ *    the kernel is freed when the next one is met;
  *  - the ids of programs found to use no bpf_stream.h instance (a cache);
  *  - the ids of released programs;
  *  - whether the kernel has pollable streams (see bpf_stream_reader__poll()),
  *    probed once, with BPF_STREAM_WAIT read once.
  * Release frees the instance of @obj's programs now (with its unread ring
- * messages) and records their ids: afterwards the bpf_stream_object_* calls,
+ * messages; the object no longer names this process as its consumer, so
+ * another reader may consume it) and records their ids: afterwards the bpf_stream_object_* calls,
  * bpf_stream_drain_object() and bpf_stream_reader__add_object() on @obj
  * fail with -ESTALE, and reads of its programs by fd or id see only their
  * native streams. On an object not loaded yet, release undoes prepare.

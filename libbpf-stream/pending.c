@@ -91,11 +91,39 @@ void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f)
 	}
 }
 
-__u64 bs_pending_drop_delta(__u64 key, __u32 kind, __u32 prog_id, __u32 stream_id, __u64 now)
+void bs_pending_forget(__u32 prog_id)
+{
+	struct pending **pp, *p;
+	struct drop_seen **dp, *d;
+
+	pthread_mutex_lock(&pending_lock);
+	for (pp = &pending_list; (p = *pp);) {
+		if (p->prog_id == prog_id) {
+			*pp = p->next;
+			bs_framer_free(p->f);
+			free(p);
+		} else {
+			pp = &p->next;
+		}
+	}
+	for (dp = &drop_list; (d = *dp);) {
+		if (d->prog_id == prog_id) {
+			*dp = d->next;
+			free(d);
+		} else {
+			dp = &d->next;
+		}
+	}
+	pthread_mutex_unlock(&pending_lock);
+}
+
+__u64 bs_pending_drop_delta(__u64 key, __u32 kind, __u32 prog_id, __u32 stream_id, __u64 now,
+			    bool *first)
 {
 	struct drop_seen *d;
 	__u64 delta = 0;
 
+	*first = false;
 	pthread_mutex_lock(&pending_lock);
 	for (d = drop_list; d; d = d->next) {
 		if (d->key == key && d->kind == kind && d->prog_id == prog_id &&
@@ -105,6 +133,7 @@ __u64 bs_pending_drop_delta(__u64 key, __u32 kind, __u32 prog_id, __u32 stream_i
 	if (!d) {
 		d = calloc(1, sizeof(*d));
 		if (d) {
+			*first = true;
 			d->key = key;
 			d->kind = kind;
 			d->prog_id = prog_id;

@@ -93,6 +93,7 @@ struct bpf_stream_reader {
 	void *report_ctx;
 	int idle_max_ms;
 	bool order_by_time;
+	bool take_over;
 	struct rd_prog **progs;
 	size_t nr_progs, cap_progs;
 	int sleep_ms;
@@ -127,6 +128,7 @@ struct bpf_stream_reader *bpf_stream_reader__new(bpf_stream_msg_fn fn, void *ctx
 	r->report_ctx = OPTS_GET(opts, report_ctx, NULL);
 	r->idle_max_ms = OPTS_GET(opts, idle_max_ms, 0) ?: RD_DEFAULT_IDLE_MAX_MS;
 	r->order_by_time = OPTS_GET(opts, order_by_time, false);
+	r->take_over = OPTS_GET(opts, take_over, false);
 	r->sleep_ms = RD_MIN_SLEEP_MS;
 	return r;
 }
@@ -144,7 +146,7 @@ static int rd_sfd_read(void *ctx, void *buf, size_t len, struct bs_source_meta *
 	struct rd_stream *s = ctx;
 	ssize_t n;
 
-	memset(meta, 0, sizeof(*meta));
+	bs_meta_next(meta);
 	if (s->hup)
 		return 0;
 	n = read(s->sfd, buf, len);
@@ -270,7 +272,13 @@ static int add_fd(struct bpf_stream_reader *r, int prog_fd, __u32 streams, const
 	/* read natively: no bpf_stream.h instance, or a native-transport one */
 	t = bs_tport_get(prog_fd, id, NULL);
 	native = !t || bs_tport_transport(t) == BPF_STREAM_TRANSPORT_NATIVE;
+	if (t && r->take_over)
+		bs_tport_take_over(t);
+	/* another process reads these native streams: reading would take its lines */
+	err = t && bs_tport_role(t) == BS_ROLE_REFUSED ? -EBUSY : 0;
 	bs_tport_put(t);
+	if (err)
+		return err;
 	if (!name)
 		bs_tport_prog_name(id, kname, sizeof(kname));
 	p = prog_new(id);
@@ -526,8 +534,11 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 
 	r->cur = s;
 	ret = bs_framer_resume(s->f, rd_line, r);
-	while (!ret && total < RD_CYCLE_MAX_BYTES) {
-		memset(&meta, 0, sizeof(meta));
+	/* a ring read bounds the cycle by what was queued at its start
+	 * (meta.limit); other streams by RD_CYCLE_MAX_BYTES */
+	memset(&meta, 0, sizeof(meta));
+	while (!ret && (meta.limit || total < RD_CYCLE_MAX_BYTES)) {
+		bs_meta_next(&meta);
 		n = s->src.read(s->src.read_ctx, r->buf, sizeof(r->buf), &meta);
 		if (n < 0)
 			return n;

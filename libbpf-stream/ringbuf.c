@@ -22,12 +22,12 @@
  * not queued, so it can never be mistaken for "stream empty".
  */
 #include <pthread.h>
+#include <sys/epoll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include "stream_internal.h"
 #include "bpf_stream_record.h"
 
@@ -178,22 +178,34 @@ static void rq_pop(struct bs_rq *q, struct bs_rq_ent *e)
 		q->head = q->tail = 0;
 }
 
-/* Bytes queued per pass over the ring; the callback's "stop" value. */
+/* Bytes a ring's queues may hold (records taken and not handed out yet):
+ * past it a pass leaves the records in the ring, where the producer counts
+ * what no longer fits as dropped. Sixteen default rings. */
+#define RING_KEEP_MAX (16U << 20)
+/* Text one pass takes into the queues before the asked queue is served:
+ * a reader of a full ring works on a few hundred KiB at a time (warm in the
+ * cache) rather than queueing the whole ring first. */
 #define RING_PASS_BYTES (256U << 10)
-#define RING_PASS_STOP (-ECANCELED)
+/* Longest record a tap copies out (a record never exceeds the BPF side's
+ * message room; a longer length is a header being written over). */
+#define RING_REC_MAX (64U << 10)
 
 struct bs_ring {
 	pthread_mutex_t lock;
-	struct ring_buffer *rb;
+	struct bs_ringmap map;
+	int epoll_fd;
+	bool tap;		/* read without consuming: another process consumes */
+	__u64 tap_pos;		/* tap: position of the next record to read */
+	__u64 missed;		/* tap: bytes of records written over before read */
+	char *copy;		/* tap: a record copied out of the ring */
 	size_t nr_progs;
 	struct bs_rq *queues;	/* nr_progs * 2: [prog][stream - 1] */
+	size_t queued_bytes;	/* text bytes held by all queues */
 	struct bs_fmt_table *fmts; /* NULL: no binary records can be decoded */
 	struct bs_sites sites;	/* call site -> program index */
 	__u32 rodata_id;	/* kernel id of the .rodata map the call sites point into */
-	int map_fd;		/* the ring map: ours, closed by bs_ring__free() */
 	char *line;		/* formatted text of the record being queued */
 	size_t line_sz;
-	size_t pass_bytes;	/* bytes queued by the current ring_buffer__consume() */
 	__u64 bad_records;
 	__u64 lost_warned;
 };
@@ -226,9 +238,8 @@ static void ring_bad(struct bs_ring *r, int err, size_t size)
 			strerror(-err), size);
 }
 
-static int ring_on_record(void *ctx, void *data, size_t size)
+static int ring_on_record(struct bs_ring *r, const void *data, size_t size)
 {
-	struct bs_ring *r = ctx;
 	struct bs_rec_view v;
 	struct bs_rq_ent *e;
 	struct bs_rq *q;
@@ -274,15 +285,15 @@ static int ring_on_record(void *ctx, void *data, size_t size)
 	memcpy(e->text + pre_len, text, len);
 	if (add_nl)
 		e->text[pre_len + len] = '\n';
-	/* Stop the pass once a batch is queued (libbpf has consumed this
-	 * record): a full ring is not copied whole into memory first. */
-	r->pass_bytes += len;
-	return r->pass_bytes >= RING_PASS_BYTES ? RING_PASS_STOP : 0;
+	r->queued_bytes += e->len;
+	return 0;
 }
 
 struct bs_ring *bs_ring__new(int map_fd, struct bs_fmt_table *fmts, __u32 rodata_id)
 {
+	struct epoll_event ev = { .events = EPOLLIN };
 	struct bs_ring *r;
+	int err;
 
 	if (map_fd < 0) {
 		bs_fmt_table__free(fmts);
@@ -295,26 +306,33 @@ struct bs_ring *bs_ring__new(int map_fd, struct bs_fmt_table *fmts, __u32 rodata
 		return bs_err_ptr(-ENOMEM);
 	}
 	pthread_mutex_init(&r->lock, NULL);
-	r->map_fd = map_fd;
+	r->epoll_fd = -1;
 	r->fmts = fmts;
 	r->rodata_id = rodata_id;
+	err = bs_ringmap__open(&r->map, map_fd);
+	if (err) {
+		close(map_fd);
+		r->map.fd = -1;
+		goto fail;
+	}
 	if (!r->fmts)
 		pr_debug("ring buffer: no format table found (no bpf_stream.h .rodata?): binary records cannot be decoded\n");
 	r->line_sz = (r->fmts ? bs_fmt_table__msg_max(r->fmts) : 1023) + 1;
 	r->line = malloc(r->line_sz);
+	err = -ENOMEM;
 	if (!r->line)
-		goto nomem;
-	r->rb = ring_buffer__new(map_fd, ring_on_record, r, NULL);
-	if (!r->rb) {
-		int err = -errno;
-
-		bs_ring__free(r);
-		return bs_err_ptr(err ? err : -EINVAL);
+		goto fail;
+	r->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epoll_fd < 0 || epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, r->map.fd, &ev)) {
+		err = -errno;
+		goto fail;
 	}
+	/* a consumer until discovery says another process consumes */
+	r->tap_pos = bs_ringmap__cons_pos(&r->map);
 	return r;
-nomem:
+fail:
 	bs_ring__free(r);
-	return bs_err_ptr(-ENOMEM);
+	return bs_err_ptr(err);
 }
 
 int bs_ring__add_prog(struct bs_ring *r, int prog_fd)
@@ -349,17 +367,160 @@ void bs_ring__free(struct bs_ring *r)
 
 	if (!r)
 		return;
-	ring_buffer__free(r->rb);
-	if (r->map_fd >= 0)
-		close(r->map_fd);
+	if (r->epoll_fd >= 0)
+		close(r->epoll_fd);
+	bs_ringmap__close(&r->map);
 	for (i = 0; r->queues && i < r->nr_progs * 2; i++)
 		free(r->queues[i].buf);
 	bs_fmt_table__free(r->fmts);
 	bs_sites__clear(&r->sites);
 	free(r->line);
+	free(r->copy);
 	free(r->queues);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
+}
+
+/* Consumer: take the records from the consumer position up to @limit into
+ * the queues, moving the position past each (as libbpf does), so the
+ * producer gets the room back at once. Stops at a record not committed
+ * yet, or when the queues hold RING_KEEP_MAX: what is not taken stays in
+ * the ring for the next pass. */
+static bool ring_consume(struct bs_ring *r, __u64 limit)
+{
+	struct bs_ringmap_rec rec;
+	__u64 pos = bs_ringmap__cons_pos(&r->map), start = pos;
+	size_t stop = r->queued_bytes + RING_PASS_BYTES;
+
+	/* never past what the producer reserved, whatever the caller says */
+	if (limit > bs_ringmap__prod_pos(&r->map))
+		limit = bs_ringmap__prod_pos(&r->map);
+	while (r->queued_bytes < RING_KEEP_MAX && r->queued_bytes < stop) {
+		int err = bs_ringmap__peek(&r->map, pos, limit, &rec);
+
+		if (err == -EBADMSG) {
+			/* the kernel's own header: cannot happen; never loop on it */
+			ring_bad(r, err, rec.len);
+			break;
+		}
+		if (err)
+			break;
+		if (!rec.discarded)
+			ring_on_record(r, rec.data, rec.len);
+		pos = rec.next;
+		if (bs_ringmap__set_cons_pos(&r->map, pos)) {
+			pr_warn("ring buffer: consumer page is read-only: reading as a tap\n");
+			r->tap = true;
+			r->tap_pos = pos;
+			break;
+		}
+	}
+	return pos != start;
+}
+
+/* A tap fell a ring behind: the records from its position to the
+ * consumer's were written over before it read them. */
+static __u64 ring_lapped(struct bs_ring *r, __u64 pos)
+{
+	__u64 cons = bs_ringmap__cons_pos(&r->map);
+
+	if (cons > pos) {
+		r->missed += cons - pos;
+		return cons;
+	}
+	return pos;
+}
+
+/* Tap: read the records from the tap's own position up to @limit into the
+ * queues, consuming nothing. Each record is copied out, then checked to be
+ * intact (the producer may write over what the consumer passed). */
+static bool ring_tap(struct bs_ring *r, __u64 limit)
+{
+	struct bs_ringmap_rec rec;
+	__u64 pos = r->tap_pos, start = pos;
+	size_t stop = r->queued_bytes + RING_PASS_BYTES;
+
+	if (limit > bs_ringmap__prod_pos(&r->map))
+		limit = bs_ringmap__prod_pos(&r->map);
+	if (!bs_ringmap__intact(&r->map, pos))
+		pos = ring_lapped(r, pos);
+	while (r->queued_bytes < RING_KEEP_MAX && r->queued_bytes < stop) {
+		int err = bs_ringmap__peek(&r->map, pos, limit, &rec);
+
+		if (err == -ENOENT)
+			break;
+		if (err || rec.len > RING_REC_MAX) {
+			if (!bs_ringmap__intact(&r->map, pos)) {
+				pos = ring_lapped(r, pos);
+				continue;
+			}
+			if (err == -EAGAIN)
+				break;	/* not committed yet */
+			ring_bad(r, -EBADMSG, rec.len);
+			break;
+		}
+		if (!r->copy) {
+			r->copy = malloc(RING_REC_MAX);
+			if (!r->copy)
+				break;
+		}
+		memcpy(r->copy, rec.data, rec.len);
+		if (!bs_ringmap__intact(&r->map, pos)) {
+			pos = ring_lapped(r, pos);
+			continue;
+		}
+		if (!rec.discarded)
+			ring_on_record(r, r->copy, rec.len);
+		pos = rec.next;
+	}
+	r->tap_pos = pos;
+	return pos != start;
+}
+
+void bs_ring__set_tap(struct bs_ring *r, bool tap)
+{
+	__u64 cons;
+
+	pthread_mutex_lock(&r->lock);
+	if (tap == r->tap) {
+		pthread_mutex_unlock(&r->lock);
+		return;
+	}
+	cons = bs_ringmap__cons_pos(&r->map);
+	if (tap) {
+		/* another process consumes from here on */
+		r->tap_pos = cons;
+	} else {
+		/* what the tap read up to is delivered here: consume it */
+		while (ring_tap(r, cons))
+			;
+		if (r->tap_pos > cons && bs_ringmap__set_cons_pos(&r->map, r->tap_pos)) {
+			pthread_mutex_unlock(&r->lock);
+			return;	/* read-only: stay a tap */
+		}
+	}
+	r->tap = tap;
+	pthread_mutex_unlock(&r->lock);
+}
+
+bool bs_ring__is_tap(struct bs_ring *r)
+{
+	bool tap;
+
+	pthread_mutex_lock(&r->lock);
+	tap = r->tap;
+	pthread_mutex_unlock(&r->lock);
+	return tap;
+}
+
+__u64 bs_ring__missed(struct bs_ring *r)
+{
+	__u64 n;
+
+	pthread_mutex_lock(&r->lock);
+	n = r->missed;
+	pthread_mutex_unlock(&r->lock);
+	return n;
 }
 
 /* Hands out the next queued message; then, while they fit whole and carry
@@ -371,9 +532,8 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 	struct bs_rq_ent *e;
 	struct bs_rq *q;
 	size_t n, done;
-	int err;
 
-	if (!r || !bs_stream_id_valid(stream_id))
+	if (!r || !meta || !bs_stream_id_valid(stream_id))
 		return -EINVAL;
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
@@ -382,18 +542,13 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 		pthread_mutex_unlock(&r->lock);
 		return -EINVAL;
 	}
+	if (!meta->limit)
+		meta->limit = bs_ringmap__prod_pos(&r->map);
 	q = ring_queue(r, prog_idx, stream_id);
-	while (!rq_head(q)) {
-		r->pass_bytes = 0;
-		err = ring_buffer__consume(r->rb);
-		if (err == RING_PASS_STOP)
-			continue;	/* a batch went to other queues; more may follow */
-		if (err < 0 && !rq_head(q)) {
-			pthread_mutex_unlock(&r->lock);
-			return err;
-		}
-		break;
-	}
+	/* passes until this queue has a message or the ring is read up to
+	 * the limit (other queues may take a pass's records) */
+	while (!rq_head(q) && (r->tap ? ring_tap(r, meta->limit) : ring_consume(r, meta->limit)))
+		;
 	e = rq_head(q);
 	if (!e || !len) {
 		pthread_mutex_unlock(&r->lock);
@@ -404,19 +559,19 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 		n = len;
 	memcpy(buf, e->text + e->off, n);
 	e->off += n;
-	if (meta) {
-		meta->ts_ns = e->ts_ns;
-		meta->flags = e->flags;
-	}
+	meta->ts_ns = e->ts_ns;
+	meta->flags = e->flags;
 	done = n;
 	if (e->off == e->len) {
 		bool plain = !e->ts_ns && !e->flags;
 
+		r->queued_bytes -= e->len;
 		rq_pop(q, e);
 		while (plain && (e = rq_head(q)) && !e->ts_ns && !e->flags && !e->off &&
 		       e->len <= len - done) {
 			memcpy((char *)buf + done, e->text, e->len);
 			done += e->len;
+			r->queued_bytes -= e->len;
 			rq_pop(q, e);
 		}
 	}
@@ -426,7 +581,7 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 
 int bs_ring__epoll_fd(struct bs_ring *r)
 {
-	return r ? ring_buffer__epoll_fd(r->rb) : -1;
+	return r ? r->epoll_fd : -1;
 }
 
 __u64 bs_ring__bad_records(struct bs_ring *r)

@@ -13,25 +13,40 @@
  *    error reports (may_goto timeouts, deadlocks, arena faults) exist only
  *    there;
  *  - anything else: one native read (bpf_stream_read()).
+ *
+ * @meta (may be NULL for a single read): its limit, kept across the reads of one drain, bounds
+ * a ring drain by what was queued when it began (bs_ring__read()). A
+ * program of a native instance that another process reads gives -EBUSY
+ * (consumer.c): a native read would take that process's lines.
  */
 #include "stream_internal.h"
 
 int bs_source_read(int prog_fd, __u32 prog_id, __u32 stream_id, void *buf, size_t len,
 		   struct bs_source_meta *meta)
 {
+	struct bs_source_meta one = {};
 	struct bs_tport *t;
 	int n, idx = -1;
 
-	if (meta)
-		memset(meta, 0, sizeof(*meta));
+	/* no meta: one read, bounded by the producer position now */
+	if (!meta)
+		meta = &one;
+	bs_meta_next(meta);
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
 	t = bs_tport_get(prog_fd, prog_id, &idx);
 	if (t) {
-		bool native_stderr = bs_tport_native_stderr(t);
 		bool ring = bs_tport_transport(t) == BPF_STREAM_TRANSPORT_RINGBUF;
+		bool native_stderr;
 
+		/* native reads are destructive: another process's lines are
+		 * not taken unless this one took over */
+		if (!ring && !meta->limit && bs_tport_role(t) == BS_ROLE_REFUSED) {
+			bs_tport_put(t);
+			return -EBUSY;
+		}
 		n = bs_tport_ring_read(t, idx, stream_id, buf, len, meta);
+		native_stderr = bs_tport_native_stderr(t);
 		bs_tport_put(t);
 		if (n != -ENOENT) {
 			if (n != 0 || stream_id != BPF_STDERR || !native_stderr)

@@ -22,6 +22,8 @@
  *                no registry of bpf_object pointers); bpf_stream_prog_transport()
  *   sites.c      call site -> programs containing it (translated instructions)
  *   ringbuf.c    ring-buffer record decoding, attribution by call site, queues
+ *   ringmap.c    a ring buffer map's pages and positions (consume, or read as a tap)
+ *   consumer.c   which process consumes an object's messages (the reading model)
  *   format.c     formats of binary records: call-site table, kernel-exact formatter
  *   source.c     bs_source_read(): one read from whichever transport carries a stream
  *   stream_fd.c  pollable streams (proposed BPF_PROG_STREAM_GET_FD), probed once
@@ -152,11 +154,15 @@ int bs_framer_absorb(struct bs_framer *dst, struct bs_framer *src);
 struct bs_framer *bs_pending_take(__u32 prog_id, __u32 stream_id);
 /* Give it back; kept only if it still holds bytes, else freed. */
 void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f);
+/* Forget the state of a program the kernel has freed (discovery.c finds
+ * them gone): its leftover bytes and its drop bookkeeping. */
+void bs_pending_forget(__u32 prog_id);
 /* Drop counter bookkeeping: returns the messages dropped on (key, kind,
  * prog_id, stream_id) since the last call that reported them (0 if none),
  * and records @now. Key: the drop-counter map's kernel id, or a scripted
  * source's address; kind: enum bs_drop_kind. */
-__u64 bs_pending_drop_delta(__u64 key, __u32 kind, __u32 prog_id, __u32 stream_id, __u64 now);
+__u64 bs_pending_drop_delta(__u64 key, __u32 kind, __u32 prog_id, __u32 stream_id, __u64 now,
+			    bool *first);
 
 /* ---- stream sources and the shared drain engine (drain.c) --------------- */
 
@@ -196,6 +202,7 @@ enum bs_drop_kind {
 	BS_DROP_OWN,		/* call sites only this program contains */
 	BS_DROP_SHARED,		/* call sites it shares with other programs */
 	BS_DROP_UNKNOWN,	/* no call site known (given to the first program) */
+	BS_DROP_MISSED,		/* tap: ring bytes written over before this process read them */
 	BS_DROP_KINDS,
 };
 
@@ -205,6 +212,11 @@ struct bs_drops {
 	__u64 key;		/* bookkeeping key (0: no counter) */
 	__u32 prog_id, stream_id;
 	int next;		/* next kind bs_drops_next() looks at */
+	/* This process prepared the object (or the source is scripted): the
+	 * drops before its first read are news too. Otherwise what was
+	 * counted before this process first looked is said once, as such. */
+	bool owner;
+	__u32 consumer_pid;	/* MISSED: the process that consumed them */
 };
 
 /* Room for any drop notice's text. */
@@ -251,6 +263,20 @@ struct bs_tport;
  * bpf_stream.h instance (read natively), was released, or cannot be asked.
  */
 struct bs_tport *bs_tport_get(int prog_fd, __u32 prog_id, int *ring_idx);
+
+/* This process's part in reading an instance (consumer.c, discovery.c). */
+enum bs_role {
+	BS_ROLE_CONSUMER,	/* consumes: reads take the messages */
+	BS_ROLE_TAP,		/* ring: another process consumes, this one reads along */
+	BS_ROLE_REFUSED,	/* native: another process reads; taking over was not asked */
+};
+/* The role now (rechecked at most every 250 ms: a consumer that died or
+ * let go is replaced, one that took over is followed). */
+enum bs_role bs_tport_role(struct bs_tport *t);
+/* Consume from now on, whoever consumed before (a reader's take_over). */
+void bs_tport_take_over(struct bs_tport *t);
+/* The other process's pid and name, when the role is not CONSUMER. */
+__u32 bs_tport_consumer(struct bs_tport *t, char *comm, size_t comm_sz);
 void bs_tport_put(struct bs_tport *t);
 enum bpf_stream_transport bs_tport_transport(const struct bs_tport *t);
 /* Bytes of the next queued ring message (as bs_ring__read()), -ENOENT if
@@ -291,7 +317,19 @@ int bs_object_check(const struct bpf_object *obj);
 struct bs_source_meta {
 	__u64 ts_ns;
 	__u32 flags;	/* BPF_STREAM_MSG_F_TRUNCATED */
+	/* In and out, kept by the caller across the reads of one drain: the
+	 * ring position the drain stops at (0: not set yet; the first read of
+	 * a ring sets it to the producer position it sees). A drain so ends
+	 * with what was queued when it began, however fast programs write. */
+	__u64 limit;
 };
+
+/* Start the meta of the next read of a drain (keeps the limit). */
+static inline void bs_meta_next(struct bs_source_meta *m)
+{
+	m->ts_ns = 0;
+	m->flags = 0;
+}
 
 /*
  * One read of (program, stream) from whichever transport carries it.
@@ -418,6 +456,57 @@ void bs_sites__clear(struct bs_sites *s);
  * inlined or shared helper): the writer cannot be told. */
 #define BS_SHARED_SITE_FMT "[call site in %u programs, writer unknown] "
 
+/* ---- a ring buffer map's memory (ringmap.c) ------------------------------ */
+
+struct bs_ringmap {
+	int fd;			/* the map: ours, closed by bs_ringmap__close() */
+	bool writable;		/* consumer page mapped writable */
+	void *cons;		/* consumer page: the consumer position */
+	void *prod;		/* producer page, then the data twice */
+	const char *data;
+	size_t size, mask, page;
+};
+
+struct bs_ringmap_rec {
+	const void *data;	/* the record's bytes, in the ring */
+	__u32 len;
+	bool discarded;
+	__u64 next;		/* position of the next record */
+};
+
+/* Map @map_fd (taken on success: closed by bs_ringmap__close()). 0 or -errno. */
+int bs_ringmap__open(struct bs_ringmap *m, int map_fd);
+void bs_ringmap__close(struct bs_ringmap *m);
+__u64 bs_ringmap__prod_pos(const struct bs_ringmap *m);
+__u64 bs_ringmap__cons_pos(const struct bs_ringmap *m);
+/* Move the consumer position (consumer only): 0, -EPERM (read-only). */
+int bs_ringmap__set_cons_pos(struct bs_ringmap *m, __u64 pos);
+/* The record at @pos (below @limit): 0, -ENOENT (pos >= limit), -EAGAIN (not
+ * committed yet), -EBADMSG (a length past @limit: a header being overwritten). */
+int bs_ringmap__peek(const struct bs_ringmap *m, __u64 pos, __u64 limit, struct bs_ringmap_rec *rec);
+/* The bytes from @pos on have not been written over since (check after a copy). */
+bool bs_ringmap__intact(const struct bs_ringmap *m, __u64 pos);
+
+/* ---- who consumes an object's messages (consumer.c) ----------------------- */
+
+/* A process: pid and the low 32 bits of its start time. */
+struct bs_consumer {
+	__u32 pid;
+	__u32 start;
+};
+
+/* This process; false if its start time cannot be read (no /proc). */
+bool bs_consumer_self(struct bs_consumer *c);
+bool bs_consumer_same(const struct bs_consumer *a, const struct bs_consumer *b);
+/* The process runs (and is the one that started then); its name into @comm. */
+bool bs_consumer_alive(const struct bs_consumer *c, char *comm, size_t comm_sz);
+/* Entry 0 of the drop-counter array: read, write (NULL: clear). 0 or -errno. */
+int bs_consumer_read(int stat_fd, struct bs_consumer *c);
+int bs_consumer_write(int stat_fd, const struct bs_consumer *c);
+/* The .rodata form (BPF_STREAM_OWNER_VAR): start << 32 | pid. */
+__u64 bs_consumer_pack(const struct bs_consumer *c);
+void bs_consumer_unpack(__u64 v, struct bs_consumer *c);
+
 /* A ring buffer map sorted into per-(program, stream) FIFO queues; a record
  * goes to the program whose translated instructions contain its call site
  * (learnt once from the kernel: BPF_OBJ_GET_INFO_BY_FD of each program
@@ -430,10 +519,18 @@ struct bs_ring *bs_ring__new(int map_fd, struct bs_fmt_table *fmts, __u32 rodata
  * fd is only read, not kept. */
 int bs_ring__add_prog(struct bs_ring *r, int prog_fd);
 void bs_ring__free(struct bs_ring *r);
-/* Bytes of the next queued message of (prog_idx, stream_id), consuming the
- * ring first if that queue is empty. 0 if none. Thread-safe. */
+/* Bytes of the next queued message of (prog_idx, stream_id), taking the
+ * ring's records up to meta->limit into the queues first if that queue is
+ * empty (meta->limit 0: the producer position now, written back). 0 if
+ * none. Thread-safe. */
 int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf, size_t len,
 		  struct bs_source_meta *meta);
+/* Consume the ring (false) or read it as a tap, without consuming (true). */
+void bs_ring__set_tap(struct bs_ring *r, bool tap);
+bool bs_ring__is_tap(struct bs_ring *r);
+/* Tap: bytes of records the consumer passed and the producer wrote over
+ * before this process read them, so far. */
+__u64 bs_ring__missed(struct bs_ring *r);
 int bs_ring__epoll_fd(struct bs_ring *r);
 __u64 bs_ring__bad_records(struct bs_ring *r);
 /* Of (prog_idx, stream): messages taken from the ring and not handed out

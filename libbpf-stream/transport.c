@@ -56,9 +56,10 @@ static bool object_loaded(const struct bpf_object *obj)
 	return false;
 }
 
-/* Where the selector lives: the object's .rodata map and the byte offset of
- * bpf_stream_transport_sel in it (from BTF DATASEC). -ENOENT if absent. */
-static int find_selector(const struct bpf_object *obj, struct bpf_map **map_out, __u32 *off_out)
+/* Where the .rodata variable @var of @size bytes lives: the object's .rodata
+ * map and its byte offset there (from BTF DATASEC). -ENOENT if absent. */
+static int find_rodata_var(const struct bpf_object *obj, const char *var_name, __u32 size,
+			   struct bpf_map **map_out, __u32 *off_out)
 {
 	struct btf *btf = bpf_object__btf(obj);
 	const struct btf_var_secinfo *vs;
@@ -77,9 +78,9 @@ static int find_selector(const struct bpf_object *obj, struct bpf_map **map_out,
 		const struct btf_type *var = btf__type_by_id(btf, vs->type);
 		const char *name = var ? btf__name_by_offset(btf, var->name_off) : NULL;
 
-		if (!name || strcmp(name, BPF_STREAM_SEL_VAR))
+		if (!name || strcmp(name, var_name))
 			continue;
-		if (vs->size != sizeof(__u32))
+		if (vs->size != size)
 			return -EPROTO;
 		bpf_object__for_each_map(map, obj) {
 			const char *mname = bpf_map__name(map);
@@ -96,25 +97,52 @@ static int find_selector(const struct bpf_object *obj, struct bpf_map **map_out,
 	return -ENOENT;
 }
 
-/* Write the selector through libbpf's public API (a copy of the map's
- * initial value, changed and set back). */
-static int set_selector(struct bpf_map *rodata, __u32 off, __u32 sel)
+/* The selector: bpf_stream_transport_sel. */
+static int find_selector(const struct bpf_object *obj, struct bpf_map **map_out, __u32 *off_out)
+{
+	return find_rodata_var(obj, BPF_STREAM_SEL_VAR, sizeof(__u32), map_out, off_out);
+}
+
+/* Write @size bytes at @off of .rodata through libbpf's public API (a copy
+ * of the map's initial value, changed and set back). */
+static int set_rodata(struct bpf_map *rodata, __u32 off, const void *val, size_t size)
 {
 	size_t sz = 0;
 	const void *cur = bpf_map__initial_value(rodata, &sz);
 	char *copy;
 	int err;
 
-	if (!cur || off + sizeof(sel) > sz)
+	if (!cur || off + size > sz)
 		return -ENOENT;
 	copy = malloc(sz);
 	if (!copy)
 		return -ENOMEM;
 	memcpy(copy, cur, sz);
-	memcpy(copy + off, &sel, sizeof(sel));
+	memcpy(copy + off, val, size);
 	err = bpf_map__set_initial_value(rodata, copy, sz) ? -errno : 0;
 	free(copy);
 	return err;
+}
+
+static int set_selector(struct bpf_map *rodata, __u32 off, __u32 sel)
+{
+	return set_rodata(rodata, off, &sel, sizeof(sel));
+}
+
+/* Name this process as the one that reads the object (consumer.c), from
+ * its load on. An object of an older bpf_stream.h has no such constant. */
+static int set_owner(const struct bpf_object *obj)
+{
+	struct bs_consumer self;
+	struct bpf_map *rodata;
+	__u64 v;
+	__u32 off;
+
+	if (find_rodata_var(obj, BPF_STREAM_OWNER_VAR, sizeof(__u64), &rodata, &off) ||
+	    !bs_consumer_self(&self))
+		return 0;
+	v = bs_consumer_pack(&self);
+	return set_rodata(rodata, off, &v, sizeof(v));
 }
 
 static int transport_from_env(enum bpf_stream_transport *t)
@@ -263,6 +291,8 @@ int bpf_stream_prepare_opts(struct bpf_object *obj, const struct bpf_stream_prep
 							       : BPF_STREAM_SEL_RINGBUF;
 
 		err = set_selector(rodata, sel_off, sel);
+		if (!err)
+			err = set_owner(obj);
 		if (!err)
 			err = set_why(obj, why);
 		if (err)

@@ -35,6 +35,7 @@
 #include <bpf/libbpf.h>
 #include <libbpf_stream.h>
 #include "cli_hello.skel.h"
+#include "rd_backlog.skel.h"
 #include "kernel_probe.h"
 
 #define CLI BUILD_DIR "/bpf-stream"
@@ -322,7 +323,7 @@ static void unload_hello(struct cli_hello *skel)
 Test(cli, help_lists_commands_and_exit_codes)
 {
 	static const char *const words[] = { "dump", "follow", "run", "list", "--json",
-					     "--pretty", "--color", "--no-prefix", "--raw",
+					     "--pretty", "--color", "--no-prefix", "--raw", "--steal",
 					     "--verbose", "--version", "64", "66", "69", "77" };
 	struct proc p;
 	size_t i;
@@ -945,11 +946,12 @@ static void expect_hello_dump(struct proc *p, const char *ids)
 	cr_expect_eq(count_lines(buf_str(&p->out)), 2, "%s", buf_str(&p->out));
 }
 
-/* 'dump' reads a ring-transport program another process (this one) loaded:
- * it consumes what is queued in the program's ring, so the loader does not
- * get those lines (shared like trace_pipe). A ring is one FIFO for all
- * programs and streams of its object: reading it takes every record queued,
- * so a stream word prints only that stream but the loader gets none. */
+/* 'dump' of a ring-transport program another live process (this one)
+ * prepared: it reads the ring along without consuming it, so the lines
+ * stay for their loader, and a second dump prints them again. --steal
+ * consumes: the loader then gets nothing, and a ring being one queue for
+ * the object's programs and streams, the stream dump did not print is a
+ * number in a note naming the program it belongs to. */
 Test(cli, dump_reads_ring_program_of_another_process)
 {
 	struct cli_hello *skel = load_hello();
@@ -966,22 +968,21 @@ Test(cli, dump_reads_ring_program_of_another_process)
 	expect_hello_dump(&p, ids);
 	cr_expect_not(strstr(buf_str(&p.err), "not printed"), "%s", buf_str(&p.err));
 	proc_free(&p);
-	/* consumed: nothing for a second dump, nothing for the loader */
+	/* read along: the same two lines again, and all of them for the loader */
 	cr_assert_eq(cli(&p, NULL, ARGV("dump", "tag", tag)), 0, "%s", buf_str(&p.err));
-	cr_expect_eq(p.out.len, 0, "read twice: %s", buf_str(&p.out));
+	cr_expect_eq(count_lines(buf_str(&p.out)), 2, "second dump: %s", buf_str(&p.out));
 	proc_free(&p);
 	cr_assert_geq(bpf_stream_skel_drain(skel, count_msgs, &n), 0);
-	cr_expect_eq(n, 0, "lines left for the loader: %d", n);
+	cr_expect_eq(n, 2, "lines left for the loader: %d", n);
 
-	/* JSON, one stream */
+	/* --steal, JSON, one stream: consumed, the other stream taken and said */
 	cr_assert_eq(bpf_prog_test_run_opts(fd, &topts), 0);
-	cr_assert_eq(cli(&p, NULL, ARGV("-j", "dump", "name", "cli_hello", "stderr")), 0, "%s",
-		     buf_str(&p.err));
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "--steal", "dump", "name", "cli_hello", "stderr")), 0,
+		     "%s", buf_str(&p.err));
 	assert_json_lines(buf_str(&p.out));
 	cr_assert_eq(jq(buf_str(&p.out), ".text", &v), 0, "%s", buf_str(&p.out));
 	cr_expect_str_eq(buf_str(&v), "cli_hello error line 7\n");
 	free(v.data);
-	/* the stdout line was taken from the ring too: said, not lost silently */
 	snprintf(want, sizeof(want),
 		 "note: 1 message of other programs or streams sharing a ring buffer with those "
 		 "read was taken from it and not printed (program ids %u)", id);
@@ -989,7 +990,7 @@ Test(cli, dump_reads_ring_program_of_another_process)
 	proc_free(&p);
 	n = 0;
 	cr_assert_geq(bpf_stream_skel_drain(skel, count_msgs, &n), 0);
-	cr_expect_eq(n, 0, "the ring was read by dump: %d", n);
+	cr_expect_eq(n, 0, "the ring was consumed by dump --steal: %d", n);
 	unload_hello(skel);
 }
 
@@ -1365,6 +1366,108 @@ Test(json_writer, long_strings_are_escaped_in_slices_like_in_one_piece)
 }
 
 /* ---- small things users met -------------------------------------------------- */
+
+/* ---- the reading model: dumps beside an application (issue 19) ---------- */
+
+#define BACKLOG 20000
+
+/* Lines and dropped messages in bpf-stream -j output. */
+static void json_counts(const char *out, int *lines, unsigned long long *dropped)
+{
+	const char *l;
+
+	*lines = 0;
+	*dropped = 0;
+	for (l = out; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		const char *d = strstr(l, "\"dropped\":");
+		const char *nl = strchr(l, '\n');
+
+		if (d && (!nl || d < nl))
+			*dropped += strtoull(d + 10, NULL, 10);
+		else if (strstr(l, "\"text\"") && (!nl || strstr(l, "\"text\"") < nl))
+			(*lines)++;
+	}
+}
+
+/* An operator's dump before the application drained: the dump prints the
+ * whole 20,000-line backlog, and the application still gets all of it. */
+Test(cli, dump_beside_application_takes_nothing)
+{
+	LIBBPF_OPTS(bpf_stream_prepare_opts, opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	struct rd_backlog *skel = rd_backlog__open();
+	__u32 id = 0;
+	char ids[16];
+	struct proc p;
+	int n = 0;
+
+	cr_assert(skel);
+	cr_assert_eq(bpf_stream_prepare_opts(skel->obj, &opts), 0);
+	cr_assert_eq(rd_backlog__load(skel), 0);
+	id = prog_id(skel->progs.rd_bl_a, NULL);
+	snprintf(ids, sizeof(ids), "%u", id);
+	cr_assert_eq(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.rd_bl_a), &topts), 0);
+	cr_assert_eq(cli(&p, NULL, ARGV("dump", "id", ids, "stdout")), 0, "%s", buf_str(&p.err));
+	cr_expect_eq(count_lines(buf_str(&p.out)), BACKLOG, "dump printed %d lines",
+		     count_lines(buf_str(&p.out)));
+	cr_expect_not(strstr(buf_str(&p.err), "not printed"), "%s", buf_str(&p.err));
+	proc_free(&p);
+	cr_assert_geq(bpf_stream_skel_drain(skel, count_msgs, &n), 0);
+	cr_expect_eq(n, BACKLOG, "the application got %d lines", n);
+	bpf_stream_skel_release(skel);
+	rd_backlog__destroy(skel);
+}
+
+/* An object loaded and pinned by bpftool (nobody prepared it, nobody reads
+ * it): dump consumes it and prints the whole backlog; what the kernel could
+ * not queue (native streams hold 100000 bytes) is a number, said once. */
+Test(cli, dump_pinned_backlog_whole)
+{
+	char dir[] = "/tmp/cli_bpffs_XXXXXX", path[96], obj[256];
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	unsigned long long dropped, dropped2;
+	int fd, lines, lines2;
+	struct proc p;
+	const char *bpftool = access("/usr/sbin/bpftool", X_OK) ? "/usr/bin/bpftool"
+								 : "/usr/sbin/bpftool";
+
+	if (access(bpftool, X_OK))
+		cr_skip_test("bpftool is not installed");
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		cr_skip_test("no private mount namespace: %s", strerror(errno));
+	cr_assert(mkdtemp(dir));
+	if (mount("bpf", dir, "bpf", 0, NULL)) {
+		rmdir(dir);
+		cr_skip_test("cannot mount bpffs: %s", strerror(errno));
+	}
+	snprintf(obj, sizeof(obj), "%s/rd_backlog.bpf.o", TEST_BPF_DIR);
+	proc_spawn(&p, bpftool, (const char *const[]){ "bpftool", "prog", "loadall", obj, dir, NULL },
+		   NULL);
+	cr_assert_eq(proc_finish(&p, 60000), 0, "bpftool prog loadall: %s", buf_str(&p.err));
+	proc_free(&p);
+	snprintf(path, sizeof(path), "%s/rd_bl_a", dir);
+	fd = bpf_obj_get(path);
+	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
+	cr_assert_eq(bpf_prog_test_run_opts(fd, &topts), 0);
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "dump", "pinned", path)), 0, "%s", buf_str(&p.err));
+	json_counts(buf_str(&p.out), &lines, &dropped);
+	cr_expect_eq(lines + dropped, BACKLOG, "dump: %d lines + %llu dropped", lines, dropped);
+	cr_expect_gt(lines, 0);
+	cr_expect_not(strstr(buf_str(&p.err), "not printed"), "%s", buf_str(&p.err));
+	proc_free(&p);
+	/* consumed: a second dump has no line, and says no drop again as new */
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "dump", "pinned", path)), 0, "%s", buf_str(&p.err));
+	json_counts(buf_str(&p.out), &lines2, &dropped2);
+	cr_expect_eq(lines2, 0, "second dump: %d lines", lines2);
+	cr_expect_eq(dropped2, dropped, "second dump: %llu dropped, first %llu", dropped2, dropped);
+	if (dropped2)
+		cr_expect(strstr(buf_str(&p.out), "before this reader started"), "%s",
+			  buf_str(&p.out));
+	proc_free(&p);
+	close(fd);
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+}
 
 /* A path outside any BPF file system is no pinned program, even for root
  * (the kernel answers EPERM there). */

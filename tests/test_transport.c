@@ -431,7 +431,7 @@ Test(transport, source_read_small_buffer)
 	struct tr_multi *skel = tr_multi__open();
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
-	struct bs_source_meta meta;
+	struct bs_source_meta meta = {};
 	char buf[4], all[32] = "";
 	int fd, n;
 
