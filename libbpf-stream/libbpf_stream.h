@@ -661,7 +661,9 @@ struct bpf_stream_journal_opts {
  * call site. Usable as the callback of drains, iterators' loops and readers.
  * Return: 0, or -errno: -EOPNOTSUPP when the library was built without
  * libsystemd, -EINVAL for a NULL msg or bad opts, the error of
- * sd_journal_sendv() (e.g. -ENOENT or -ECONNREFUSED when no journald listens).
+ * sd_journal_sendv() (e.g. -ECONNREFUSED when journald's socket exists but
+ * nobody listens). Without /run/systemd/journal/socket at all, libsystemd
+ * drops the entry and returns 0: check for it first where that matters.
  */
 BPF_STREAM_API int bpf_stream_journal_print(void *ctx, const struct bpf_stream_msg *msg);
 

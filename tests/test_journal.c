@@ -578,6 +578,47 @@ Test(journal, follow_journal_native_streams)
 	follow_hello(true);
 }
 
+static int count_msg(void *ctx, const struct bpf_stream_msg *msg)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* What the service relies on: follow --journal beside the process that
+ * prepared a ring program reads along, so the journal and the loader both
+ * get every line. */
+Test(journal, follow_journal_reads_along_the_loader)
+{
+	struct cli_hello *skel;
+	struct follow_proc f;
+	char *got, *err;
+	__u32 id;
+	int fd, n = 0;
+
+	if (!bpf_stream_journal_supported())
+		cr_skip_test("libbpf-stream built without libsystemd");
+	skel = cli_hello__open();
+	cr_assert(skel);
+	cr_assert_eq(bpf_stream_prepare_opts(skel->obj, &ring_opts), 0);
+	bpf_program__set_autoload(skel->progs.cli_tp, false);
+	cr_assert_eq(cli_hello__load(skel), 0, "%s", strerror(errno));
+	fd = bpf_program__fd(skel->progs.cli_hello);
+	id = prog_info(fd, NULL);
+	journald_start();
+	follow_start(&f, (const __u32[]){ id, 0 });
+	test_run(fd);
+	got = journal_wait(2);
+	cr_expect_eq(follow_stop(&f, &err), 0, "%s", err);
+	free(err);
+	cr_expect_eq(count_lines(got), 2, "the journal:\n%s", got);
+	free(got);
+	cr_assert_geq(bpf_stream_skel_drain(skel, count_msg, &n), 0);
+	cr_expect_eq(n, 2, "the loader got %d of its 2 lines", n);
+	journald_stop();
+	bpf_stream_skel_release(skel);
+	cli_hello__destroy(skel);
+}
+
 /* Control bytes and invalid UTF-8 arrive byte for byte, in order, with the
  * BPF side's stamp; a kernel report is one entry with its kind and source
  * line, not one per line. */
