@@ -463,13 +463,15 @@ struct follow_proc {
 
 /* Start `bpf-stream -v follow --journal id ID...`, wait until it follows
  * every one of @ids (0-terminated). */
-static void follow_start(struct follow_proc *f, const __u32 *ids)
+static void follow_start_opt(struct follow_proc *f, const __u32 *ids, const char *opt)
 {
 	char argbuf[8][16], needle[64], *err;
 	const char *argv[24] = { "bpf-stream", "-v", "follow", "--journal" };
 	long long end = now_ms() + TS_MAX(10000);
 	int fd, n = 4, i;
 
+	if (opt)
+		argv[n++] = opt;
 	for (i = 0; ids[i] && i < 8; i++) {
 		snprintf(argbuf[i], sizeof(argbuf[i]), "%u", ids[i]);
 		argv[n++] = "id";
@@ -501,6 +503,11 @@ static void follow_start(struct follow_proc *f, const __u32 *ids)
 		}
 		free(err);
 	}
+}
+
+static void follow_start(struct follow_proc *f, const __u32 *ids)
+{
+	follow_start_opt(f, ids, NULL);
 }
 
 /* SIGINT, then its exit status; *@err (may be NULL) gets its stderr. */
@@ -547,7 +554,9 @@ static void follow_hello(bool native)
 	fd = bpf_program__fd(skel->progs.cli_hello);
 	id = prog_info(fd, tag);
 	journald_start();
-	follow_start(&f, (const __u32[]){ id, 0 });
+	/* a native read takes the lines: this process, which prepared the
+	 * object and so counts as its reader, hands them over */
+	follow_start_opt(&f, (const __u32[]){ id, 0 }, native ? "--steal" : NULL);
 	test_run(fd);
 	got = journal_wait(2);
 	cr_expect_eq(follow_stop(&f, &err), 0, "%s", err);
