@@ -9,7 +9,9 @@
 #                   (host tests, kernel-patch, then the kernel matrix under QEMU)
 #   make check-kernels  the kernel matrix alone (KERNELS="6.1 7.2" TESTS= FILTER=)
 #   make bench      benchmarks (not part of check)
-#   make install    PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR honoured
+#   make deb        Debian packages (debian/) into $(O)/deb
+#   make deb-check  deb, then lintian, then debian/tests/hello against them
+#   make install    PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, BINDIR, MANDIR, UNITDIR honoured
 #   V=1             show the commands
 #
 # Sources are found by wildcard, one folder per part:
@@ -30,6 +32,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 VERSION_MAJOR := 1
 VERSION := 1.0.0
@@ -71,6 +74,15 @@ LIB_MAP := libbpf-stream/libbpf_stream.map
 PC_FILE := $(OUT)/libbpf-stream.pc
 # Objects linked against the static library get its dependencies explicitly.
 LIB_DEP_LIBS := $(LIBBPF_LIBS) -lpthread
+# Journal output (libbpf-stream/journal.c) where libsystemd is found
+# (Debian: libsystemd-dev); LIBSYSTEMD=0 builds without it, and the journal
+# functions then fail with -EOPNOTSUPP.
+LIBSYSTEMD ?= $(if $(shell $(PKG_CONFIG) --exists libsystemd 2>/dev/null && echo y),1,0)
+ifeq ($(LIBSYSTEMD),1)
+ALL_CFLAGS += -DBPF_STREAM_HAVE_LIBSYSTEMD $(shell $(PKG_CONFIG) --cflags libsystemd 2>/dev/null)
+LIB_DEP_LIBS += $(shell $(PKG_CONFIG) --libs libsystemd 2>/dev/null || echo -lsystemd)
+PC_REQUIRES_PRIVATE := libsystemd
+endif
 
 # ---- BPF objects and skeletons ------------------------------------------
 VMLINUX_H := $(OUT)/vmlinux.h
@@ -119,7 +131,9 @@ TEST_LIBS := $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null || echo -lcriter
 	clean bench kernel-patch-check help
 .DEFAULT_GOAL := all
 
-all: lib bpf cli examples tests $(PC_FILE)
+UNIT := $(OUT)/bpf-stream-journal.service
+
+all: lib bpf cli examples tests $(PC_FILE) $(UNIT)
 
 lib: $(LIB_SO) $(LIB_A)
 bpf: $(BPF_OBJS) $(BPF_SKELS)
@@ -181,12 +195,19 @@ PC_LIBDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))
 PC_INCLUDEDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
 $(PC_FILE): stream.pc.in Makefile FORCE | $(OUT)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(PC_LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@.tmp
+		-e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@REQUIRES_PRIVATE@|$(PC_REQUIRES_PRIVATE)|' $< > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else \
 		printf '  %-8s %s\n' GEN "$(patsubst $(OUT)/%,%,$@)"; mv $@.tmp $@; fi
 
 .PHONY: FORCE
 FORCE:
+
+# The system service (systemd/): ExecStart names the installed CLI.
+$(UNIT): systemd/bpf-stream-journal.service.in Makefile FORCE | $(OUT)
+	$(Q)sed -e 's|@BINDIR@|$(BINDIR)|' $< > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else \
+		printf '  %-8s %s\n' GEN "$(patsubst $(OUT)/%,%,$@)"; mv $@.tmp $@; fi
 
 # ---- BPF rules ------------------------------------------------------------
 $(VMLINUX_H): | $(OUT)
@@ -261,7 +282,7 @@ endef
 $(foreach p,$(HDR_LOAD_CCS),$(eval $(call hdr_load_rule,$(call hdr_load_major,$(p)),$(call hdr_load_cc,$(p)))))
 
 # ---- install --------------------------------------------------------------
-install: lib $(PC_FILE) cli
+install: lib $(PC_FILE) cli $(UNIT)
 	$(Q)install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3
 	$(Q)install -m 644 bpf_headers/bpf_stream.h bpf_headers/bpf_stream_record.h \
@@ -272,6 +293,7 @@ install: lib $(PC_FILE) cli
 	$(Q)install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	$(Q)install -m 644 $(PC_FILE) $(DESTDIR)$(PKGCONFIGDIR)/
 	$(Q)if [ -x $(CLI) ]; then install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/; fi
+	$(Q)install -d $(DESTDIR)$(UNITDIR) && install -m 644 $(UNIT) $(DESTDIR)$(UNITDIR)/
 	$(Q)for m in $(wildcard docs/*.8); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/; done
 	$(Q)for m in $(wildcard docs/*.3); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man3/; done
 	$(Q)for c in $(wildcard cli/bash-completion/*); do \
@@ -283,6 +305,7 @@ uninstall:
 		$(DESTDIR)$(INCLUDEDIR)/libbpf_stream.h \
 		$(DESTDIR)$(LIBDIR)/libbpf-stream.so* $(DESTDIR)$(LIBDIR)/libbpf-stream.a \
 		$(DESTDIR)$(PKGCONFIGDIR)/libbpf-stream.pc $(DESTDIR)$(BINDIR)/bpf-stream \
+		$(DESTDIR)$(UNITDIR)/bpf-stream-journal.service \
 		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard docs/*.8))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard docs/*.3))) \
 		$(addprefix $(DESTDIR)$(PREFIX)/share/bash-completion/completions/,$(notdir $(wildcard cli/bash-completion/*)))
@@ -291,8 +314,37 @@ clean:
 	$(Q)rm -rf $(OUT)
 	$(Q)$(MAKE) --no-print-directory -C kernel-patch clean >/dev/null 2>&1 || true
 
+# dpkg-buildpackage writes beside the source tree: the results are moved
+# into $(OUT)/deb.
+DEB_VERSION = $(shell dpkg-parsechangelog -S Version 2>/dev/null)
+.PHONY: deb
+deb:
+	$(Q)DEB=1 MATRIX_CHECK=0 scripts/install-deps.sh
+	$(Q)mkdir -p $(OUT)/deb
+	$(Q)dpkg-buildpackage -us -uc -b
+	$(Q)for f in ../libbpf-stream1_$(DEB_VERSION)_*.deb ../libbpf-stream-dev_$(DEB_VERSION)_*.deb \
+		../bpf-stream_$(DEB_VERSION)_*.deb ../libbpf-stream1-dbgsym_$(DEB_VERSION)_*.deb \
+		../bpf-stream-dbgsym_$(DEB_VERSION)_*.deb ../libbpf-stream_$(DEB_VERSION)_*.buildinfo \
+		../libbpf-stream_$(DEB_VERSION)_*.changes; do \
+		[ -e "$$f" ] && mv "$$f" $(OUT)/deb/ || true; done
+	$(Q)ls $(OUT)/deb
+
+# The packages unpacked into a scratch root (not installed on this machine),
+# lintian with warnings as failures, and the autopkgtest's build of
+# examples/hello against the unpacked headers, .pc and library.
+.PHONY: deb-check
+deb-check: deb
+	$(Q)lintian --fail-on error,warning $(OUT)/deb/libbpf-stream_$(DEB_VERSION)_*.changes
+	$(Q)rm -rf $(OUT)/deb/root && mkdir -p $(OUT)/deb/root
+	$(Q)for p in libbpf-stream1 libbpf-stream-dev bpf-stream; do \
+		dpkg -x $(OUT)/deb/$${p}_$(DEB_VERSION)_*.deb $(OUT)/deb/root || exit 1; done
+	$(Q)r=$(OUT)/deb/root; ma=$$(dpkg-architecture -qDEB_HOST_MULTIARCH); \
+		PKG_CONFIG_SYSROOT_DIR=$$r PKG_CONFIG_PATH=$$r/usr/lib/$$ma/pkgconfig \
+		EXTRA_BPF_CFLAGS=-I$$r/usr/include LD_LIBRARY_PATH=$$r/usr/lib/$$ma \
+		AUTOPKGTEST_TMP=$$(mktemp -d) debian/tests/hello
+
 help:
-	@sed -n '3,24p' Makefile
+	@sed -n '3,25p' Makefile
 
 # Part-specific targets (bench, sanitizers, fuzzing) live beside their part.
 -include $(wildcard mk/*.mk)

@@ -23,6 +23,8 @@ bool pretty_output;
 bool verbose;
 bool no_prefix;
 bool raw_output;
+bool journal_output;
+bool timestamps;
 bool steal_streams;
 enum color_mode color_mode = COLOR_AUTO;
 struct json_writer json_wtr;
@@ -59,6 +61,9 @@ static void help_options(FILE *f)
 		"      --color[=WHEN]      colour stderr lines: auto (default), always, never\n"
 		"      --no-prefix         omit the \"[id:name:stream] \" prefix\n"
 		"      --raw               print program bytes as they are, even on a terminal\n"
+		"      --timestamps        wall-clock time (RFC 3339, UTC, microseconds) first on\n"
+		"                          each line; \"(read)\" marks a time of reading\n"
+		"      --journal           follow, dump: one systemd journal entry per line\n"
 		"      --steal             consume programs another process reads (see dump)\n"
 		"  -v, --verbose           libbpf and libbpf-stream debug output on stderr\n"
 		"  -h, --help              this help\n"
@@ -532,6 +537,8 @@ enum {
 	OPT_RAW,
 	OPT_PROG,
 	OPT_REPEAT,
+	OPT_JOURNAL,
+	OPT_TIMESTAMPS,
 	OPT_STEAL,
 };
 
@@ -542,6 +549,8 @@ static const struct option long_opts[] = {
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "no-prefix", no_argument, NULL, OPT_NO_PREFIX },
 	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "journal", no_argument, NULL, OPT_JOURNAL },
+	{ "timestamps", no_argument, NULL, OPT_TIMESTAMPS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -592,6 +601,12 @@ static int parse_options(int argc, char **argv, bool *show_help, bool *show_vers
 			break;
 		case OPT_RAW:
 			raw_output = true;
+			break;
+		case OPT_JOURNAL:
+			journal_output = true;
+			break;
+		case OPT_TIMESTAMPS:
+			timestamps = true;
 			break;
 		case OPT_STEAL:
 			steal_streams = true;
@@ -662,6 +677,10 @@ int main(int argc, char **argv)
 		}
 		if (run_opts_given && c->func != do_run)
 			return usage_err("--prog and --repeat belong to 'run'");
+		if (journal_output && c->func != do_follow && c->func != do_dump)
+			return usage_err("--journal belongs to 'follow' and 'dump'");
+		if (journal_output && json_output)
+			return usage_err("--journal and --json are two outputs: pick one");
 		ret = c->func(argc - 1, argv + 1);
 		if (!ret && fflush(stdout) && errno != EPIPE)
 			ret = p_err(EXIT_IOERR, "writing output: %s", strerror(errno));

@@ -50,6 +50,8 @@ extern bool pretty_output;
 extern bool verbose;
 extern bool no_prefix;
 extern bool raw_output;
+extern bool journal_output;	/* --journal: entries to the systemd journal */
+extern bool timestamps;		/* --timestamps: wall-clock time on each line */
 extern bool steal_streams;	/* --steal: take over from the process reading a program */
 extern enum color_mode color_mode;
 extern struct json_writer json_wtr;	/* valid when json_output */
@@ -204,5 +206,28 @@ int out_msg(void *ctx, const struct bpf_stream_msg *msg);
 int out_report(void *ctx, const struct bpf_stream_report *r);
 /* The exit status for an output error -errno (EPIPE: quiet EXIT_IOERR). */
 int out_err_status(int err);
+/* RFC 3339 UTC time with microseconds of a CLOCK_MONOTONIC stamp, or of
+ * now when @mono_ns is 0. @buf of at least 40 bytes. */
+void out_realtime(__u64 mono_ns, char *buf, size_t sz);
+
+/* ---- program owners: processes holding a program fd (list.c) ------------ */
+
+struct prog_owner {
+	__u32 prog_id;
+	int pid;
+	char comm[16];
+};
+
+struct owner_map {
+	struct prog_owner *v;	/* sorted by prog_id, then pid */
+	int n, cap;
+};
+
+/* Every (program, process) pair /proc/PID/fdinfo shows (prog_id: lines of
+ * the fds that are bpf-prog anon inodes), this process left out. 0 or -errno. */
+int owner_map_scan(struct owner_map *m);
+/* The owners of @prog_id: their count, *@first the first of them. */
+int owner_map_find(const struct owner_map *m, __u32 prog_id, const struct prog_owner **first);
+void owner_map_free(struct owner_map *m);
 
 #endif /* __BPF_STREAM_CLI_MAIN_H */

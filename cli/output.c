@@ -2,11 +2,14 @@
 /*
  * Printing stream messages: the plain form ("[id:name:stream] text", colour
  * and terminal escaping) and the JSON form (one object per message, kernel
- * reports as one object with their structured fields).
+ * reports as one object with their structured fields), the journal form
+ * (--journal: one entry per line through bpf_stream_journal_print(), one per
+ * kernel report), and wall-clock times (--timestamps, JSON ts_realtime).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "main.h"
@@ -16,14 +19,89 @@
 #define COLOR_DROP "\033[1;33m"		/* bold yellow */
 #define COLOR_RESET "\033[0m"
 
+/* where sd_journal_sendv() sends (libsystemd has no other) */
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
+
 static bool use_color;
 static bool use_escape;
+
+/* --journal: owner pid of each program met, found in /proc once per program */
+#define OWNER_CACHE 256
+static struct {
+	__u32 prog_id;
+	int pid;		/* 0: none found */
+} owner_cache[OWNER_CACHE];
+static int nr_owner_cache;
+
+void out_realtime(__u64 mono_ns, char *buf, size_t sz)
+{
+	struct timespec rt, mono;
+	long long ns;
+	struct tm tm;
+	time_t sec;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	ns = rt.tv_sec * 1000000000LL + rt.tv_nsec;
+	if (mono_ns) {
+		/* the offset of the two clocks now: exact unless the wall
+		 * clock was stepped between the stamp and this call */
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		ns += (long long)mono_ns - (mono.tv_sec * 1000000000LL + mono.tv_nsec);
+	}
+	sec = ns / 1000000000;
+	gmtime_r(&sec, &tm);
+	n = strftime(buf, sz, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, sz - n, ".%06uZ", (unsigned int)(ns % 1000000000 / 1000));
+}
+
+/* The owner process of @prog_id to name in journal entries: its first
+ * holder other than bpf-stream, 0 when none. */
+static int owner_pid(__u32 prog_id)
+{
+	const struct prog_owner *own;
+	struct owner_map om = {};
+	int i, pid = 0;
+
+	for (i = 0; i < nr_owner_cache; i++)
+		if (owner_cache[i].prog_id == prog_id)
+			return owner_cache[i].pid;
+	if (!owner_map_scan(&om) && owner_map_find(&om, prog_id, &own))
+		pid = own->pid;
+	owner_map_free(&om);
+	i = nr_owner_cache < OWNER_CACHE ? nr_owner_cache++ : (int)(prog_id % OWNER_CACHE);
+	owner_cache[i].prog_id = prog_id;
+	owner_cache[i].pid = pid;
+	return pid;
+}
+
+static const char *journal_hint(int err)
+{
+	if (err == -ENOENT || err == -ECONNREFUSED)
+		return ": is systemd-journald running (" JOURNAL_SOCKET ")?";
+	return "";
+}
+
+static int journal_err(struct out_ctx *o, int err)
+{
+	if (!o->err)
+		o->err = err;
+	return err;
+}
 
 int out_init(struct out_ctx *o)
 {
 	bool tty = isatty(STDOUT_FILENO);
 
 	memset(o, 0, sizeof(*o));
+	if (journal_output && !bpf_stream_journal_supported())
+		return p_err(EXIT_FAIL, "--journal: this bpf-stream was built without libsystemd "
+			     "(Debian: libsystemd-dev; %s)", strerror(EOPNOTSUPP));
+	/* libsystemd drops entries silently when the socket is missing: say
+	 * so once, at the start, rather than lose every line */
+	if (journal_output && access(JOURNAL_SOCKET, W_OK))
+		return p_err(EXIT_IOERR, "--journal: %s: %s: is systemd-journald running?",
+			     JOURNAL_SOCKET, strerror(errno));
 	switch (color_mode) {
 	case COLOR_ALWAYS:
 		use_color = true;
@@ -69,6 +147,9 @@ void out_fini(struct out_ctx *o)
 
 int out_err_status(int err)
 {
+	if (journal_output)
+		return p_err(EXIT_IOERR, "sending to the journal: %s%s", strerror(-err),
+			     journal_hint(err));
 	if (err == -EPIPE)
 		return EXIT_IOERR;
 	return p_err(EXIT_IOERR, "writing output: %s", strerror(-err));
@@ -140,6 +221,15 @@ static int json_msg(struct out_ctx *o, const struct bpf_stream_msg *m)
 	json_text(m->text, m->len);
 	if (m->ts_ns)
 		jsonw_uint_field(&json_wtr, "ts_ns", m->ts_ns);
+	if (m->ts_ns || timestamps) {
+		char rt[64];
+
+		/* converted from the BPF side's stamp, else (--timestamps)
+		 * the time bpf-stream read the line */
+		out_realtime(m->ts_ns, rt, sizeof(rt));
+		jsonw_string_field(&json_wtr, "ts_realtime", rt);
+		jsonw_string_field(&json_wtr, "ts_source", m->ts_ns ? "bpf" : "read");
+	}
 	json_flags(m->flags);
 	if (m->flags & BPF_STREAM_MSG_F_DROP_NOTICE)
 		jsonw_uint_field(&json_wtr, "dropped", m->dropped);
@@ -164,6 +254,17 @@ int out_report(void *ctx, const struct bpf_stream_report *r)
 	struct out_ctx *o = ctx;
 	__u32 i;
 
+	if (journal_output) {
+		LIBBPF_OPTS(bpf_stream_journal_opts, jopts);
+		struct bpf_stream_report copy = *r;
+		int err;
+
+		copy.prog_id = msg_id(o, r->prog_id);
+		copy.prog_name = msg_name(o, r->prog_id, r->prog_name);
+		jopts.owner_pid = owner_pid(copy.prog_id);
+		err = bpf_stream_journal_report(&jopts, &copy);
+		return err ? journal_err(o, err) : 0;
+	}
 	if (!json_output)
 		return 0;
 	jsonw_start_object(&json_wtr);
@@ -264,6 +365,12 @@ static int plain_msg(struct out_ctx *o, const struct bpf_stream_msg *m)
 		len = need;
 	}
 
+	if (timestamps) {
+		char rt[64];
+
+		out_realtime(m->ts_ns, rt, sizeof(rt));
+		printf("%s%s ", rt, m->ts_ns ? "" : "(read)");
+	}
 	if (use_color && color)
 		fputs(color, stdout);
 	if (!no_prefix) {
@@ -287,10 +394,31 @@ static int plain_msg(struct out_ctx *o, const struct bpf_stream_msg *m)
 	return err;
 }
 
+static int journal_msg(struct out_ctx *o, const struct bpf_stream_msg *m)
+{
+	LIBBPF_OPTS(bpf_stream_journal_opts, jopts);
+	struct bpf_stream_msg copy = *m;
+
+	/* one entry per kernel report (out_report), not one per line */
+	jopts.skip_kernel_lines = true;
+	copy.prog_id = msg_id(o, m->prog_id);
+	copy.prog_name = msg_name(o, m->prog_id, m->prog_name);
+	jopts.owner_pid = owner_pid(copy.prog_id);
+	return bpf_stream_journal_print(&jopts, &copy);
+}
+
 int out_msg(void *ctx, const struct bpf_stream_msg *msg)
 {
 	struct out_ctx *o = ctx;
 	int err;
+
+	if (journal_output) {
+		err = journal_msg(o, msg);
+		if (err)
+			return journal_err(o, err);
+		o->lines++;
+		return 0;
+	}
 
 	/* JSON: one structured object per report (out_report) instead of its lines */
 	if (json_output && (msg->flags & BPF_STREAM_MSG_F_KERNEL))

@@ -644,6 +644,66 @@ BPF_STREAM_API int bpf_stream_print_msg(void *file, const struct bpf_stream_msg 
  */
 BPF_STREAM_API size_t bpf_stream_escape(char *dst, size_t dst_sz, const char *src, size_t len);
 
+/* ---------------------------------------------------------------------- */
+/* The systemd journal                                                     */
+
+struct bpf_stream_journal_opts {
+	size_t sz;
+	const char *identifier;	/* SYSLOG_IDENTIFIER; NULL: "bpf-stream" */
+	int owner_pid;		/* BPF_PROG_OWNER_PID; 0: not sent */
+	bool skip_kernel_lines;	/* send no lines flagged BPF_STREAM_MSG_F_KERNEL
+				 * (bpf_stream_journal_report() sends the report) */
+	size_t :0;
+};
+#define bpf_stream_journal_opts__last_field skip_kernel_lines
+
+/**
+ * bpf_stream_journal_print() - ready callback: each message one journal entry.
+ * @ctx: a struct bpf_stream_journal_opts * (sz set), or NULL for defaults;
+ * @msg: the message.
+ *
+ * Sends with libsystemd's sd_journal_sendv(): MESSAGE (the line's exact
+ * bytes: control bytes and invalid UTF-8 are kept, journald stores them as
+ * sent), PRIORITY (6 stdout, 3 stderr, 2 a line of a kernel report, 4 a drop
+ * notice), SYSLOG_IDENTIFIER, BPF_PROG_ID, BPF_PROG_NAME, BPF_PROG_TAG (asked
+ * of the kernel by id), BPF_STREAM, BPF_PROG_OWNER_PID (opts), BPF_TS_NS and
+ * BPF_TS_REALTIME (RFC 3339 UTC, converted from the monotonic stamp) for
+ * records stamped by BPF_STREAM_TIMESTAMP, BPF_DROPPED=N for drop notices,
+ * BPF_KERNEL=1 for report lines and BPF_PARTIAL, BPF_UNTERMINATED,
+ * BPF_TRUNCATED=1 after the message flags. Stateless: each piece of a long
+ * line is an entry. No CODE_FILE/CODE_LINE: a message does not carry its
+ * call site. Usable as the callback of drains, iterators' loops and readers.
+ * Return: 0, or -errno: -EOPNOTSUPP when the library was built without
+ * libsystemd, -EINVAL for a NULL msg or bad opts, the error of
+ * sd_journal_sendv() (e.g. -ECONNREFUSED when journald's socket exists but
+ * nobody listens). Without /run/systemd/journal/socket at all, libsystemd
+ * drops the entry and returns 0: check for it first where that matters.
+ */
+BPF_STREAM_API int bpf_stream_journal_print(void *ctx, const struct bpf_stream_msg *msg);
+
+/**
+ * bpf_stream_journal_report() - a bpf_stream_report_fn: one journal entry per
+ * kernel error report.
+ * @ctx: as bpf_stream_journal_print(); @r: the report.
+ *
+ * MESSAGE "ERROR: ...", PRIORITY 2, the program fields of
+ * bpf_stream_journal_print() with BPF_STREAM=stderr and BPF_KERNEL=1,
+ * BPF_REPORT_KIND (bpf_stream_report_kind_str()), BPF_REPORT_CPU/UID/PID/COMM
+ * where the report has them, BPF_REPORT_FRAMES (one line per frame), and
+ * CODE_FILE, CODE_LINE, CODE_FUNC from the first frame with a source line.
+ * Pass it as the reader's report_fn with opts.skip_kernel_lines set to get
+ * one entry per report instead of one per line.
+ * Return: as bpf_stream_journal_print().
+ */
+BPF_STREAM_API int bpf_stream_journal_report(void *ctx, const struct bpf_stream_report *r);
+
+/**
+ * bpf_stream_journal_supported() - was the library built with libsystemd?
+ * Return: true when the journal functions can send (journald may still be
+ * absent at run time).
+ */
+BPF_STREAM_API bool bpf_stream_journal_supported(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,6 +5,8 @@
 set -eu
 
 # package:file-that-proves-it-is-installed
+# (libsystemd-dev builds the journal output in; systemd's journald and
+# systemd-journal-remote/-upload are what tests/test_journal runs against)
 need="
 libbpf-dev:/usr/include/bpf/libbpf.h
 libelf-dev:/usr/include/libelf.h
@@ -22,6 +24,9 @@ make:/usr/bin/make
 git:/usr/bin/git
 python3:/usr/bin/python3
 gcc:/usr/bin/gcc
+libsystemd-dev:/usr/include/systemd/sd-journal.h
+systemd:/lib/systemd/systemd-journald
+systemd-journal-remote:/lib/systemd/systemd-journal-remote
 "
 # The kernel matrix (mk/matrix.mk): QEMU and what builds its initramfs.
 # Optional: where they cannot be installed, make check skips the matrix
@@ -34,6 +39,11 @@ kmod:/sbin/depmod
 cpio:/usr/bin/cpio
 xz-utils:/usr/bin/xz
 "
+
+# `make deb` (DEB=1): what dpkg-buildpackage and lintian need.
+if [ "${DEB:-0}" = 1 ]; then
+	need="$need debhelper:/usr/bin/dh dpkg-dev:/usr/bin/dpkg-buildpackage lintian:/usr/bin/lintian"
+fi
 
 # The default clang's sanitizer runtimes (Debian 12: clang 14; sid: 21).
 if command -v clang >/dev/null 2>&1; then

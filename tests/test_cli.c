@@ -1037,8 +1037,8 @@ Test(cli, list_shows_loaded_program)
 	cr_assert_eq(cli(&p, NULL, ARGV("list")), 0, "%s", buf_str(&p.err));
 	snprintf(re, sizeof(re),
 		 "^%u: syscall  name cli_hello  tag [0-9a-f]{16}  streams %s  transport ringbuf  "
-		 "dropped 0/0$", id,
-		 kp_has_stream_read() ? "yes" : "no");
+		 "dropped 0/0  owner ([0-9]+\\([^)]*\\),)*%d\\(test_cli\\)", id,
+		 kp_has_stream_read() ? "yes" : "no", getpid());
 	cr_expect(matches(buf_str(&p.out), re), "no '%s' in:\n%s", re, buf_str(&p.out));
 	proc_free(&p);
 
