@@ -253,6 +253,9 @@ int bpf_prog_stream_read(struct bpf_prog *prog, enum bpf_stream_id stream_id,
 	stream = bpf_stream_get(stream_id, prog->aux);
 	if (!stream)
 		return -ENOENT;
+	/* As upstream: a length the int-sized result cannot count is refused. */
+	if (len > INT_MAX)
+		return -EINVAL;
 	return bpf_stream_read(stream, buf, len);
 }
 
@@ -297,6 +300,13 @@ static __poll_t bpf_stream_fop_poll(struct file *file, struct poll_table_struct 
 	return mask;
 }
 
+/* A wake-up since the reader last looked, or the hang-up. */
+static bool bpf_stream_poll_woken(struct bpf_stream_poll *poll)
+{
+	/* Pairs with smp_store_release() in bpf_stream_poll_detach(). */
+	return atomic_read(&poll->kick) || smp_load_acquire(&poll->dead);
+}
+
 /*
  * Consume the stream like BPF_PROG_STREAM_READ_BY_FD. An empty stream
  * blocks until data arrives or the program is gone, or returns -EAGAIN for
@@ -325,8 +335,7 @@ static ssize_t bpf_stream_fop_read(struct file *file, char __user *buf,
 			return 0;
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
-		ret = wait_event_interruptible(poll->wait, atomic_read(&poll->kick) ||
-					       smp_load_acquire(&poll->dead));
+		ret = wait_event_interruptible(poll->wait, bpf_stream_poll_woken(poll));
 		if (ret)
 			return ret;
 	}
@@ -416,7 +425,7 @@ static void bpf_stream_poll_detach(struct bpf_stream *stream)
 	stream->backlog_head = NULL;
 	stream->backlog_tail = NULL;
 	poll->stream = orphan;
-	/* Pairs with smp_load_acquire() in bpf_stream_fop_read(). */
+	/* Pairs with smp_load_acquire() in bpf_stream_poll_woken(). */
 	smp_store_release(&poll->dead, true);
 	mutex_unlock(&poll->lock);
 	wake_up_all(&poll->wait);
