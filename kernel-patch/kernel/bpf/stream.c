@@ -347,11 +347,11 @@ static int bpf_stream_fop_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* No llseek: lseek(2) fails with -ESPIPE, as upstream's. */
 static const struct file_operations bpf_stream_fops = {
 	.poll		= bpf_stream_fop_poll,
 	.read		= bpf_stream_fop_read,
 	.release	= bpf_stream_fop_release,
-	.llseek		= noop_llseek,
 };
 
 /*
