@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * 6. Waiting for native streams: bpf_stream_reader__poll() with the stream
- *    fds of BPF_PROG_STREAM_GET_FD (proposed by kernel-patch/ patch 7: the
- *    patched 7.2 of `make -C kernel-patch vm-bench`) beside the adaptive
+ * 6. Waiting for native streams: bpf_stream_reader__poll() with Linux
+ *    7.4's stream fds (the patched 7.2 of `make -C kernel-patch vm-lib`) beside the adaptive
  *    polling every released kernel gets, in the same run (the library's
  *    test hook picks the mode per reader):
  *    - idle wake-ups per second: cycles of one __poll(IDLE_MS) on a reader
@@ -145,7 +144,7 @@ int bench_wait(void)
 		goto out;
 	}
 	if (!have_fd)
-		bench_note(SEC_NAME, "this kernel has no BPF_PROG_STREAM_GET_FD: fallback only");
+		bench_note(SEC_NAME, "this kernel has no stream fds: fallback only");
 	for (run = 0; run < bench_cfg.runs; run++) {
 		for (m = have_fd ? 1 : 0; m >= 0; m--) {
 			double w = 0, c = 0, l = 0;
@@ -166,7 +165,7 @@ int bench_wait(void)
 		  "write to callback, median of %d, pauses of 50..450 ms", LAT_SAMPLES);
 	if (have_fd) {
 		bench_row(SEC_NAME, "idle wake-ups, stream fds", "/s", &wk[1], NULL, NULL,
-			  "the same reader with BPF_PROG_STREAM_GET_FD");
+			  "the same reader with stream fds");
 		bench_row(SEC_NAME, "idle CPU, stream fds", "us/s", &cpu[1], NULL, NULL,
 			  "reader thread CPU time per idle second");
 		series_ratio(&ratio, &lat[1], &lat[0]);

@@ -1,37 +1,54 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Pollable streams (stream_fd.c): the proposed BPF_PROG_STREAM_GET_FD
- * command of kernel-patch/ patch 7, used only where a once-per-process probe
- * found it. Private: never installed.
+ * Stream file descriptors (stream_fd.c): Linux 7.4's file-descriptor
+ * interface for program streams ("bpf: Add file descriptor interface for
+ * program streams", libbpf's bpf_prog_stream_open()), always opened
+ * non-blocking, used only where a once-per-process behavioural probe found
+ * the kernel keeping that interface's contract. Private: never installed.
  */
 #ifndef __LIBBPF_STREAM_STREAM_FD_H
 #define __LIBBPF_STREAM_STREAM_FD_H
 
 #include "stream_internal.h"
 
-/* enum bpf_cmd value proposed by kernel-patch/ patch 7 (after
- * BPF_PROG_ASSOC_STRUCT_OPS = 38 of 7.2); in no released kernel. */
-#define BS_PROG_STREAM_GET_FD 39
+/*
+ * The UAPI below is NOT taken from an upstream header: no distribution
+ * ships 7.4's, and the command's name, number, attr layout and flag value
+ * could not be read from upstream (docs/stream-fds.md). They are the
+ * project's best guess, also used by kernel-patch/'s 7.2 series. A wrong
+ * guess is harmless: the probe sends the command only for a throw-away
+ * program of its own and accepts it only if it behaves exactly as the
+ * upstream contract says (stream_fd.c); anything else keeps the adaptive
+ * polling.
+ */
+#define BS_PROG_STREAM_OPEN 39		/* after BPF_PROG_ASSOC_STRUCT_OPS = 38 */
+#define BS_F_STREAM_NONBLOCK (1U << 0)	/* open with O_NONBLOCK */
 
-/* attr of BS_PROG_STREAM_GET_FD (proposed union bpf_attr member
- * prog_stream_get_fd); flags must be 0. */
-struct bs_stream_get_fd_attr {
+/* attr of BS_PROG_STREAM_OPEN */
+struct bs_stream_open_attr {
 	__u32 prog_fd;
 	__u32 stream_id;
 	__u32 flags;
 };
 
-/* True where the running kernel has the command and BPF_STREAM_WAIT does not
- * say "backoff" (probed once per process; thread-safe). */
+/* True where the running kernel has stream fds keeping the upstream
+ * contract and BPF_STREAM_WAIT does not say "backoff" (probed once per
+ * process; thread-safe). */
 bool bs_stream_fd_available(void);
-/* A new close-on-exec fd of (@prog_fd, @stream_id): POLLIN when data is
- * queued, POLLHUP once the program is freed; read(2) consumes the stream
- * without blocking (-EAGAIN empty, 0 once the program is gone). It holds
- * no reference on the program. Return: fd, or -errno (-EOPNOTSUPP where
- * bs_stream_fd_available() is false). */
+/* A new close-on-exec, read-only, non-blocking fd of (@prog_fd,
+ * @stream_id): POLLIN while data is queued, POLLHUP once the program is
+ * freed; read(2) consumes the stream and never blocks (-EAGAIN empty, what
+ * is left then 0 once the program is gone). It holds no reference on the
+ * program. Return: fd, or -errno (-EOPNOTSUPP where bs_stream_fd_available()
+ * is false, -EIO if the kernel gave a blocking fd). */
 int bs_stream_get_fd(int prog_fd, __u32 stream_id);
-/* Test hook (never exported): 1 or 0 overrides the probe's answer, -1 goes
- * back to it. Affects readers' later __add_* calls only. */
+/* Test hook (never exported): 0 turns stream fds off, 1 back on where the
+ * probe found them (it cannot enable what the probe refused), -1 goes back
+ * to the probe's answer. Affects readers' later __add_* calls only. */
 void bs_stream_fd_test_force(int use);
+/* Which opener the probe accepted: "libbpf" (bpf_prog_stream_open() of the
+ * libbpf loaded at run time), "bpf(2)" (the library's own wrapper), or NULL
+ * (none). For tests and debug output. */
+const char *bs_stream_fd_opener(void);
 
 #endif /* __LIBBPF_STREAM_STREAM_FD_H */

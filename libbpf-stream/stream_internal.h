@@ -26,7 +26,7 @@
  *   consumer.c   which process consumes an object's messages (the reading model)
  *   format.c     formats of binary records: call-site table, kernel-exact formatter
  *   source.c     bs_source_read(): one read from whichever transport carries a stream
- *   stream_fd.c  pollable streams (proposed BPF_PROG_STREAM_GET_FD), probed once
+ *   stream_fd.c  Linux 7.4's stream fds, non-blocking, probed once
  */
 #ifndef __LIBBPF_STREAM_INTERNAL_H
 #define __LIBBPF_STREAM_INTERNAL_H

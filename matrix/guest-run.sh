@@ -8,6 +8,8 @@
 #   tap/examples.tap  the three examples: exit status and the lines they print
 #   time-NAME       seconds each part took
 #   kreport/        raw kernel reports test_kreport read (kreport_KIND_RELEASE.in)
+# Before each part it writes "matrix-guest: start NAME" to the kernel log,
+# so matrix/table.sh can name the part a kernel splat came in.
 set -u
 res=$1
 # shellcheck disable=SC1091
@@ -23,6 +25,7 @@ mkdir -p "$res/tap" "$res/log"
 cd /tmp || exit 1
 t0=$(date +%s)
 
+echo "matrix-guest: start probe" > /dev/kmsg 2>/dev/null
 "$out/matrix/probe" > "$res/probe" 2> "$res/log/probe.log"
 echo "probe-rc=$?" >> "$res/probe"
 
@@ -35,6 +38,7 @@ for bin in $MATRIX_TESTS; do
 	[ -n "${MATRIX_FILTER:-}" ] && filter=(--filter="$MATRIX_FILTER")
 	s=$(date +%s)
 	echo "matrix-guest: $name"
+	echo "matrix-guest: start $name" > /dev/kmsg 2>/dev/null
 	timeout "${MATRIX_TEST_TIMEOUT:-900}" "$bin" -j1 "${filter[@]}" --tap="$res/tap/$name.tap" \
 		> "$res/log/$name.log" 2>&1
 	echo $? > "$res/tap/$name.rc"
@@ -44,6 +48,7 @@ done
 # The examples: each must exit 0 and print its program's lines.
 if [ "${MATRIX_EXAMPLES:-1}" = 1 ]; then
 	s=$(date +%s)
+	echo "matrix-guest: start examples" > /dev/kmsg 2>/dev/null
 	tap=$res/tap/examples.tap
 	: > "$tap"
 	n=0
@@ -69,5 +74,6 @@ if [ "${MATRIX_EXAMPLES:-1}" = 1 ]; then
 	echo "1..$n" >> "$tap"
 	echo "$(( $(date +%s) - s ))" > "$res/time-examples"
 fi
+echo "matrix-guest: start end" > /dev/kmsg 2>/dev/null
 echo "$(( $(date +%s) - t0 ))" > "$res/time-total"
 sync

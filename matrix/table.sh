@@ -7,8 +7,17 @@
 # bpf_stream_prepare() picked and why, and whether a native stream write
 # lands. TAP_FILE gets one line per test of every kernel, named
 # "SERIES::suite::test", plus one failure per guest that did not run to its
-# end and per test binary that left no report or exited non-zero with no
-# failed test. Exit status: 0 when nothing failed.
+# end, per test binary that left no report or exited non-zero with no
+# failed test, and per kernel splat (below). Exit status: 0 when nothing
+# failed.
+#
+# Kernel splats: each guest saves its kernel log (RESULTS/SERIES/dmesg,
+# matrix/guest-init; console.log where a guest did not get that far). A
+# WARNING:, BUG:, Oops, general protection fault, KASAN, UBSAN or KCSAN
+# report, a lockdep report (possible ... locking ..., suspicious RCU usage)
+# or a hung task (blocked for more than N seconds) fails that kernel's
+# column, one "SERIES::kernel: splat" failure each, named after the part
+# that ran when it came (guest-run.sh's "matrix-guest: start NAME" marks).
 set -u
 root=$1 tap=$2; shift 2
 series=("$@")
@@ -18,6 +27,25 @@ declare -A cell total_p total_f total_s
 failed=0
 
 emit() { echo "$1" >> "$tap"; }
+
+splat_re='WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|KCSAN|'\
+'possible (circular|recursive|irq lock inversion) locking|inconsistent lock state|'\
+'suspicious RCU usage|lockdep|blocked for more than [0-9]+ seconds'
+declare -A splats
+
+# scan_splats SERIES LOG: one failure per splat in LOG (a kernel log)
+scan_splats() {
+	local s=$1 log=$2 n=0 line
+	while IFS= read -r line; do
+		emit "not ok - $s::kernel: splat during ${line%%$'\t'*}: ${line#*$'\t'}"
+		n=$((n + 1))
+	done < <(awk -v re="$splat_re" '
+		/matrix-guest: start / { part = $NF; next }
+		$0 ~ re { sub(/^\[[ 0-9.]+\] /, ""); print (part == "" ? "boot" : part) "\t" substr($0, 1, 160) }' "$log")
+	splats[$s]=$n
+	total_f[$s]=$((total_f[$s] + n))
+	[ $n -gt 0 ] && failed=1
+}
 
 for s in "${series[@]}"; do
 	r=$root/$s
@@ -33,6 +61,16 @@ for s in "${series[@]}"; do
 		emit "not ok - $s::guest: $why (qemu exit $(cat "$r/qemu-rc" 2>/dev/null || echo ?)," \
 			"$(cat "$r/time-wall" 2>/dev/null || echo ?) s; see $r/console.log)"
 		total_f[$s]=1; failed=1
+	fi
+	if [ -e "$r/on-host" ]; then
+		:	# make check on the host's kernel: no guest log
+	elif [ -e "$r/dmesg" ]; then
+		scan_splats "$s" "$r/dmesg"
+	elif [ -e "$r/guest-rc" ]; then
+		emit "not ok - $s::kernel: the guest saved no kernel log (dmesg)"
+		total_f[$s]=$((total_f[$s] + 1)); failed=1
+	elif [ -e "$r/console.log" ]; then
+		scan_splats "$s" "$r/console.log"
 	fi
 	for t in "$r"/tap/*.tap; do
 		[ -e "$t" ] || continue
@@ -91,6 +129,8 @@ for suite in "${suites[@]}"; do
 done
 printf '%-13s' "total p/f/s"
 for s in "${series[@]}"; do printf " %${w}s" "${total_p[$s]}/${total_f[$s]}/${total_s[$s]}"; done; echo
+printf '%-13s' "splats"
+for s in "${series[@]}"; do printf " %${w}s" "${splats[$s]:--}"; done; echo
 printf '%-13s' "time (s)"
 for s in "${series[@]}"; do
 	t=$(cat "$root/$s/time-wall" 2>/dev/null || echo -)

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * How bpf_stream_reader__poll() waits for native streams: through the
- * pollable stream fds of BPF_PROG_STREAM_GET_FD (proposed by kernel-patch/
- * patch 7, in no released kernel) where the kernel has it, else the
- * adaptive polling of every released kernel. The library's probe must agree
- * with the test's own (kernel_probe.c); the fallback must deliver; with the
- * command, an idle reader must not wake and a freed program must stop being
- * followed. `make -C kernel-patch vm-test` runs this binary on the patched
- * 7.2 and on 7.2 as released.
+ * How bpf_stream_reader__poll() waits for native streams: through Linux
+ * 7.4's stream fds (opened non-blocking, stream_fd.c) where the kernel keeps
+ * their contract, else the adaptive polling of every released kernel. The
+ * library's probe must agree with the test's own (kernel_probe.c); the
+ * fallback must deliver; with stream fds, an idle reader must not wake and
+ * a freed program must stop being followed; every fd the library hands out
+ * is non-blocking. `make -C kernel-patch vm-lib` runs this binary on the
+ * patched 7.2 (the fd interface) and on 7.2 as released.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,15 +47,15 @@ static long long now_us(void)
 				     kp_native_write_why());				\
 	} while (0)
 
-#define NEED_GET_FD()									\
+#define NEED_STREAM_FD()								\
 	do {										\
-		if (!kp_has_stream_get_fd())						\
-			cr_skip_test("%s has no BPF_PROG_STREAM_GET_FD (proposed by "	\
-				     "kernel-patch/ patch 7, in no released kernel): "	\
-				     "command 39 gives %s", kp_kernel(),		\
-				     kp_stream_get_fd_err() == -EPROTO ?		\
-				     "an fd that is not a bpf-stream file" :		\
-				     strerror(-kp_stream_get_fd_err()));		\
+		if (!kp_has_stream_open())						\
+			cr_skip_test("%s has no stream fds (Linux 7.4's interface; "	\
+				     "no released Debian kernel has it): command 39 "	\
+				     "gives %s", kp_kernel(),				\
+				     kp_stream_open_err() == -EPROTO ?			\
+				     "an fd or refusals unlike upstream's" :		\
+				     strerror(-kp_stream_open_err()));			\
 	} while (0)
 
 /* cons_print with whatever transport bpf_stream_prepare() picks: native
@@ -96,9 +97,39 @@ static void expect_one_run(struct bpf_stream_reader *r, unsigned int run_nr)
 
 Test(wait, probe_agrees_with_the_kernel)
 {
-	cr_assert_eq(bs_stream_fd_available(), kp_has_stream_get_fd(),
+	cr_assert_eq(bs_stream_fd_available(), kp_has_stream_open(),
 		     "library %d, kernel_probe %d (%s)", bs_stream_fd_available(),
-		     kp_has_stream_get_fd(), kp_kernel());
+		     kp_has_stream_open(), kp_kernel());
+}
+
+/* Each fd the library opens is non-blocking, read-only, close-on-exec: an
+ * empty stream reads -EAGAIN at once, whatever the kernel's default. */
+Test(wait, stream_fds_never_block)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int prog_fd, fd, fl, fdfl;
+	char c;
+
+	NEED_STREAM_FD();
+	cr_assert(bs_stream_fd_available(), "kernel_probe has stream fds, the library not (%s)",
+		  bs_stream_fd_opener() ? bs_stream_fd_opener() : "no opener");
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "t_sfd", "GPL", insns, 2, NULL);
+	cr_assert_geq(prog_fd, 0, "prog load: %d", -errno);
+	cr_assert_eq(bs_stream_get_fd(prog_fd, 3), -EINVAL);
+	fd = bs_stream_get_fd(prog_fd, BPF_STDERR);
+	cr_assert_geq(fd, 0, "bs_stream_get_fd: %d", fd);
+	fl = fcntl(fd, F_GETFL);
+	fdfl = fcntl(fd, F_GETFD);
+	cr_assert(fl >= 0 && (fl & O_NONBLOCK), "O_NONBLOCK: %#x", fl);
+	cr_assert_eq(fl & O_ACCMODE, O_RDONLY);
+	cr_assert(fdfl >= 0 && (fdfl & FD_CLOEXEC));
+	cr_assert_eq(read(fd, &c, 1), -1);
+	cr_assert_eq(errno, EAGAIN);
+	close(fd);
+	close(prog_fd);
 }
 
 Test(wait, env_backoff_forces_the_fallback)
@@ -108,15 +139,15 @@ Test(wait, env_backoff_forces_the_fallback)
 	cr_assert_eq(bs_stream_get_fd(0, BPF_STDOUT), -EOPNOTSUPP);
 }
 
-/* Without the command (every released kernel; forced where the kernel has
- * it): no stream fd, and the adaptive polling still delivers. */
+/* Without stream fds (every released kernel; forced where the kernel has
+ * them): no stream fd, and the adaptive polling still delivers. */
 Test(wait, fallback_delivers)
 {
 	struct bpf_stream_reader *r;
 	struct cons_print *skel;
 
 	NEED_NATIVE_WRITES();
-	if (kp_has_stream_get_fd())
+	if (kp_has_stream_open())
 		bs_stream_fd_test_force(0);
 	skel = open_native();
 	r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
@@ -143,7 +174,7 @@ static void *run_later(void *arg)
 	return NULL;
 }
 
-/* With the command: one fd per followed stream; 500 ms idle cost the cycle
+/* With stream fds: one fd per followed stream; 500 ms idle cost the cycle
  * before the wait and the one after the timeout, nothing between (the
  * fallback wakes at 1, 2, 4, ... 200 ms: about ten); data written while the
  * reader waits wakes it at once, in one more cycle. */
@@ -156,7 +187,7 @@ Test(wait, idle_reader_does_not_wake)
 	pthread_t t;
 	int ret;
 
-	NEED_GET_FD();
+	NEED_STREAM_FD();
 	NEED_NATIVE_WRITES();
 	skel = open_native();
 	r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
@@ -202,7 +233,7 @@ Test(wait, hangup_ends_following)
 	__u32 len = sizeof(info);
 	long long t0;
 
-	NEED_GET_FD();
+	NEED_STREAM_FD();
 	NEED_NATIVE_WRITES();
 	skel = open_native();
 	cr_assert_eq(bpf_obj_get_info_by_fd(bpf_program__fd(skel->progs.cons_out), &info, &len),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Probes of the running kernel (kernel_probe.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -23,17 +24,20 @@ struct kp_stream_read_attr {
 	__u32 prog_fd;
 };
 
-/* The proposed command of kernel-patch/ patch 7 (no released kernel). */
-#define KP_PROG_STREAM_GET_FD 39
-struct kp_stream_get_fd_attr {
+/* Linux 7.4's stream fd command as the library and kernel-patch/ spell it
+ * (stream_fd.h: number, attr and flag are the project's guess of upstream's
+ * UAPI, which no distribution header has yet). */
+#define KP_PROG_STREAM_OPEN 39
+#define KP_F_STREAM_NONBLOCK (1U << 0)
+struct kp_stream_open_attr {
 	__u32 prog_fd;
 	__u32 stream_id;
 	__u32 flags;
 };
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static bool has_read, has_get_fd;
-static int get_fd_err;
+static bool has_read, has_open;
+static int open_err;
 static const char *kfunc;
 static int kfunc_btf_id, kfunc_args;
 static int write_err;
@@ -81,36 +85,54 @@ static bool probe_read(void)
 	return n >= 0;
 }
 
-/* A stream fd of a loaded program, the /proc/self/fd link of the patch's
- * anon inode; a kernel without the command refuses it with -EINVAL. */
-static bool probe_get_fd(void)
+static int raw_open(int prog_fd, __u32 stream_id, __u32 flags)
 {
-	struct kp_stream_get_fd_attr attr = { .stream_id = 1 };
+	struct kp_stream_open_attr attr = { prog_fd, stream_id, flags };
+	int fd = syscall(__NR_bpf, KP_PROG_STREAM_OPEN, &attr, sizeof(attr));
+
+	return fd < 0 ? -errno : fd;
+}
+
+static bool refused(int ret, int want)
+{
+	if (ret >= 0)
+		close(ret);
+	return ret == want;
+}
+
+/* Upstream's refusals and a non-blocking, read-only, close-on-exec
+ * anon_inode:bpf-stream fd of an empty stream (never read here). A kernel
+ * without the command refuses it with -EINVAL. */
+static bool probe_open(void)
+{
 	char path[64], target[64];
-	int fd = load_trivial(), sfd;
+	int fd = load_trivial(), sfd, fl, fdfl;
 	ssize_t n = 0;
 
 	if (fd < 0) {
-		get_fd_err = fd;
+		open_err = fd;
 		return false;
 	}
-	attr.prog_fd = fd;
-	sfd = syscall(__NR_bpf, KP_PROG_STREAM_GET_FD, &attr, sizeof(attr));
-	get_fd_err = sfd < 0 ? -errno : 0;
+	sfd = raw_open(fd, 1, KP_F_STREAM_NONBLOCK);
+	open_err = sfd < 0 ? sfd : 0;
 	if (sfd >= 0) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", sfd);
 		n = readlink(path, target, sizeof(target) - 1);
+		fl = fcntl(sfd, F_GETFL);
+		fdfl = fcntl(sfd, F_GETFD);
 		close(sfd);
+		if (n > 0)
+			target[n] = '\0';
+		if (n <= 0 || strcmp(target, "anon_inode:bpf-stream") || fl < 0 || fdfl < 0 ||
+		    !(fl & O_NONBLOCK) || (fl & O_ACCMODE) != O_RDONLY || !(fdfl & FD_CLOEXEC))
+			open_err = -EPROTO;
+		else if (!refused(raw_open(fd, 1, BPF_F_RDONLY), -EINVAL) ||
+			 !refused(raw_open(fd, 1, 1U << 31), -EINVAL) ||
+			 !refused(raw_open(fd, 0, KP_F_STREAM_NONBLOCK), -ENOENT))
+			open_err = -EPROTO;
 	}
 	close(fd);
-	if (n <= 0)
-		return false;
-	target[n] = '\0';
-	if (strcmp(target, "anon_inode:bpf-stream")) {
-		get_fd_err = -EPROTO;
-		return false;
-	}
-	return true;
+	return !open_err;
 }
 
 /* Which kfunc may a program call? 7.x has both a four-argument
@@ -212,7 +234,7 @@ static void probe_all(void)
 
 	snprintf(kernel, sizeof(kernel), "Linux %s", uname(&u) ? "?" : u.release);
 	has_read = probe_read();
-	has_get_fd = probe_get_fd();
+	has_open = probe_open();
 	probe_kfunc();
 	write_err = probe_write();
 	if (!kfunc)
@@ -230,16 +252,16 @@ bool kp_has_stream_read(void)
 	return has_read;
 }
 
-bool kp_has_stream_get_fd(void)
+bool kp_has_stream_open(void)
 {
 	pthread_once(&once, probe_all);
-	return has_get_fd;
+	return has_open;
 }
 
-int kp_stream_get_fd_err(void)
+int kp_stream_open_err(void)
 {
 	pthread_once(&once, probe_all);
-	return get_fd_err;
+	return open_err;
 }
 
 const char *kp_stream_kfunc(int *nr_args)

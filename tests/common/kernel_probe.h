@@ -15,14 +15,14 @@
  * kernel without it a read of a loaded program's stream gets -EINVAL. */
 bool kp_has_stream_read(void);
 
-/* Does the kernel have BPF_PROG_STREAM_GET_FD, the pollable stream proposed
- * by kernel-patch/ patch 7 (command 39)? No released kernel has it; the
- * patched 7.2 of `make -C kernel-patch vm-test` does. */
-bool kp_has_stream_get_fd(void);
+/* Does the kernel have Linux 7.4's stream fds as the library opens them
+ * (command 39, BPF_F_STREAM_NONBLOCK; stream_fd.h)? No released Debian
+ * kernel has them; the patched 7.2 of kernel-patch/ does. */
+bool kp_has_stream_open(void);
 /* Why not: the command's -errno (-EINVAL where it is unknown), -EPROTO when
- * it gave an fd that is not a bpf-stream file (command 39 reused), or the
- * probe program's load error; 0 when the kernel has it. */
-int kp_stream_get_fd_err(void);
+ * it gave an fd or refusals unlike upstream's (command 39 used otherwise),
+ * or the probe program's load error; 0 when the kernel has it. */
+int kp_stream_open_err(void);
 
 /* The stream kfunc a BPF program can call here: "bpf_stream_vprintk" (6.17,
  * five arguments; 7.x, four), "bpf_stream_vprintk_impl" (6.18, five), or

@@ -88,6 +88,11 @@ long harness_file_read(int fd, void *buf, size_t len)
 	return f->f_op->read(f, buf, len, &pos);
 }
 
+unsigned int harness_file_flags(int fd)
+{
+	return file_get(fd)->f_flags;
+}
+
 void harness_file_close(int fd)
 {
 	struct file *f = file_get(fd);
@@ -171,15 +176,45 @@ void wake_up_all(wait_queue_head_t *wq)
 	pthread_mutex_unlock(&wq->lock);
 }
 
+unsigned long harness_wq_seen(wait_queue_head_t *wq)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&wq->lock);
+	n = wq->wakeups;
+	pthread_mutex_unlock(&wq->lock);
+	return n;
+}
+
+void harness_wq_wait(wait_queue_head_t *wq, unsigned long seen)
+{
+	pthread_mutex_lock(&wq->lock);
+	while (wq->wakeups == seen)
+		pthread_cond_wait(&wq->cond, &wq->lock);
+	pthread_mutex_unlock(&wq->lock);
+}
+
+/* busy: 0 idle, 1 running, 2 running and queued again */
 bool irq_work_queue(struct irq_work *work)
 {
-	int idle = 0;
+	int state;
 
-	if (!atomic_compare_exchange_strong(&work->busy, &idle, 1))
-		return false;
-	work->func(work);
-	atomic_store(&work->busy, 0);
-	return true;
+	for (;;) {
+		state = 0;
+		if (atomic_compare_exchange_strong(&work->busy, &state, 1))
+			break;
+		if (state == 2)
+			return false;	/* already queued again */
+		if (atomic_compare_exchange_strong(&work->busy, &state, 2))
+			return true;	/* the running thread runs it once more */
+	}
+	for (;;) {
+		work->func(work);
+		state = 1;
+		if (atomic_compare_exchange_strong(&work->busy, &state, 0))
+			return true;
+		atomic_store(&work->busy, 1);
+	}
 }
 
 void irq_work_sync(struct irq_work *work)

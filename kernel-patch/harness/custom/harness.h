@@ -52,6 +52,8 @@ unsigned int harness_file_poll(int fd);
 unsigned int harness_file_wait(int fd, unsigned int events, int timeout_ms);
 unsigned long harness_file_wakeups(int fd);
 long harness_file_read(int fd, void *buf, size_t len);
+/* The open flags the file was created with (O_RDONLY, O_CLOEXEC, ...). */
+unsigned int harness_file_flags(int fd);
 void harness_file_close(int fd);
 long harness_files_open(void);
 

@@ -90,19 +90,29 @@ TEST(bad_arguments_and_formats_are_einval_and_queue_nothing)
 	prog_free(prog);
 }
 
-TEST(long_message_is_truncated_to_the_message_limit)
+/*
+ * Upstream's rule (7.4, "Reject oversized bpf_stream_vprintk output with
+ * -E2BIG"): output that does not fit one message is refused whole, before
+ * the capacity is charged; up to BPF_STREAM_MSG_MAX bytes is queued.
+ */
+TEST(oversize_message_is_e2big_and_charges_nothing)
 {
 	struct bpf_prog *prog = prog_new();
 	char *big = malloc(3000), *buf = malloc(4096);
 
 	memset(big, 'a', 2999);
 	big[2999] = 0;
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%s", PTR(big)), -E2BIG);
+	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0);
+	big[BPF_STREAM_MSG_MAX + 1] = 0;
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%s", PTR(big)), -E2BIG);
+	big[BPF_STREAM_MSG_MAX] = 0;
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "<%s>", PTR(big)), -E2BIG);
+	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0);
 	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%s", PTR(big)), 0);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "<%s>", PTR(big)), 0);
-	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 2 * BPF_STREAM_MSG_MAX);
-	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, 4096, 4096), 2 * BPF_STREAM_MSG_MAX);
+	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), BPF_STREAM_MSG_MAX);
+	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, 4096, 4096), BPF_STREAM_MSG_MAX);
 	ASSERT_MEM(buf, big, BPF_STREAM_MSG_MAX);
-	ASSERT_EQ(buf[BPF_STREAM_MSG_MAX], '<');
 	free(big);
 	free(buf);
 	prog_free(prog);

@@ -1,27 +1,66 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The pollable stream: a file from bpf_prog_stream_get_fd() (the
- * BPF_PROG_STREAM_GET_FD command) is readable when data is queued, reads
- * like BPF_PROG_STREAM_READ_BY_FD, and hangs up once the program is gone.
+ * Stream files, to the contract of Linux 7.4's file-descriptor interface
+ * for program streams (upstream's selftests, prog_tests/stream.c,
+ * test_stream_fd_*; the first six tests below port open, nonblock, empty,
+ * blocking, hup and edge): bpf_prog_stream_new_fd() gives a read-only file
+ * that is readable while data is queued, reads like
+ * BPF_PROG_STREAM_READ_BY_FD, blocks unless opened BPF_F_STREAM_NONBLOCK,
+ * and once the program is gone hangs up, still reads what was left, then
+ * end of file.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 #include "test.h"
 
 #ifdef HAVE_STREAM_POLL
 #include <linux/poll.h>
 
 #define READABLE	(EPOLLIN | EPOLLRDNORM)
+#define NB		BPF_F_STREAM_NONBLOCK
+#define F_RDONLY	(1U << 3)	/* BPF_F_RDONLY of the UAPI */
 
-TEST(poll_reports_queued_data_and_read_drains_it)
+/* test_stream_fd_open: the refusals; a stream of each id opens */
+TEST(stream_fd_open_refuses_bad_stream_ids_and_flags)
+{
+	struct bpf_prog *prog = prog_new();
+	int fd;
+
+	ASSERT_EQ(bpf_prog_stream_new_fd(prog, 0, 0), -ENOENT);
+	ASSERT_EQ(bpf_prog_stream_new_fd(prog, 3, NB), -ENOENT);
+	ASSERT_EQ(bpf_prog_stream_new_fd(prog, BPF_STDOUT, F_RDONLY), -EINVAL);
+	ASSERT_EQ(bpf_prog_stream_new_fd(prog, BPF_STDOUT, 0x80000000u), -EINVAL);
+	ASSERT_EQ(bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB | F_RDONLY), -EINVAL);
+	ASSERT_EQ(harness_files_open(), 0);
+	/* the first file of a stream allocates the shared state */
+	harness_kmalloc_fail_after(0);
+	ASSERT_EQ(bpf_prog_stream_new_fd(prog, BPF_STDERR, 0), -ENOMEM);
+	harness_kmalloc_fail_after(-1);
+	fd = bpf_prog_stream_new_fd(prog, BPF_STDERR, 0);
+	ASSERT_TRUE(fd >= HARNESS_FD_BASE);
+	ASSERT_EQ(harness_file_flags(fd) & (O_ACCMODE | O_CLOEXEC | O_NONBLOCK),
+		  O_RDONLY | O_CLOEXEC);
+	harness_file_close(fd);
+	fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
+	ASSERT_EQ(harness_file_flags(fd) & (O_ACCMODE | O_CLOEXEC | O_NONBLOCK),
+		  O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	harness_file_close(fd);
+	ASSERT_EQ(harness_files_open(), 0);
+	prog_free(prog);
+}
+
+/* test_stream_fd_nonblock: not ready and -EAGAIN when empty, partial reads */
+TEST(stream_fd_nonblock_reports_queued_data_and_read_drains_it)
 {
 	struct bpf_prog *prog = prog_new();
 	unsigned long wakeups;
 	char buf[32];
 	int fd;
 
-	fd = bpf_prog_stream_get_fd(prog, BPF_STDOUT, 0);
+	fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
 	ASSERT_TRUE(fd >= HARNESS_FD_BASE);
 	ASSERT_EQ(harness_file_poll(fd), 0);
 	ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), -EAGAIN);
@@ -49,7 +88,79 @@ TEST(poll_reports_queued_data_and_read_drains_it)
 	prog_free(prog);
 }
 
-TEST(poll_hangs_up_once_the_program_is_gone)
+/* test_stream_fd_empty: empty output raises nothing */
+TEST(stream_fd_empty_write_raises_no_readiness)
+{
+	struct bpf_prog *prog = prog_new();
+	unsigned long wakeups;
+	char buf[4];
+	int fd;
+
+	fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
+	ASSERT_TRUE(fd >= 0);
+	wakeups = harness_file_wakeups(fd);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, ""), 0);
+	ASSERT_EQ(harness_file_wakeups(fd), wakeups);
+	ASSERT_EQ(harness_file_poll(fd), 0);
+	ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), -EAGAIN);
+	harness_file_close(fd);
+	prog_free(prog);
+}
+
+struct blocked_read {
+	int fd;
+	long ret;
+	char buf[8];
+	_Atomic int done;
+};
+
+static void *blocked_read_fn(void *arg)
+{
+	struct blocked_read *br = arg;
+
+	br->ret = harness_file_read(br->fd, br->buf, sizeof(br->buf));
+	atomic_store(&br->done, 1);
+	return NULL;
+}
+
+static bool still_blocked_after_50ms(struct blocked_read *br)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	return !atomic_load(&br->done);
+}
+
+/* test_stream_fd_blocking: a read blocks until data, then until the end */
+TEST(stream_fd_blocking_read_waits_for_data_then_for_the_end)
+{
+	struct bpf_prog *prog = prog_new();
+	struct blocked_read br = { 0 };
+	pthread_t t;
+
+	br.fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, 0);
+	ASSERT_TRUE(br.fd >= 0);
+	pthread_create(&t, NULL, blocked_read_fn, &br);
+	ASSERT_TRUE(still_blocked_after_50ms(&br));
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
+	pthread_join(t, NULL);
+	ASSERT_EQ(br.ret, 3);
+	ASSERT_MEM(br.buf, "foo", 3);
+
+	atomic_store(&br.done, 0);
+	pthread_create(&t, NULL, blocked_read_fn, &br);
+	ASSERT_TRUE(still_blocked_after_50ms(&br));
+	/* the other stream does not end the wait */
+	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "x"), 0);
+	ASSERT_TRUE(still_blocked_after_50ms(&br));
+	prog_free(prog);
+	pthread_join(t, NULL);
+	ASSERT_EQ(br.ret, 0);
+	harness_file_close(br.fd);
+}
+
+/* test_stream_fd_hup: what is left is readable after the hang-up, then EOF */
+TEST(stream_fd_hangup_keeps_unread_data_then_end_of_file)
 {
 	struct bpf_prog *prog = prog_new();
 	unsigned long wakeups;
@@ -58,14 +169,19 @@ TEST(poll_hangs_up_once_the_program_is_gone)
 	int fd;
 
 	live = harness_kmalloc_live();
-	fd = bpf_prog_stream_get_fd(prog, BPF_STDERR, 0);
+	fd = bpf_prog_stream_new_fd(prog, BPF_STDERR, NB);
 	ASSERT_TRUE(fd >= 0);
-	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "never read"), 0);
+	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "foo"), 0);
+	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "bar"), 0);
+	ASSERT_EQ(harness_file_poll(fd), READABLE);
+	ASSERT_EQ(harness_file_read(fd, buf, 1), 1);
 	wakeups = harness_file_wakeups(fd);
 	prog_free(prog);
 	ASSERT_TRUE(harness_file_wakeups(fd) > wakeups);
+	ASSERT_EQ(harness_file_poll(fd), READABLE | EPOLLHUP);
+	ASSERT_EQ(harness_file_read(fd, buf + 1, sizeof(buf) - 1), 5);
+	ASSERT_MEM(buf, "foobar", 6);
 	ASSERT_EQ(harness_file_poll(fd), EPOLLHUP);
-	/* end of file; the unread text went with the program */
 	ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), 0);
 	/* only the shared poll state is left, and the file frees it */
 	ASSERT_EQ(harness_kmalloc_live() - live, 1);
@@ -73,15 +189,58 @@ TEST(poll_hangs_up_once_the_program_is_gone)
 	ASSERT_EQ(harness_kmalloc_live() - live, 0);
 }
 
-TEST(poll_files_of_one_stream_share_state_and_close_in_any_order)
+/* What nobody read before the last file closed goes with the poll state. */
+TEST(stream_fd_unread_data_of_a_dead_program_is_freed_with_the_file)
+{
+	struct bpf_prog *prog = prog_new();
+	long live = harness_kmalloc_live();
+	int fd;
+
+	fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
+	ASSERT_TRUE(fd >= 0);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "never read"), 0);
+	prog_free(prog);
+	ASSERT_EQ(harness_file_poll(fd), READABLE | EPOLLHUP);
+	ASSERT_EQ(harness_kmalloc_live() - live, 2);
+	harness_file_close(fd);
+	ASSERT_EQ(harness_kmalloc_live() - live, 0);
+}
+
+/* test_stream_fd_edge: output into a drained stream wakes again */
+TEST(stream_fd_wakes_again_after_a_drain)
+{
+	struct bpf_prog *prog = prog_new();
+	unsigned long wakeups;
+	char buf[8];
+	int fd;
+
+	fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
+	ASSERT_TRUE(fd >= 0);
+	wakeups = harness_file_wakeups(fd);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
+	ASSERT_TRUE(harness_file_wakeups(fd) > wakeups);
+	ASSERT_EQ(harness_file_read(fd, buf, 2), 2);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
+	ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), 4);
+	ASSERT_MEM(buf, "ofoo", 4);
+	ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), -EAGAIN);
+	wakeups = harness_file_wakeups(fd);
+	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
+	ASSERT_TRUE(harness_file_wakeups(fd) > wakeups);
+	ASSERT_EQ(harness_file_poll(fd), READABLE);
+	harness_file_close(fd);
+	prog_free(prog);
+}
+
+TEST(stream_fd_files_of_one_stream_share_state_and_close_in_any_order)
 {
 	struct bpf_prog *prog = prog_new();
 	long live = harness_kmalloc_live();
 	char buf[8];
 	int a, b;
 
-	a = bpf_prog_stream_get_fd(prog, BPF_STDOUT, 0);
-	b = bpf_prog_stream_get_fd(prog, BPF_STDOUT, 0);
+	a = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
+	b = bpf_prog_stream_new_fd(prog, BPF_STDOUT, 0);
 	ASSERT_TRUE(a >= 0 && b >= 0 && a != b);
 	ASSERT_EQ(harness_kmalloc_live() - live, 1);
 	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "x"), 0);
@@ -100,22 +259,7 @@ TEST(poll_files_of_one_stream_share_state_and_close_in_any_order)
 	ASSERT_EQ(harness_kmalloc_live() - live, 0);
 }
 
-TEST(poll_fd_bad_arguments_and_allocation_failure)
-{
-	struct bpf_prog *prog = prog_new();
-
-	ASSERT_EQ(bpf_prog_stream_get_fd(prog, 0, 0), -ENOENT);
-	ASSERT_EQ(bpf_prog_stream_get_fd(prog, 3, 0), -ENOENT);
-	ASSERT_EQ(bpf_prog_stream_get_fd(prog, BPF_STDOUT, 1), -EINVAL);
-	ASSERT_EQ(bpf_prog_stream_get_fd(prog, BPF_STDOUT, 0x80000000u), -EINVAL);
-	harness_kmalloc_fail_after(0);
-	ASSERT_EQ(bpf_prog_stream_get_fd(prog, BPF_STDOUT, 0), -ENOMEM);
-	harness_kmalloc_fail_after(-1);
-	ASSERT_EQ(harness_files_open(), 0);
-	prog_free(prog);
-}
-
-TEST(poll_wakes_on_a_committed_stage)
+TEST(stream_fd_wakes_on_a_committed_stage)
 {
 	struct bpf_prog *prog = prog_new();
 	struct bpf_stream_stage ss;
@@ -123,7 +267,7 @@ TEST(poll_wakes_on_a_committed_stage)
 	char buf[64];
 	int fd;
 
-	fd = bpf_prog_stream_get_fd(prog, BPF_STDERR, 0);
+	fd = bpf_prog_stream_new_fd(prog, BPF_STDERR, NB);
 	ASSERT_TRUE(fd >= 0);
 	wakeups = harness_file_wakeups(fd);
 	bpf_stream_stage_init(&ss);
@@ -201,7 +345,7 @@ CONCURRENT_TEST(concurrent_poll_reader_gets_everything_then_hangup)
 	long total = 0;
 	int i;
 
-	r.fd = bpf_prog_stream_get_fd(prog, BPF_STDOUT, 0);
+	r.fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
 	ASSERT_TRUE(r.fd >= 0);
 	pthread_create(&rth, NULL, poll_read_until_hangup, &r);
 	for (i = 0; i < POLL_WRITERS; i++) {
@@ -221,12 +365,63 @@ CONCURRENT_TEST(concurrent_poll_reader_gets_everything_then_hangup)
 	ASSERT_TRUE(r.wait_calls >= 2);
 	harness_file_close(r.fd);
 }
+struct blocking_reader {
+	int fd;
+	long bytes;
+	long last;
+};
+
+static void *blocking_read_until_eof(void *arg)
+{
+	struct blocking_reader *r = arg;
+	char buf[4096];
+
+	while ((r->last = harness_file_read(r->fd, buf, sizeof(buf))) > 0)
+		r->bytes += r->last;
+	return NULL;
+}
+
+/*
+ * A reader blocked in read(2) gets every byte two writers produce and end
+ * of file once the program is freed; no wake-up is lost in between.
+ */
+CONCURRENT_TEST(concurrent_blocking_reader_gets_everything_then_end_of_file)
+{
+	struct bpf_prog *prog = prog_new();
+	struct poll_writer w[POLL_WRITERS];
+	pthread_t rth, wth[POLL_WRITERS];
+	struct blocking_reader r = { 0 };
+	long total = 0;
+	int i;
+
+	r.fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, 0);
+	ASSERT_TRUE(r.fd >= 0);
+	pthread_create(&rth, NULL, blocking_read_until_eof, &r);
+	for (i = 0; i < POLL_WRITERS; i++) {
+		w[i] = (struct poll_writer){ .prog = prog, .cpu = 1 + i };
+		pthread_create(&wth[i], NULL, poll_write, &w[i]);
+	}
+	for (i = 0; i < POLL_WRITERS; i++)
+		pthread_join(wth[i], NULL);
+	for (i = 0; i < POLL_WRITERS; i++)
+		total += POLL_MSGS * (long)snprintf(NULL, 0, "cpu %d line %04d\n", 1 + i, 0);
+	prog_free(prog);
+	pthread_join(rth, NULL);
+	ASSERT_EQ(r.bytes, total);
+	ASSERT_EQ(r.last, 0);
+	harness_file_close(r.fd);
+}
 #else
-#define NO_POLL "no pollable stream (BPF_PROG_STREAM_GET_FD) in this stream code"
-SKIP_TEST(poll_reports_queued_data_and_read_drains_it, 0, NO_POLL)
-SKIP_TEST(poll_hangs_up_once_the_program_is_gone, 0, NO_POLL)
-SKIP_TEST(poll_files_of_one_stream_share_state_and_close_in_any_order, 0, NO_POLL)
-SKIP_TEST(poll_fd_bad_arguments_and_allocation_failure, 0, NO_POLL)
-SKIP_TEST(poll_wakes_on_a_committed_stage, 0, NO_POLL)
+#define NO_POLL "no stream files (bpf_prog_stream_new_fd()) in this stream code"
+SKIP_TEST(stream_fd_open_refuses_bad_stream_ids_and_flags, 0, NO_POLL)
+SKIP_TEST(stream_fd_nonblock_reports_queued_data_and_read_drains_it, 0, NO_POLL)
+SKIP_TEST(stream_fd_empty_write_raises_no_readiness, 0, NO_POLL)
+SKIP_TEST(stream_fd_blocking_read_waits_for_data_then_for_the_end, 0, NO_POLL)
+SKIP_TEST(stream_fd_hangup_keeps_unread_data_then_end_of_file, 0, NO_POLL)
+SKIP_TEST(stream_fd_unread_data_of_a_dead_program_is_freed_with_the_file, 0, NO_POLL)
+SKIP_TEST(stream_fd_wakes_again_after_a_drain, 0, NO_POLL)
+SKIP_TEST(stream_fd_files_of_one_stream_share_state_and_close_in_any_order, 0, NO_POLL)
+SKIP_TEST(stream_fd_wakes_on_a_committed_stage, 0, NO_POLL)
 SKIP_TEST(concurrent_poll_reader_gets_everything_then_hangup, 1, NO_POLL)
+SKIP_TEST(concurrent_blocking_reader_gets_everything_then_end_of_file, 1, NO_POLL)
 #endif

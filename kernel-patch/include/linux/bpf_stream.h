@@ -22,6 +22,11 @@ enum bpf_stream_id {
 
 #define BPF_STREAM_NR		2
 
+/* Flag of the UAPI's stream open command: the file reads without blocking. */
+#ifndef BPF_F_STREAM_NONBLOCK
+#define BPF_F_STREAM_NONBLOCK	(1U << 0)
+#endif
+
 /*
  * Limits. BPF_STREAM_MAX_CAPACITY bounds the bytes queued in one stream and
  * not yet read; a write of len bytes is refused with -ENOSPC when
@@ -60,8 +65,9 @@ struct bpf_stream {
 	struct llist_node *backlog_head;
 	struct llist_node *backlog_tail;
 	/*
-	 * Waiters of BPF_PROG_STREAM_GET_FD files; NULL until the first one
-	 * is opened, then set once (under lock) for the program's lifetime.
+	 * Waiters of stream files (bpf_prog_stream_new_fd()); NULL until the
+	 * first one is opened, then set once (under lock) for the program's
+	 * lifetime.
 	 */
 	struct bpf_stream_poll *poll;
 };
@@ -80,7 +86,7 @@ void bpf_prog_stream_init(struct bpf_prog *prog);
 void bpf_prog_stream_free(struct bpf_prog *prog);
 int bpf_prog_stream_read(struct bpf_prog *prog, enum bpf_stream_id stream_id,
 			 void __user *buf, u32 len);
-int bpf_prog_stream_get_fd(struct bpf_prog *prog, enum bpf_stream_id stream_id,
+int bpf_prog_stream_new_fd(struct bpf_prog *prog, enum bpf_stream_id stream_id,
 			   u32 flags);
 
 void bpf_stream_stage_init(struct bpf_stream_stage *ss);

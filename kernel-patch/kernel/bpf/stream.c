@@ -25,11 +25,12 @@
  *   charged before an element is queued and refunded when the reader frees
  *   it, or at once when the allocation fails.
  *
- * - BPF_PROG_STREAM_GET_FD gives user space a file to poll and read. Its
- *   state (struct bpf_stream_poll) is shared by all files of one stream and
- *   outlives the program: the program's free detaches it and hangs up.
- *   Writers cannot take the wait queue lock from NMI, so they wake readers
- *   through an irq_work.
+ * - A stream file (bpf_prog_stream_new_fd(), Linux 7.4's file-descriptor
+ *   interface) lets user space poll and read. Its state (struct
+ *   bpf_stream_poll) is shared by all files of one stream and outlives the
+ *   program: the program's free hands what is still queued to it and hangs
+ *   up. Writers cannot take the wait queue lock from NMI, so they wake
+ *   readers through an irq_work.
  */
 
 #include <linux/anon_inodes.h>
@@ -55,10 +56,20 @@ struct bpf_stream_poll {
 	refcount_t ref;
 	/* Protects stream; held by readers of the file. */
 	struct mutex lock;
-	/* NULL once the program is gone. */
+	/* The program's stream, then orphan once the program is gone. */
 	struct bpf_stream *stream;
+	/* Set (release) once the program is gone; stream is orphan then. */
+	bool dead;
+	/*
+	 * Set by every wake-up, cleared by a reader before it looks for data:
+	 * a blocked reader waits on this and dead only, never touching the
+	 * program's stream, which may be freed under it.
+	 */
+	atomic_t kick;
 	wait_queue_head_t wait;
 	struct irq_work work;
+	/* What the program left unread, readable after its free. */
+	struct bpf_stream orphan;
 };
 
 /*
@@ -242,6 +253,9 @@ int bpf_prog_stream_read(struct bpf_prog *prog, enum bpf_stream_id stream_id,
 	stream = bpf_stream_get(stream_id, prog->aux);
 	if (!stream)
 		return -ENOENT;
+	/* As upstream: a length the int-sized result cannot count is refused. */
+	if (len > INT_MAX)
+		return -EINVAL;
 	return bpf_stream_read(stream, buf, len);
 }
 
@@ -249,6 +263,7 @@ static void bpf_stream_poll_wake(struct irq_work *work)
 {
 	struct bpf_stream_poll *poll = container_of(work, struct bpf_stream_poll, work);
 
+	atomic_set(&poll->kick, 1);
 	wake_up_all(&poll->wait);
 }
 
@@ -257,6 +272,9 @@ static void bpf_stream_poll_put(struct bpf_stream_poll *poll)
 	if (!refcount_dec_and_test(&poll->ref))
 		return;
 	irq_work_sync(&poll->work);
+	bpf_stream_free_list(llist_del_all(&poll->orphan.log));
+	bpf_stream_free_list(poll->orphan.backlog_head);
+	mutex_destroy(&poll->orphan.lock);
 	mutex_destroy(&poll->lock);
 	kfree(poll);
 }
@@ -264,7 +282,8 @@ static void bpf_stream_poll_put(struct bpf_stream_poll *poll)
 /*
  * EPOLLIN while bytes are charged to the stream (a writer charges just
  * before it queues, so readiness can be reported a moment early and the
- * read then finds nothing); EPOLLHUP once the program is gone.
+ * read then finds nothing); EPOLLHUP once the program is gone, with
+ * EPOLLIN as long as what it left is not read.
  */
 static __poll_t bpf_stream_fop_poll(struct file *file, struct poll_table_struct *pt)
 {
@@ -273,32 +292,53 @@ static __poll_t bpf_stream_fop_poll(struct file *file, struct poll_table_struct 
 
 	poll_wait(file, &poll->wait, pt);
 	mutex_lock(&poll->lock);
-	if (!poll->stream)
+	if (poll->dead)
 		mask = EPOLLHUP;
-	else if (atomic_read(&poll->stream->capacity))
-		mask = EPOLLIN | EPOLLRDNORM;
+	if (atomic_read(&poll->stream->capacity))
+		mask |= EPOLLIN | EPOLLRDNORM;
 	mutex_unlock(&poll->lock);
 	return mask;
 }
 
+/* A wake-up since the reader last looked, or the hang-up. */
+static bool bpf_stream_poll_woken(struct bpf_stream_poll *poll)
+{
+	/* Pairs with smp_store_release() in bpf_stream_poll_detach(). */
+	return atomic_read(&poll->kick) || smp_load_acquire(&poll->dead);
+}
+
 /*
- * Never blocks: -EAGAIN while the stream is empty, 0 (end of file) once the
- * program is gone. What the program wrote but nobody read goes with it.
+ * Consume the stream like BPF_PROG_STREAM_READ_BY_FD. An empty stream
+ * blocks until data arrives or the program is gone, or returns -EAGAIN for
+ * an O_NONBLOCK file. Once the program is gone, what it left unread is
+ * read, then 0 (end of file).
  */
 static ssize_t bpf_stream_fop_read(struct file *file, char __user *buf,
 				   size_t len, loff_t *ppos)
 {
 	struct bpf_stream_poll *poll = file->private_data;
-	int ret = 0;
+	bool dead;
+	int ret;
 
-	mutex_lock(&poll->lock);
-	if (poll->stream) {
+	if (!len)
+		return 0;
+	for (;;) {
+		/* Cleared (full barrier) before looking: a later write sets it. */
+		atomic_xchg(&poll->kick, 0);
+		mutex_lock(&poll->lock);
+		dead = poll->dead;
 		ret = bpf_stream_read(poll->stream, buf, min_t(size_t, len, INT_MAX));
-		if (!ret && len)
-			ret = -EAGAIN;
+		mutex_unlock(&poll->lock);
+		if (ret)
+			return ret;
+		if (dead)
+			return 0;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		ret = wait_event_interruptible(poll->wait, bpf_stream_poll_woken(poll));
+		if (ret)
+			return ret;
 	}
-	mutex_unlock(&poll->lock);
-	return ret;
 }
 
 static int bpf_stream_fop_release(struct inode *inode, struct file *file)
@@ -307,29 +347,33 @@ static int bpf_stream_fop_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* No llseek: lseek(2) fails with -ESPIPE, as upstream's. */
 static const struct file_operations bpf_stream_fops = {
 	.poll		= bpf_stream_fop_poll,
 	.read		= bpf_stream_fop_read,
 	.release	= bpf_stream_fop_release,
-	.llseek		= noop_llseek,
 };
 
 /*
- * A new read-only file for @stream_id of @prog: pollable (EPOLLIN when data
- * is queued, EPOLLHUP once the program is gone) and readable like
- * BPF_PROG_STREAM_READ_BY_FD. It holds no reference on the program. No
- * @flags are defined yet. Returns the fd, -EINVAL, -ENOENT, -ENOMEM or what
- * anon_inode_getfd() returns.
+ * A new read-only, close-on-exec file for @stream_id of @prog: pollable
+ * (EPOLLIN when data is queued, EPOLLHUP once the program is gone) and
+ * readable like BPF_PROG_STREAM_READ_BY_FD, blocking unless @flags has
+ * BPF_F_STREAM_NONBLOCK. It holds no reference on the program. Returns the
+ * fd, -EINVAL for other @flags (BPF_F_RDONLY included), -ENOENT for a bad
+ * @stream_id, -ENOMEM or what anon_inode_getfd() returns.
  */
-int bpf_prog_stream_get_fd(struct bpf_prog *prog, enum bpf_stream_id stream_id,
+int bpf_prog_stream_new_fd(struct bpf_prog *prog, enum bpf_stream_id stream_id,
 			   u32 flags)
 {
+	int fd_flags = O_RDONLY | O_CLOEXEC;
 	struct bpf_stream_poll *poll;
 	struct bpf_stream *stream;
 	int fd;
 
-	if (flags)
+	if (flags & ~BPF_F_STREAM_NONBLOCK)
 		return -EINVAL;
+	if (flags & BPF_F_STREAM_NONBLOCK)
+		fd_flags |= O_NONBLOCK;
 	stream = bpf_stream_get(stream_id, prog->aux);
 	if (!stream)
 		return -ENOENT;
@@ -345,6 +389,8 @@ int bpf_prog_stream_get_fd(struct bpf_prog *prog, enum bpf_stream_id stream_id,
 		refcount_set(&poll->ref, 1);
 		mutex_init(&poll->lock);
 		poll->stream = stream;
+		init_llist_head(&poll->orphan.log);
+		mutex_init(&poll->orphan.lock);
 		init_waitqueue_head(&poll->wait);
 		init_irq_work(&poll->work, bpf_stream_poll_wake);
 		/* Pairs with smp_load_acquire() in bpf_stream_notify(). */
@@ -353,22 +399,34 @@ int bpf_prog_stream_get_fd(struct bpf_prog *prog, enum bpf_stream_id stream_id,
 	refcount_inc(&poll->ref);
 	mutex_unlock(&stream->lock);
 
-	fd = anon_inode_getfd("bpf-stream", &bpf_stream_fops, poll,
-			      O_RDONLY | O_CLOEXEC);
+	fd = anon_inode_getfd("bpf-stream", &bpf_stream_fops, poll, fd_flags);
 	if (fd < 0)
 		bpf_stream_poll_put(poll);
 	return fd;
 }
 
-/* The program is gone: detach the files of @stream and hang up. */
+/*
+ * The program is gone: hand what is still queued on @stream to its files,
+ * which read it and then end of file, and hang up. Nobody writes any more.
+ */
 static void bpf_stream_poll_detach(struct bpf_stream *stream)
 {
 	struct bpf_stream_poll *poll = stream->poll;
+	struct bpf_stream *orphan;
 
 	if (!poll)
 		return;
+	orphan = &poll->orphan;
 	mutex_lock(&poll->lock);
-	poll->stream = NULL;
+	atomic_set(&orphan->capacity, atomic_xchg(&stream->capacity, 0));
+	orphan->log.first = llist_del_all(&stream->log);
+	orphan->backlog_head = stream->backlog_head;
+	orphan->backlog_tail = stream->backlog_tail;
+	stream->backlog_head = NULL;
+	stream->backlog_tail = NULL;
+	poll->stream = orphan;
+	/* Pairs with smp_load_acquire() in bpf_stream_poll_woken(). */
+	smp_store_release(&poll->dead, true);
 	mutex_unlock(&poll->lock);
 	wake_up_all(&poll->wait);
 	stream->poll = NULL;
@@ -416,8 +474,10 @@ __bpf_kfunc_start_defs();
  * Print to @stream_id (BPF_STDOUT or BPF_STDERR) of the calling program.
  * @args holds @len__sz / 8 u64 arguments, as for bpf_trace_vprintk().
  * Returns 0, -ENOENT for a bad stream id, -EINVAL for bad arguments or an
- * unsupported format, -ENOSPC when the stream is full and -ENOMEM or -EBUSY
- * when no memory or no format buffer is available in this context.
+ * unsupported format, -E2BIG when the output is longer than one message
+ * (BPF_STREAM_MSG_MAX; nothing is queued), -ENOSPC when the stream is full
+ * and -ENOMEM or -EBUSY when no memory or no format buffer is available in
+ * this context.
  *
  * @aux is not passed by the program: the kfunc is registered with
  * KF_IMPLICIT_ARGS and the verifier supplies the calling program's aux.
@@ -444,21 +504,26 @@ __bpf_kfunc int bpf_stream_vprintk(int stream_id, const char *fmt__str,
 		return -EINVAL;
 
 	/*
-	 * Refuse a full stream before paying for the formatting: the literal
-	 * text (as truncated to one message) is what the output cannot be
-	 * shorter than; a format of conversions only needs at least one byte.
+	 * Refuse before paying for the formatting: the literal text is what
+	 * the output cannot be shorter than, so a longer one than a message
+	 * is -E2BIG and one that cannot fit the stream -ENOSPC; a format of
+	 * conversions only needs at least one byte.
 	 */
 	min_len = bpf_stream_fmt_scan(fmt__str, &fmt_size);
-	min_len = clamp_t(u32, min_len, 1, BPF_STREAM_MSG_MAX);
-	if (bpf_stream_full(stream, min_len))
+	if (min_len > BPF_STREAM_MSG_MAX)
+		return -E2BIG;
+	if (bpf_stream_full(stream, max_t(u32, min_len, 1)))
 		return -ENOSPC;
 
 	ret = bpf_bprintf_prepare(fmt__str, fmt_size, args, len__sz / 8, &data);
 	if (ret < 0)
 		return ret;
 	ret = bstr_printf(data.buf, MAX_BPRINTF_BUF, fmt__str, data.bin_args);
-	/* Truncated output keeps what fit; the NUL is never queued. */
-	ret = bpf_stream_push(stream, data.buf, min_t(u32, ret, BPF_STREAM_MSG_MAX));
+	/* Cut output is refused before anything is charged; no NUL queued. */
+	if (ret > BPF_STREAM_MSG_MAX)
+		ret = -E2BIG;
+	else
+		ret = bpf_stream_push(stream, data.buf, ret);
 	bpf_bprintf_cleanup(&data);
 	return ret;
 }

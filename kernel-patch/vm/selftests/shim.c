@@ -135,10 +135,7 @@ bool test__start_subtest_with_desc(const char *subtest_name, const char *subtest
 
 void test_stream_syscall(void);
 void test_stream_arena_fault_address(void);
-void test_stream_capacity_refund(void);
-void test_stream_long_message(void);
-void test_stream_read_edges(void);
-void test_stream_poll(void);
+void test_stream_fd(void);
 void test_stream_failure(void);
 void test_stream_success(void);
 
@@ -148,10 +145,7 @@ static const struct {
 } tests[] = {
 	{ "stream_syscall", test_stream_syscall },
 	{ "stream_arena_fault_address", test_stream_arena_fault_address },
-	{ "stream_capacity_refund", test_stream_capacity_refund },
-	{ "stream_long_message", test_stream_long_message },
-	{ "stream_read_edges", test_stream_read_edges },
-	{ "stream_poll", test_stream_poll },
+	{ "stream_fd", test_stream_fd },
 	{ "stream_failure", test_stream_failure },
 	{ "stream_success", test_stream_success },
 };

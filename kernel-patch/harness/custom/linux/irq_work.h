@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Harness irq_work: queueing runs the callback at once on the calling
- * thread, as an interrupt right after the write would; a queue while the
- * work runs is merged, as the kernel's pending bit does.
+ * thread, as an interrupt right after the write would. As the kernel clears
+ * the pending bit before it runs the callback, a queue while the callback
+ * runs makes it run once more (on the thread already running it).
  */
 #ifndef _LINUX_IRQ_WORK_H
 #define _LINUX_IRQ_WORK_H

@@ -47,6 +47,11 @@ static inline int atomic_add_return(int i, atomic_t *v)
 	return atomic_fetch_add_explicit(&v->counter, i, memory_order_seq_cst) + i;
 }
 
+static inline int atomic_xchg(atomic_t *v, int new)
+{
+	return atomic_exchange(&v->counter, new);
+}
+
 static inline bool atomic_try_cmpxchg(atomic_t *v, int *old, int new)
 {
 	return atomic_compare_exchange_strong(&v->counter, old, new);

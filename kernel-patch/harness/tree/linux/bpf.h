@@ -36,6 +36,11 @@ struct bpf_prog {
 	struct bpf_prog_aux *aux;
 };
 
+/* The UAPI flag of BPF_PROG_STREAM_OPEN (patches-7.2/, include/uapi). */
+#ifndef BPF_F_STREAM_NONBLOCK
+#define BPF_F_STREAM_NONBLOCK	(1U << 0)
+#endif
+
 /* A kfunc: the kernel has no prototype in a header, the tests need one. */
 int bpf_stream_vprintk(int stream_id, const char *fmt__str, const void *args,
 		       u32 len__sz, struct bpf_prog_aux *aux);
