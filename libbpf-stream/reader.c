@@ -9,9 +9,9 @@
  * sorted by ts_ns (stable; a line without a stamp keeps the place of the
  * line before it in its stream).
  *
- * Waiting. Where the kernel has the pollable stream (the proposed
- * BPF_PROG_STREAM_GET_FD of kernel-patch/ patch 7, probed once per process
- * by stream_fd.c), a program read natively (no bpf_stream.h instance, or a
+ * Waiting. Where the kernel has Linux 7.4's stream file descriptors (opened
+ * non-blocking, accepted only after stream_fd.c's probe of the whole
+ * contract, once per process), a program read natively (no bpf_stream.h instance, or a
  * native-transport one) is followed through one stream fd per stream: the
  * fds join the poll set, reads go through them, and the reader keeps no
  * reference on the program. POLLIN wakes the reader; POLLHUP (read gives
