@@ -313,7 +313,7 @@ Test(reading, siblings_on_one_ring_are_kept)
 struct prod {
 	int fd;
 	__u32 who;
-	volatile bool *stop;
+	bool *stop;		/* read and written with __atomic builtins */
 	__u32 written;
 };
 
@@ -327,7 +327,7 @@ static void *producer(void *arg)
 {
 	struct prod *p = arg;
 
-	while (!*p->stop) {
+	while (!__atomic_load_n(p->stop, __ATOMIC_ACQUIRE)) {
 		struct rd_prod_args a = { .producer = p->who, .first = p->written, .count = 200 };
 		LIBBPF_OPTS(bpf_test_run_opts, topts, .ctx_in = &a, .ctx_size_in = sizeof(a));
 
@@ -366,7 +366,7 @@ Test(reading, consumer_and_tap_with_two_producers)
 	struct rd_backlog *skel = load_backlog();
 	struct count cons = {}, tap = {};
 	struct bpf_stream_reader *rd;
-	volatile bool stop = false;
+	bool stop = false;
 	struct prod p[2];
 	pthread_t th[2];
 	int pfd[2], status, i;
@@ -396,7 +396,7 @@ Test(reading, consumer_and_tap_with_two_producers)
 	end = time(NULL) + 10;
 	while (time(NULL) < end)
 		bpf_stream_reader__poll(rd, 50);
-	stop = true;
+	__atomic_store_n(&stop, true, __ATOMIC_RELEASE);
 	for (i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
 	bpf_stream_reader__consume(rd);
