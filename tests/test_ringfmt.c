@@ -353,8 +353,9 @@ static bool check_case(struct rf_prop *skel, int c, int round, unsigned int seed
 
 /* The skeleton over rf_prop.bpf.c built by another compiler (the Makefile's
  * rf_prop.clangNN.o: same source, same maps, programs and variables). The
- * object's bytes must outlive it: they are kept until the process ends. */
-static struct rf_prop *open_ring_file(const char *path)
+ * object's bytes must outlive it: *bytes gets them, freed by the caller
+ * after rf_prop__destroy(). */
+static struct rf_prop *open_ring_file(const char *path, void **bytes)
 {
 	LIBBPF_OPTS(bpf_stream_prepare_opts, popts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
 	struct rf_prop *skel = calloc(1, sizeof(*skel));
@@ -369,6 +370,7 @@ static struct rf_prop *open_ring_file(const char *path)
 	data = malloc(sz);
 	cr_assert(data && fread(data, 1, sz, f) == (size_t)sz);
 	fclose(f);
+	*bytes = data;
 	cr_assert_eq(rf_prop__create_skeleton(skel), 0);
 	skel->skeleton->data = data;
 	skel->skeleton->data_sz = sz;
@@ -394,6 +396,7 @@ Test(ringfmt, binary_records_match_bpf_snprintf, .timeout = 900)
 	cr_assert_not_null(d);
 	for (;;) {
 		struct rf_prop *skel;
+		void *bytes = NULL;
 		unsigned int major;
 
 		de = readdir(d);
@@ -404,7 +407,7 @@ Test(ringfmt, binary_records_match_bpf_snprintf, .timeout = 900)
 		srand(seed);
 		if (de) {
 			snprintf(path, sizeof(path), "%s/%s", TEST_BPF_DIR, de->d_name);
-			skel = open_ring_file(path);
+			skel = open_ring_file(path, &bytes);
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), " %u", major);
 		} else {
 			skel = open_ring();
@@ -421,6 +424,7 @@ Test(ringfmt, binary_records_match_bpf_snprintf, .timeout = 900)
 		}
 		bpf_stream_release(skel->obj);
 		rf_prop__destroy(skel);
+		free(bytes);
 		if (!de)
 			break;
 	}
