@@ -1615,7 +1615,11 @@ Test(cli, dump_pinned_backlog_whole)
 	cr_assert_eq(cli(&p, NULL, ARGV("-j", "dump", "pinned", path)), 0, "%s", buf_str(&p.err));
 	json_counts(buf_str(&p.out), &lines, &dropped);
 	cr_expect_eq(lines + dropped, BACKLOG, "dump: %d lines + %llu dropped", lines, dropped);
-	cr_expect_gt(lines, 0);
+	/* bpftool's libbpf picks the transport (1.3+ binds the native kfunc):
+	 * lines land on the ring, or natively where native writes work */
+	if (bpf_stream_prog_transport(fd, NULL) == BPF_STREAM_TRANSPORT_RINGBUF ||
+	    !kp_native_write())
+		cr_expect_gt(lines, 0, "every line of the backlog dropped");
 	cr_expect_not(strstr(buf_str(&p.err), "not printed"), "%s", buf_str(&p.err));
 	proc_free(&p);
 	/* consumed: a second dump has no line, and says no drop again as new */
