@@ -121,7 +121,7 @@ static int follow_prog(struct follow *f, struct prog_ref *r)
 
 	mark_hits(f, r);
 	if (!f->probed) {
-		err = kernel_has_streams(r->fd);
+		err = kernel_has_streams();
 		f->no_streams = err == 0;
 		f->probed = true;
 	}

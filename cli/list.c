@@ -309,7 +309,7 @@ int do_list(int argc, char **argv)
 		}
 		memset(&e->st, 0, sizeof(e->st));
 		e->st.sz = sizeof(e->st);
-		e->streams = kernel_has_streams(fd);
+		e->streams = kernel_has_streams();
 		if (e->streams < 0)
 			e->streams = -1;
 		e->transport = bpf_stream_prog_transport(fd, &e->st);

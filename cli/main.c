@@ -334,22 +334,9 @@ const char *stream_str(__u32 stream_id)
 	}
 }
 
-int kernel_has_streams(int prog_fd)
+int kernel_has_streams(void)
 {
-	static int cached = -1;
-	int err;
-
-	if (cached >= 0)
-		return cached;
-	/* zero bytes: nothing is consumed */
-	err = bpf_stream_read(prog_fd, BPF_STDOUT, NULL, 0);
-	if (err >= 0 || err == -ENOENT)
-		cached = 1;
-	else if (err == -EOPNOTSUPP || err == -EINVAL)
-		cached = 0;
-	else
-		return err;
-	return cached;
+	return bs_feat_probe(BS_FEAT_STREAM_READ);
 }
 
 bool have_bpf_caps(void)

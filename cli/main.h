@@ -14,6 +14,7 @@
 #include <libbpf_stream.h>
 
 #include "json_writer.h"
+#include "stream_features.h"
 
 #ifndef __printf
 #define __printf(a, b) __attribute__((format(printf, a, b)))
@@ -111,11 +112,11 @@ __u32 parse_stream(const char *s);
 const char *stream_str(__u32 stream_id);
 
 /*
- * Does this kernel have BPF streams? Probed once with a read of zero bytes
- * (BPF_PROG_STREAM_READ_BY_FD) on @prog_fd: >= 0 or -ENOENT means yes.
- * Returns 1 (yes), 0 (no) or -errno when the probe itself failed.
+ * Does this kernel have BPF streams (BPF_PROG_STREAM_READ_BY_FD)? The
+ * library's answer (BS_FEAT_STREAM_READ of its feature table, stream_features.h):
+ * 1 (yes), 0 (no) or -errno when the probe itself failed.
  */
-int kernel_has_streams(int prog_fd);
+int kernel_has_streams(void);
 /* The EXIT_NOSTREAMS error, with the kernel version and what to do. */
 int err_no_streams(void);
 
