@@ -15,9 +15,14 @@
 #   MATRIX_ACCEL     tcg, kvm or auto (default auto: KVM only if it boots a guest)
 # Where QEMU cannot run at all (not installed, or no kernel can be fetched
 # and none is cached) the whole matrix is one skipped test with the reason.
+#
+# Counting: scripts/tap.sh (shared with tests/run-tests.sh, table.sh).
+# Not set -e: guests and tests that fail are results to count and report.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
+# shellcheck source=scripts/tap.sh
+. "$src/scripts/tap.sh"
 tap=
 for a in "$@"; do
 	case $a in
@@ -236,9 +241,10 @@ fi
 echo
 "$here/table.sh" "$res_root" "$tap.body" "${series[@]}" "${sid_series[@]}"
 rc=$?
-{ echo "TAP version 13"; echo "1..$(grep -c -E '^(not )?ok ' "$tap.body")"; cat "$tap.body"; } > "$tap"
+tap_count "$tap.body"
+{ echo "TAP version 13"; echo "1..$((tap_passed + tap_failed + tap_skipped))"; cat "$tap.body"; } > "$tap"
 rm -f "$tap.body"
 echo "kernel matrix: $(( $(date +%s) - t_start )) s wall, $accel, ${MATRIX_JOBS:-2} guests at a time;" \
-	"$(grep -c '^ok .*# SKIP' "$tap") skipped, $(grep -c '^not ok' "$tap") failed;" \
+	"$tap_skipped skipped, $tap_failed failed;" \
 	"results in $res_root"
 exit $rc
