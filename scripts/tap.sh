@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # tap_* are what the sourcing scripts read
 # The one TAP counter of the project, sourced by tests/run-tests.sh (make
 # check), matrix/table.sh (the kernel matrix's table) and matrix/run.sh (its
 # closing line):  . scripts/tap.sh
