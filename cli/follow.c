@@ -52,7 +52,6 @@ struct follow {
 	__u32 streams;
 	__u32 *seen;		/* ids followed or looked at and not matching */
 	int nr_seen, cap_seen;
-	bool probed;
 	bool no_streams;	/* the kernel has no BPF streams (before 6.17) */
 	bool scanning;		/* all, name or tag: programs come and go */
 	bool noted_native;
@@ -120,11 +119,7 @@ static int follow_prog(struct follow *f, struct prog_ref *r)
 	int err;
 
 	mark_hits(f, r);
-	if (!f->probed) {
-		err = kernel_has_streams();
-		f->no_streams = err == 0;
-		f->probed = true;
-	}
+	f->no_streams = kernel_has_streams() == 0;	/* the library's cached answer */
 	if (f->no_streams && !ringbuf) {
 		/* Nothing to read here; follow keeps watching for programs
 		 * to come (a ring-transport one can be read). */
