@@ -56,6 +56,8 @@ int do_dump(int argc, char **argv)
 	struct out_ctx o;
 	__u32 streams;
 
+	if (cmd_no_options(&argc, argv))
+		return EXIT_USAGE;
 	ret = parse_progs(&argc, &argv, 1, &sels, &nr_sels, &streams);
 	if (ret)
 		return ret;

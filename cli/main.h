@@ -56,12 +56,15 @@ extern bool timestamps;		/* --timestamps: wall-clock time on each line */
 extern bool steal_streams;	/* --steal: take over from the process reading a program */
 extern enum color_mode color_mode;
 extern struct json_writer json_wtr;	/* valid when json_output */
-/* run's own options, parsed with the global ones */
-extern const char *run_prog_name;
-extern long run_repeat;
-extern bool run_opts_given;
 
-/* A subcommand: the table in main.c lists them next to their help. */
+/* For a subcommand without options of its own: a usage error for an
+ * option word (before "--") among its words, which are then its argc/argv
+ * without the "--". Returns 0 or EXIT_USAGE (reported). */
+int cmd_no_options(int *argc, char **argv);
+
+/* A subcommand: the table in main.c lists them next to their help. Main
+ * takes the global options out wherever they are; the subcommand gets the
+ * words after its name, in order, and parses them (options included). */
 struct cmd {
 	const char *cmd;
 	int (*func)(int argc, char **argv);
