@@ -26,11 +26,14 @@
  * data wakes the reader at once. An fd that wakes the reader twice in a
  * row for no line (a writer charges the stream a moment before its message
  * is readable) is left out until a line arrives, so it cannot make the
- * reader spin. The wait is a ppoll() whose signal mask is
- * the caller's while every other moment of __poll() runs with the signals
- * the process has handlers for blocked: such a signal arriving anywhere in
- * __poll(), even inside a callback, ends the wait at once with -EINTR; none
- * is lost between a check and the sleep. Each stream gives at most
+ * reader spin. A signal that arrives during the wait (a ppoll()) ends it
+ * with -EINTR. With opts.mask_signals the wait's signal mask is the
+ * caller's while every other moment of __poll() runs with the signals the
+ * process has handlers for blocked: such a signal arriving anywhere in
+ * __poll(), even inside a callback, then ends the wait at once; none is
+ * lost between a check and the sleep (block_handled_signals() says what
+ * that costs). __epoll_fd() puts the same set, and a timerfd for the
+ * adaptive sleep, into the caller's event loop. Each stream gives at most
  * RD_CYCLE_MAX_BYTES per cycle, so a stream refilled as fast as it is read
  * cannot hold the reader.
  *
