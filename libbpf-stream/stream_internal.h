@@ -204,6 +204,7 @@ enum bs_drop_kind {
 	BS_DROP_OWN,		/* call sites only this program contains */
 	BS_DROP_SHARED,		/* call sites it shares with other programs */
 	BS_DROP_UNKNOWN,	/* no call site known (given to the first program) */
+	BS_DROP_OVERSIZE,	/* refused as too long (-E2BIG, Linux 7.4+), any writer */
 	BS_DROP_MISSED,		/* tap: ring bytes written over before this process read them */
 	BS_DROP_KINDS,
 };
@@ -375,6 +376,13 @@ bool bs_libbpf_resolves_flavours(void);
  * fits the kernel's kfunc.
  */
 int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char **why);
+/* Does the kernel's BTF have Linux 7.2's one-argument kfunc
+ * bpf_stream_print_stack (probed once; thread-safe)? */
+bool bs_kernel_has_print_stack(void);
+/* Bind @obj's bpf_stream_print_stack___v1 extern (bpf_stream.h) to the
+ * kernel's kfunc where the kernel has it and libbpf < 1.3 would not (bind.c);
+ * nothing otherwise. */
+void bs_bind_print_stack(struct bpf_object *obj);
 
 /* ---- ring-buffer records and queues (ringbuf.c) ------------------------ */
 

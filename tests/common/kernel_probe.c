@@ -40,6 +40,7 @@ static bool has_read, has_open;
 static int open_err;
 static const char *kfunc;
 static int kfunc_btf_id, kfunc_args;
+static bool has_print_stack;
 static int write_err;
 static char kernel[128], why[256];
 
@@ -142,10 +143,15 @@ static void probe_kfunc(void)
 {
 	static const char *const names[] = { "bpf_stream_vprintk", "bpf_stream_vprintk_impl" };
 	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_type *t;
 	size_t i;
+	int ps_id;
 
 	if (!btf)
 		return;
+	ps_id = btf__find_by_name_kind(btf, "bpf_stream_print_stack", BTF_KIND_FUNC);
+	t = ps_id > 0 ? btf__type_by_id(btf, btf__type_by_id(btf, ps_id)->type) : NULL;
+	has_print_stack = t && btf_is_func_proto(t) && btf_vlen(t) == 1;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		int id = btf__find_by_name_kind(btf, names[i], BTF_KIND_FUNC);
 		const struct btf_type *t;
@@ -250,6 +256,12 @@ bool kp_has_stream_read(void)
 {
 	pthread_once(&once, probe_all);
 	return has_read;
+}
+
+bool kp_has_print_stack(void)
+{
+	pthread_once(&once, probe_all);
+	return has_print_stack;
 }
 
 bool kp_has_stream_open(void)

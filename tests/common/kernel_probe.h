@@ -30,6 +30,10 @@ int kp_stream_open_err(void);
  * number of arguments. */
 const char *kp_stream_kfunc(int *nr_args);
 
+/* Does the kernel's BTF have the kfunc bpf_stream_print_stack with one
+ * argument (Linux 7.2, 7.3; the verifier supplies the program)? */
+bool kp_has_print_stack(void);
+
 /* Does a native stream write land? 0 when a program's kfunc call returned 0
  * and the text was read back; else -errno: -EOPNOTSUPP without a kfunc, the
  * kfunc's own result (-ENOMEM, -ENOSPC, ...), or the load error. */
