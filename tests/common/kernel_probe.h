@@ -20,9 +20,14 @@ bool kp_has_stream_read(void);
  * kernel has them; the patched 7.2 of kernel-patch/ does. */
 bool kp_has_stream_open(void);
 /* Why not: the command's -errno (-EINVAL where it is unknown), -EPROTO when
- * it gave an fd or refusals unlike upstream's (command 39 used otherwise),
- * or the probe program's load error; 0 when the kernel has it. */
+ * it gave an fd that does not behave as upstream's (refusals, lseek, an
+ * empty read, hang-up: command 39 used otherwise), or the probe program's
+ * load error; 0 when the kernel has it. */
 int kp_stream_open_err(void);
+/* With -EPROTO: the step of the contract the kernel failed ("" otherwise).
+ * The steps are libbpf-stream/stream_fd_contract.h's, shared with the
+ * library's own probe; the bpf(2) call and its constants are this file's. */
+const char *kp_stream_open_why(void);
 
 /* The stream kfunc a BPF program can call here: "bpf_stream_vprintk" (6.17,
  * five arguments; 7.x, four), "bpf_stream_vprintk_impl" (6.18, five), or
