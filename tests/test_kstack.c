@@ -401,6 +401,47 @@ Test(kstack, oversize_drop_announced)
 	free(s);
 }
 
+/* bpf_stream.h's own counting of a failed write (kstack_count): two -E2BIG
+ * and one -ENOSPC at one call site give an oversize notice and a plain
+ * one, both under the program, and 3 drops in the totals. Any kernel, any
+ * transport: the counting does not depend on them. */
+static int count_notices(void *ctx, const struct bpf_stream_msg *m)
+{
+	struct seen *s = ctx;
+
+	cr_assert(m->flags & BPF_STREAM_MSG_F_DROP_NOTICE, "not a notice: %s", m->text);
+	cr_assert_str_eq(m->prog_name, "kstack_count");
+	if (m->flags & BPF_STREAM_MSG_F_OVERSIZE) {
+		s->notice_dropped = m->dropped;
+		snprintf(s->notice, sizeof(s->notice), "%.*s", (int)m->len, m->text);
+	} else {
+		cr_assert_eq(m->dropped, 1, "%s", m->text);
+		cr_assert_null(strstr(m->text, "E2BIG"), "%s", m->text);
+	}
+	s->nr_notices++;
+	return 0;
+}
+
+Test(kstack, header_counts_oversize_apart)
+{
+	struct kstack *skel = load("kstack_count", BPF_STREAM_TRANSPORT_AUTO, BPF_STDERR);
+	struct seen *s = calloc(1, sizeof(*s));
+	__u64 total = 0;
+	int got;
+
+	run(skel->progs.kstack_count);
+	got = bpf_stream_drain(bpf_program__fd(skel->progs.kstack_count), BPF_STDERR,
+			       count_notices, s);
+	cr_assert_eq(got, 2, "drain: %d", got);
+	cr_assert_eq(s->nr_notices, 2);
+	cr_assert_eq(s->notice_dropped, 2, "oversize: %llu", (unsigned long long)s->notice_dropped);
+	cr_assert_not_null(strstr(s->notice, "E2BIG"), "%s", s->notice);
+	cr_assert_eq(bpf_stream_object_dropped(skel->obj, BPF_STDERR, &total), 0);
+	cr_assert_eq(total, 3);
+	kstack__destroy(skel);
+	free(s);
+}
+
 /* Empty messages: 0, no line, no drop, on each transport that works here. */
 static void empty_on(enum bpf_stream_transport tr)
 {

@@ -51,3 +51,16 @@ int kstack_empty(void *ctx)
 	bpf_stream_printk(BPF_STDOUT, "end\n");
 	return 0;
 }
+
+/* What bpf_stream.h does with a failed write's error, on every kernel:
+ * the same counting a native -E2BIG (Linux 7.4) or -ENOSPC gets. */
+SEC("syscall")
+int kstack_count(void *ctx)
+{
+	static const char site[] = "a call site of kstack_count";
+
+	___bpf_stream_count_err(BPF_STDERR, site, -7 /* -E2BIG */);
+	___bpf_stream_count_err(BPF_STDERR, site, -7);
+	___bpf_stream_count_err(BPF_STDERR, site, -28 /* -ENOSPC */);
+	return 0;
+}
