@@ -109,6 +109,11 @@ static int finish(struct bpf_stream_report_parser *p, bool truncated)
 
 	if (!p->active)
 		return 0;
+	/* a "CPU:" line with no "Call trace:" after it is no stack */
+	if (p->want_trace) {
+		reset(p);
+		return 0;
+	}
 	p->rep.truncated = truncated;
 	p->rep.message = p->message ? p->message : "";
 	p->rep.prog_name = p->prog_name ? p->prog_name : "";
