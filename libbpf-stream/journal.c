@@ -312,8 +312,11 @@ int bpf_stream_journal_report(void *ctx, const struct bpf_stream_report *r)
 	if (err)
 		goto out;
 	add_fmt(&e, "PRIORITY=%d", JOURNAL_PRI_KERNEL);
+	/* stream_id is read only in a STACK report: a caller built before the
+	 * field existed cannot make one, nor pass a struct without it */
 	add_prog_fields(&e, opts, r->prog_id, r->prog_name,
-			r->stream_id == BPF_STDOUT ? BPF_STDOUT : BPF_STDERR);
+			r->kind == BPF_STREAM_REPORT_STACK && r->stream_id == BPF_STDOUT ?
+			BPF_STDOUT : BPF_STDERR);
 	add_fmt(&e, "BPF_KERNEL=1");
 	add_fmt(&e, "BPF_REPORT_KIND=%s", bpf_stream_report_kind_str(r->kind));
 	if (r->cpu >= 0)

@@ -328,8 +328,9 @@ struct bpf_stream_report {
 	const struct bpf_stream_frame *frames;
 	__u32 nr_frames;
 	bool truncated;		/* the block ended before its blank line */
-	/* BPF_STDERR, or BPF_STDOUT for a STACK report printed there; 0 in a
-	 * report made by a caller that predates the field: read as stderr */
+	/* Added with BPF_STREAM_REPORT_STACK: BPF_STDERR, or BPF_STDOUT for a
+	 * STACK report printed there. The library reads it (journal) only in a
+	 * STACK report, so a caller built before the field still works. */
 	__u32 stream_id;
 };
 
@@ -700,8 +701,9 @@ BPF_STREAM_API int bpf_stream_journal_print(void *ctx, const struct bpf_stream_m
  * kernel error report.
  * @ctx: as bpf_stream_journal_print(); @r: the report.
  *
- * MESSAGE "ERROR: ...", PRIORITY 2, the program fields of
- * bpf_stream_journal_print() with BPF_STREAM=stderr and BPF_KERNEL=1,
+ * MESSAGE "ERROR: ..." ("Call trace" for a STACK report), PRIORITY 2, the
+ * program fields of bpf_stream_journal_print() with BPF_STREAM=stderr (a
+ * STACK report: the stream it came on) and BPF_KERNEL=1,
  * BPF_REPORT_KIND (bpf_stream_report_kind_str()), BPF_REPORT_CPU/UID/PID/COMM
  * where the report has them, BPF_REPORT_FRAMES (one line per frame), and
  * CODE_FILE, CODE_LINE, CODE_FUNC from the first frame with a source line.
