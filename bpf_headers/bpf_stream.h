@@ -831,9 +831,9 @@ static __always_inline int ___bpf_stream_print_stack(__u32 stream_id, const char
  * Return: 0; -EOPNOTSUPP without the kfunc (6.1..6.18, objects unprepared
  * under libbpf < 1.3) or on the ring transport's stdout; -ENOENT for a bad
  * stream id; the kernel's error (-ENOSPC stream full, -ENOMEM), then
- * counted as a drop under this call site like a failed bpf_stream_printk().
- * A 7.4 kernel's -E2BIG (the stack longer than one message) counts as an
- * oversize drop.
+ * counted as a drop under this call site like a failed bpf_stream_printk()
+ * (an -E2BIG, should a kernel refuse a stack as too long, as an oversize
+ * drop).
  */
 #define bpf_stream_print_stack(stream_id)                                            \
 	({                                                                           \
