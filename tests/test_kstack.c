@@ -442,6 +442,40 @@ Test(kstack, header_counts_oversize_apart)
 	free(s);
 }
 
+/* A native message over the kernel's limit, end to end: Linux 7.4 (and
+ * kernel-patch/'s core) refuse it with -E2BIG, and the notice says so;
+ * released kernels (6.17..7.3) cut it instead, so there is nothing to count. */
+Test(kstack, oversize_native_message)
+{
+	struct kstack *skel;
+	struct seen *s;
+	int got;
+
+	if (kp_native_write())
+		cr_skip_test("%s", kp_native_write_why());
+	skel = load("kstack_big", BPF_STREAM_TRANSPORT_NATIVE, BPF_STDOUT);
+	s = calloc(1, sizeof(*s));
+	run(skel->progs.kstack_big);
+	got = bpf_stream_drain(bpf_program__fd(skel->progs.kstack_big), BPF_STDOUT, on_msg, s);
+	cr_assert_geq(got, 1, "drain: %d", got);
+	if (skel->data->big_ret == 0) {
+		cr_assert_eq(s->nr_notices, 0);
+		kstack__destroy(skel);
+		free(s);
+		cr_skip_test("%s cuts a native message longer than 1023 bytes (no error): only "
+			     "Linux 7.4 refuses it with -E2BIG", kp_kernel());
+	}
+	cr_assert_eq(skel->data->big_ret, -E2BIG, "ret %d", skel->data->big_ret);
+	cr_assert_eq(s->nr_lines, 1, "%d lines", s->nr_lines);
+	cr_assert_str_eq(s->lines[0], "end");
+	cr_assert_eq(s->nr_notices, 1);
+	cr_assert(s->notice_flags & BPF_STREAM_MSG_F_OVERSIZE, "flags %#x: %s", s->notice_flags,
+		  s->notice);
+	cr_assert_eq(s->notice_dropped, 1);
+	kstack__destroy(skel);
+	free(s);
+}
+
 /* Empty messages: 0, no line, no drop, on each transport that works here. */
 static void empty_on(enum bpf_stream_transport tr)
 {

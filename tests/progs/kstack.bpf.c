@@ -64,3 +64,18 @@ int kstack_count(void *ctx)
 	___bpf_stream_count_err(BPF_STDERR, site, -28 /* -ENOSPC */);
 	return 0;
 }
+
+/* A message of 1100 bytes of text, over the kernel's 1023: released
+ * kernels cut it; Linux 7.4 (and kernel-patch/'s core) refuse it, -E2BIG. */
+#define KS_10 "0123456789"
+#define KS_100 KS_10 KS_10 KS_10 KS_10 KS_10 KS_10 KS_10 KS_10 KS_10 KS_10
+int big_ret = 1;
+
+SEC("syscall")
+int kstack_big(void *ctx)
+{
+	big_ret = bpf_stream_printk(BPF_STDOUT, KS_100 KS_100 KS_100 KS_100 KS_100 KS_100 KS_100
+					KS_100 KS_100 KS_100 KS_100 "\n");
+	bpf_stream_printk(BPF_STDOUT, "end\n");
+	return 0;
+}
