@@ -442,14 +442,17 @@ Test(kstack, header_counts_oversize_apart)
 	free(s);
 }
 
-/* A native message over the kernel's limit, end to end: Linux 7.4 (and
- * kernel-patch/'s core) refuse it with -E2BIG, and the notice says so;
- * released kernels (6.17..7.3) cut it instead, so there is nothing to count. */
+/* A native message over the kernel's limit, end to end. Linux 7.4 (and
+ * kernel-patch/'s core) refuse it with -E2BIG before charging the stream:
+ * an oversize notice. Debian's 7.2 and 7.3 refuse it too, but late: their
+ * element allocation fails for more than 1024 bytes, so -ENOMEM, a plain
+ * drop (measured; the capacity it charged stays charged). A kernel that
+ * cuts it instead (returns 0) has nothing to count: skipped. */
 Test(kstack, oversize_native_message)
 {
 	struct kstack *skel;
 	struct seen *s;
-	int got;
+	int got, ret;
 
 	if (kp_native_write())
 		cr_skip_test("%s", kp_native_write_why());
@@ -458,20 +461,26 @@ Test(kstack, oversize_native_message)
 	run(skel->progs.kstack_big);
 	got = bpf_stream_drain(bpf_program__fd(skel->progs.kstack_big), BPF_STDOUT, on_msg, s);
 	cr_assert_geq(got, 1, "drain: %d", got);
-	if (skel->data->big_ret == 0) {
+	ret = skel->data->big_ret;
+	if (ret == 0) {
 		cr_assert_eq(s->nr_notices, 0);
 		kstack__destroy(skel);
 		free(s);
 		cr_skip_test("%s cuts a native message longer than 1023 bytes (no error): only "
 			     "Linux 7.4 refuses it with -E2BIG", kp_kernel());
 	}
-	cr_assert_eq(skel->data->big_ret, -E2BIG, "ret %d", skel->data->big_ret);
+	cr_assert(ret == -E2BIG || ret == -ENOMEM, "ret %d", ret);
 	cr_assert_eq(s->nr_lines, 1, "%d lines", s->nr_lines);
 	cr_assert_str_eq(s->lines[0], "end");
 	cr_assert_eq(s->nr_notices, 1);
-	cr_assert(s->notice_flags & BPF_STREAM_MSG_F_OVERSIZE, "flags %#x: %s", s->notice_flags,
-		  s->notice);
 	cr_assert_eq(s->notice_dropped, 1);
+	if (ret == -E2BIG)
+		cr_assert(s->notice_flags & BPF_STREAM_MSG_F_OVERSIZE, "flags %#x: %s",
+			  s->notice_flags, s->notice);
+	else
+		cr_assert(!(s->notice_flags & BPF_STREAM_MSG_F_OVERSIZE), "flags %#x: %s",
+			  s->notice_flags, s->notice);
+	cr_log_info("%s: %d, notice '%s'", kp_kernel(), ret, s->notice);
 	kstack__destroy(skel);
 	free(s);
 }
