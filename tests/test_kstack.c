@@ -444,10 +444,10 @@ Test(kstack, header_counts_oversize_apart)
 
 /* A native message over the kernel's limit, end to end. Linux 7.4 (and
  * kernel-patch/'s core) refuse it with -E2BIG before charging the stream:
- * an oversize notice. Debian's 7.2 and 7.3 refuse it too, but late: their
- * element allocation fails for more than 1024 bytes, so -ENOMEM, a plain
- * drop (measured; the capacity it charged stays charged). A kernel that
- * cuts it instead (returns 0) has nothing to count: skipped. */
+ * an oversize notice. Released kernels refuse it too, but late: Debian's
+ * 7.2.13's element allocation fails for more than 1024 bytes, so -ENOMEM,
+ * a plain drop (measured; the capacity it charged stays charged). A kernel
+ * that cuts it instead (returns 0) has nothing to count: skipped. */
 Test(kstack, oversize_native_message)
 {
 	struct kstack *skel;
