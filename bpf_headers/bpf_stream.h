@@ -142,6 +142,7 @@ _Static_assert(BPF_STREAM_MSG_MAX > 0 && BPF_STREAM_MSG_MAX <= 0xffff,
 
 /* errno values (BPF programs have no errno.h) */
 #define ___BS_ENOENT 2
+#define ___BS_E2BIG 7
 #define ___BS_EINVAL 22
 #define ___BS_ENOSPC 28
 #define ___BS_EOPNOTSUPP 95
@@ -175,6 +176,11 @@ extern int ___BS_KF(bpf_stream_vprintk___v5)(int stream_id, const char *fmt__str
 /* 7.x: bpf_stream_vprintk with four arguments (the verifier supplies aux) */
 extern int ___BS_KF(bpf_stream_vprintk___v4)(int stream_id, const char *fmt__str,
 					      const void *args, __u32 len__sz) __weak __ksym;
+/* 7.2, 7.3 (BTF checked): bpf_stream_print_stack with one argument (the
+ * verifier supplies aux; its bpf_stream_print_stack_impl twin with the aux
+ * argument is not callable and never declared here). See
+ * bpf_stream_print_stack() below. */
+extern int ___BS_KF(bpf_stream_print_stack___v1)(int stream_id) __weak __ksym;
 
 /* ---- objects shared with userspace (names in bpf_stream_record.h) ---- */
 
@@ -291,11 +297,12 @@ extern int ___bpf_stream_check_fmt(const char *fmt, ...) __attribute__((format(p
  * reader names the program that dropped it), else under its stream alone.
  * The per-site count comes first and bpf_stream_stats.sited after it: a
  * reader that sees sited change rescans the sites and finds the count. */
-static __always_inline void ___bpf_stream_count_drop(__u32 stream_id, const char *fmt)
+static __always_inline void ___bpf_stream_count_drop_as(__u32 stream_id, const char *fmt,
+							 __u32 key_stream)
 {
 	struct bpf_stream_drop_key dk = {
 		.site = (__u32)((unsigned long)fmt - (unsigned long)&bpf_stream_fmt_base),
-		.stream_id = stream_id,
+		.stream_id = key_stream,
 	};
 	__u32 key = stream_id;
 	struct bpf_stream_stats *st = bpf_map_lookup_elem(&bpf_stream_stat, &key);
@@ -315,6 +322,25 @@ static __always_inline void ___bpf_stream_count_drop(__u32 stream_id, const char
 	} else {
 		__sync_fetch_and_add(&st->dropped, 1);
 	}
+}
+
+static __always_inline void ___bpf_stream_count_drop(__u32 stream_id, const char *fmt)
+{
+	___bpf_stream_count_drop_as(stream_id, fmt, stream_id);
+}
+
+/* Count a failed write by its error: -E2BIG (Linux 7.4+ refuses a message
+ * longer than its per-message limit, before charging the stream) is an
+ * oversize drop, counted under the key's stream id with
+ * BPF_STREAM_DROP_OVERSIZE set (bpf_stream_record.h), so libbpf-stream
+ * announces it apart; any other error is a plain drop. Both are drops:
+ * writes = deliveries + drops holds either way. */
+static __always_inline void ___bpf_stream_count_err(__u32 stream_id, const char *fmt, int err)
+{
+	if (err == -___BS_E2BIG)
+		___bpf_stream_count_drop_as(stream_id, fmt, stream_id | BPF_STREAM_DROP_OVERSIZE);
+	else
+		___bpf_stream_count_drop(stream_id, fmt);
 }
 
 /* Submit flags of a record: batched wake-ups (see the top of this file).
@@ -542,6 +568,9 @@ static __always_inline int ___bpf_stream_ring_text(__u32 stream_id, const char *
 	if (n <= 0)
 		return n < 0 ? (int)n : -___BS_EINVAL;
 	len = (__u64)n - 1;
+	/* nothing to queue: like Linux 7.4's native streams, no record */
+	if (!len)
+		return 0;
 	if (len > BPF_STREAM_MSG_MAX) {
 		len = BPF_STREAM_MSG_MAX;
 		flags = BPF_STREAM_REC_F_TRUNCATED;
@@ -684,6 +713,11 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
 
 	if (stream_id != BPF_STDOUT && stream_id != BPF_STDERR)
 		return -___BS_ENOENT;
+	/* An empty format writes nothing, on every transport and kernel (Linux
+	 * 7.4 skips zero-length writes; older kernels would queue an empty
+	 * element): returns 0, no line, no drop. */
+	if (fmt_sz <= 1)
+		return 0;
 	/* One test per branch: the verifier refuses bitwise operations on the
 	 * kfunc addresses, and each branch is dead code but one at load. */
 	if (bpf_stream_transport_sel == BPF_STREAM_SEL_RINGBUF)
@@ -700,7 +734,7 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
 	else
 		ret = ___bpf_stream_ringbuf(stream_id, fmt, fmt_sz, args, args_len / 8);
 	if (ret)
-		___bpf_stream_count_drop(stream_id, fmt);
+		___bpf_stream_count_err(stream_id, fmt, ret);
 	return ret;
 }
 
@@ -748,5 +782,63 @@ static __always_inline int ___bpf_stream_emit(__u32 stream_id, const char *fmt,
 
 /* bpf_stream_error() - bpf_stream_printk(BPF_STDERR, fmt, args...). */
 #define bpf_stream_error(...) bpf_stream_printk(BPF_STDERR, __VA_ARGS__)
+
+/* ---- bpf_stream_print_stack() ---- */
+
+/* The kernel's stack dump, where its kfunc resolved (see below). */
+static __always_inline int ___bpf_stream_print_stack(__u32 stream_id, const char *site)
+{
+	int ret;
+
+	if (stream_id != BPF_STDOUT && stream_id != BPF_STDERR)
+		return -___BS_ENOENT;
+	if (!___BS_KF(bpf_stream_print_stack___v1))
+		return -___BS_EOPNOTSUPP;
+	/* ring transport: libbpf-stream reads a ring program's native stderr
+	 * (the kernel's reports live there), never its native stdout */
+	if (bpf_stream_transport_sel == BPF_STREAM_SEL_RINGBUF && stream_id != BPF_STDERR)
+		return -___BS_EOPNOTSUPP;
+	ret = ___BS_KF(bpf_stream_print_stack___v1)(stream_id);
+	if (ret)
+		___bpf_stream_count_err(stream_id, site, ret);
+	return ret;
+}
+
+#ifdef bpf_stream_print_stack
+#undef bpf_stream_print_stack
+#endif
+
+/*
+ * bpf_stream_print_stack() - the kernel writes the current call stack to a
+ * stream of the running program.
+ * @stream_id: BPF_STDOUT or BPF_STDERR
+ *
+ * Calls the kernel's kfunc bpf_stream_print_stack(stream_id) (Linux 7.2 and
+ * 7.3 have it; the verifier supplies the program) where it resolved at load:
+ * a weak extern under a libbpf flavour name, bound by libbpf >= 1.3 or by
+ * bpf_stream_prepare() (libbpf 1.1/1.2), so a kernel without it, or with
+ * another prototype, never makes the load fail; the call is then dead code.
+ * The kernel writes, as one block, "CPU: N UID: N PID: N Comm: NAME",
+ * "Call trace:", one line per frame ("sym+0xoff/0xsize", a BPF frame
+ * followed by "  <source line> @ file:line" where the program has line
+ * info) and an empty line: libbpf-stream's reader delivers it as a report
+ * of kind BPF_STREAM_REPORT_STACK (docs/reports.md).
+ * Transports: native: either stream. Ring buffer: BPF_STDERR only, into
+ * the kernel's native stderr, which libbpf-stream reads after the ring's
+ * stderr lines of the same drain (so not in written order with them);
+ * BPF_STDOUT gives -EOPNOTSUPP, since nobody reads a ring program's native
+ * stdout.
+ * Return: 0; -EOPNOTSUPP without the kfunc (6.1..6.18, objects unprepared
+ * under libbpf < 1.3) or on the ring transport's stdout; -ENOENT for a bad
+ * stream id; the kernel's error (-ENOSPC stream full, -ENOMEM), then
+ * counted as a drop under this call site like a failed bpf_stream_printk()
+ * (an -E2BIG, should a kernel refuse a stack as too long, as an oversize
+ * drop).
+ */
+#define bpf_stream_print_stack(stream_id)                                            \
+	({                                                                           \
+		static const char ___bs_site[] = "bpf_stream_print_stack";           \
+		___bpf_stream_print_stack((stream_id), ___bs_site);                  \
+	})
 
 #endif /* __BPF_STREAM_H */

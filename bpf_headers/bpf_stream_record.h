@@ -135,7 +135,14 @@ struct bpf_stream_consumer {
 
 struct bpf_stream_drop_key {
 	__u32 site;		/* call site, as in struct bpf_stream_rec_hdr */
-	__u32 stream_id;
+	__u32 stream_id;	/* stream id, | BPF_STREAM_DROP_OVERSIZE */
 };
+
+/* Set in bpf_stream_drop_key.stream_id: the messages counted there were
+ * refused as longer than the kernel's per-message limit (-E2BIG, Linux 7.4+
+ * native streams), not lost for want of room. Still counted in the stream's
+ * bpf_stream_stats.sited like every per-site drop. A reader that knows no
+ * such bit skips these keys (their stream id is not 1 or 2). */
+#define BPF_STREAM_DROP_OVERSIZE 0x100U
 
 #endif /* __BPF_STREAM_RECORD_H */

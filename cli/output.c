@@ -187,6 +187,8 @@ static void json_flags(__u32 flags)
 		jsonw_string(&json_wtr, "kernel");
 	if (flags & BPF_STREAM_MSG_F_WRITER_UNKNOWN)
 		jsonw_string(&json_wtr, "writer_unknown");
+	if (flags & BPF_STREAM_MSG_F_OVERSIZE)
+		jsonw_string(&json_wtr, "oversize");
 	jsonw_end_array(&json_wtr);
 }
 
@@ -270,7 +272,8 @@ int out_report(void *ctx, const struct bpf_stream_report *r)
 	jsonw_start_object(&json_wtr);
 	jsonw_uint_field(&json_wtr, "prog_id", msg_id(o, r->prog_id));
 	jsonw_string_field(&json_wtr, "prog_name", msg_name(o, r->prog_id, r->prog_name));
-	jsonw_string_field(&json_wtr, "stream", "stderr");
+	/* a bpf_stream_print_stack() stack may come on stdout */
+	jsonw_string_field(&json_wtr, "stream", stream_str(r->stream_id ? r->stream_id : BPF_STDERR));
 	json_text(r->message ? r->message : "", r->message ? strlen(r->message) : 0);
 	json_flags(BPF_STREAM_MSG_F_KERNEL | (r->truncated ? BPF_STREAM_MSG_F_TRUNCATED : 0));
 	jsonw_string_field(&json_wtr, "kind", bpf_stream_report_kind_str(r->kind));
@@ -332,12 +335,14 @@ static int plain_msg(struct out_ctx *o, const struct bpf_stream_msg *m)
 	const char *color = NULL, *text = m->text;
 	char stackbuf[1024], *heap = NULL;
 	size_t len = m->len;
-	const char *marks[3];
+	const char *marks[4];
 	int err = 0, nmarks = 0, i;
 
 	if (m->flags & BPF_STREAM_MSG_F_DROP_NOTICE) {
 		marks[nmarks++] = "dropped";
 		color = COLOR_DROP;
+		if (m->flags & BPF_STREAM_MSG_F_OVERSIZE)
+			marks[nmarks++] = "oversize";
 	} else if (m->flags & BPF_STREAM_MSG_F_KERNEL) {
 		marks[nmarks++] = "kernel";
 		color = COLOR_KERNEL;

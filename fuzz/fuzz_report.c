@@ -6,7 +6,10 @@
  * own allocation, freed right after the push, so ASan catches a parser that
  * keeps a pointer to a message. Invariants:
  *  - one report per "ERROR: " line, in order, each with that line's text
- *    (without "ERROR: ") as message; none for drop notices;
+ *    (without "ERROR: ") as message; none for drop notices; besides them,
+ *    STACK reports (bpf_stream_print_stack()'s blocks: a "CPU: " line then
+ *    "Call trace:" outside an ERROR: block), each with message "" and
+ *    only after a "Call trace:" line;
  *  - every "ERROR: " line is flagged in_report;
  *  - kind is a known value, kind_str never NULL; a kind other than UNKNOWN
  *    only when the whole message is one the kernel writes;
@@ -23,6 +26,7 @@
 struct fz_rep {
 	char **errors;		/* messages of the ERROR: lines, in order */
 	size_t nr_errors, nr_reports;
+	size_t nr_stacks, nr_traces;	/* STACK reports; "Call trace:" lines */
 	bool last_line_empty;
 	int last_ret;
 };
@@ -72,14 +76,23 @@ static int on_report(void *ctx, const struct bpf_stream_report *r)
 	const char *want;
 	size_t i;
 
-	FUZZ_CHECK(s->nr_reports < s->nr_errors, "report %zu without an ERROR: line",
-		   s->nr_reports);
-	want = s->errors[s->nr_reports++];
-	FUZZ_CHECK(r->message && !strcmp(r->message, want), "message '%s' vs '%s'",
-		   r->message ? r->message : "(null)", want);
-	FUZZ_CHECK((unsigned int)r->kind <= BPF_STREAM_REPORT_ARENA_FAULT, "kind %d", r->kind);
+	if (r->kind == BPF_STREAM_REPORT_STACK) {
+		s->nr_stacks++;
+		FUZZ_CHECK(s->nr_stacks <= s->nr_traces, "stack report %zu without Call trace:",
+			   s->nr_stacks);
+		FUZZ_CHECK(r->message && !*r->message, "stack report with a message");
+		FUZZ_CHECK(r->stream_id == BPF_STDERR, "stream %u", r->stream_id);
+	} else {
+		FUZZ_CHECK(s->nr_reports < s->nr_errors, "report %zu without an ERROR: line",
+			   s->nr_reports);
+		want = s->errors[s->nr_reports++];
+		FUZZ_CHECK(r->message && !strcmp(r->message, want), "message '%s' vs '%s'",
+			   r->message ? r->message : "(null)", want);
+	}
+	FUZZ_CHECK((unsigned int)r->kind <= BPF_STREAM_REPORT_STACK, "kind %d", r->kind);
 	FUZZ_CHECK(bpf_stream_report_kind_str(r->kind) != NULL, "kind_str NULL");
-	FUZZ_CHECK(r->kind == BPF_STREAM_REPORT_UNKNOWN || kernel_msg(r->message),
+	FUZZ_CHECK(r->kind == BPF_STREAM_REPORT_UNKNOWN || r->kind == BPF_STREAM_REPORT_STACK ||
+		   kernel_msg(r->message),
 		   "kind %d for a message the kernel does not write: '%s'", r->kind, r->message);
 	FUZZ_CHECK(r->prog_name != NULL, "prog_name NULL");
 	(void)strlen(r->prog_name);
@@ -145,23 +158,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			s.nr_errors++;
 		}
 		s.last_line_empty = !drop && msg.text[0] == '\0';
-		before = s.nr_reports;
+		if (!drop && !strcmp(msg.text, "Call trace:"))
+			s.nr_traces++;
+		before = s.nr_reports + s.nr_stacks;
 		s.last_ret = 0;
 		ret = bs_report_parser_push(p, &msg, &in_report);
-		FUZZ_CHECK(ret == (s.nr_reports > before ? s.last_ret : 0),
+		FUZZ_CHECK(ret == (s.nr_reports + s.nr_stacks > before ? s.last_ret : 0),
 			   "push returned %d, callback %d", ret, s.last_ret);
 		if (!drop && !strncmp(msg.text, "ERROR: ", 7))
 			FUZZ_CHECK(in_report, "ERROR: line not in a report");
 		if (drop)
-			FUZZ_CHECK(!in_report && s.nr_reports == before, "drop notice in a report");
+			FUZZ_CHECK(!in_report && s.nr_reports + s.nr_stacks == before,
+				   "drop notice in a report");
 		memset(line, 0x5a, n);	/* a parser holding on to it sees garbage */
 		free(line);
 	}
 	s.last_line_empty = false;
 	s.last_ret = 0;
-	i = s.nr_reports;
+	i = s.nr_reports + s.nr_stacks;
 	ret = bpf_stream_report_parser__flush(p);
-	FUZZ_CHECK(ret == (s.nr_reports > i ? s.last_ret : 0), "flush returned %d", ret);
+	FUZZ_CHECK(ret == (s.nr_reports + s.nr_stacks > i ? s.last_ret : 0), "flush returned %d",
+		   ret);
 	FUZZ_CHECK(s.nr_reports == s.nr_errors, "%zu reports for %zu ERROR: lines",
 		   s.nr_reports, s.nr_errors);
 	FUZZ_CHECK(bpf_stream_report_parser__flush(p) == 0, "second flush");

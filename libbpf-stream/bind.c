@@ -24,9 +24,11 @@
  * is loaded (checked on every kernel of the README's table). The other
  * flavours keep names the kernel does not have and stay NULL.
  */
+#include <errno.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "stream_internal.h"
+#include "stream_features.h"
 
 #define BS_KFUNC_PREFIX "bpf_stream_vprintk"
 
@@ -86,4 +88,60 @@ int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char 
 		return -ENOENT;
 	}
 	return 0;	/* bound, or the object never calls a stream kfunc */
+}
+
+/*
+ * bpf_stream_print_stack(): bpf_stream.h declares the kernel's stack-dump
+ * kfunc as the weak extern bpf_stream_print_stack___v1 (+ "_UNIT"), the
+ * one-argument bpf_stream_print_stack of Linux 7.2 and 7.3 (the verifier
+ * supplies the program). Bound the same way as the stream kfunc, whatever
+ * the transport (the ring transport calls it for stderr), and only where
+ * the kernel's BTF has that name with that one argument.
+ */
+#define BS_STACK_KFUNC "bpf_stream_print_stack"
+#define BS_STACK_NR_ARGS 1
+
+int bs_probe_print_stack(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_type *t;
+	int id, ret;
+
+	if (!btf)
+		return -errno;
+	id = btf__find_by_name_kind(btf, BS_STACK_KFUNC, BTF_KIND_FUNC);
+	t = id > 0 ? btf__type_by_id(btf, btf__type_by_id(btf, id)->type) : NULL;
+	ret = t && btf_is_func_proto(t) && btf_vlen(t) == BS_STACK_NR_ARGS;
+	btf__free(btf);
+	return ret;
+}
+
+void bs_bind_print_stack(struct bpf_object *obj)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	size_t want_len = strlen(BS_STACK_KFUNC);
+	__u32 id, n;
+
+	if (!btf || bs_libbpf_resolves_flavours())
+		return;
+	n = btf__type_cnt(btf);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_type *proto;
+		const char *name;
+
+		if (!t || !btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if (!name || strncmp(name, BS_STACK_KFUNC "___", want_len + 3))
+			continue;
+		proto = btf__type_by_id(btf, t->type);
+		if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) != BS_STACK_NR_ARGS)
+			continue;
+		/* the kernel is asked only for objects that call it */
+		if (!bs_feat_supported(BS_FEAT_PRINT_STACK))
+			return;
+		pr_debug("binding extern %s to the kernel's %s\n", name, BS_STACK_KFUNC);
+		bs_compat_btf_cut_name(btf, t->name_off, want_len);
+	}
 }

@@ -49,6 +49,9 @@ struct bs_tport_prog {
 	/* drops of its call sites at the last scan, by stream: [0] sites of
 	 * its own, [1] sites shared with later programs */
 	__u64 drops[3][2];
+	/* oversize drops (-E2BIG) of its call sites, by stream; those of no
+	 * known call site are the object's first program's */
+	__u64 oversize[3];
 };
 
 struct bs_tport {
@@ -941,17 +944,28 @@ static void tport_scan_drops(struct bs_tport *t, __u32 stream_id)
 	struct bpf_stream_drop_key key = {}, next;
 	size_t i;
 
-	for (i = 0; i < t->nr_progs; i++)
+	for (i = 0; i < t->nr_progs; i++) {
 		memset(t->progs[i].drops[stream_id], 0, sizeof(t->progs[i].drops[stream_id]));
+		t->progs[i].oversize[stream_id] = 0;
+	}
 	t->unsited[stream_id] = 0;
 	while (!bpf_map_get_next_key(t->drop_fd, &key, &next)) {
+		bool big = next.stream_id == (stream_id | BPF_STREAM_DROP_OVERSIZE);
 		__u64 n = 0;
 		__u32 idx = 0, nprogs;
 
 		key = next;
-		if (key.stream_id != stream_id || bpf_map_lookup_elem(t->drop_fd, &key, &n))
+		if ((key.stream_id != stream_id && !big) ||
+		    bpf_map_lookup_elem(t->drop_fd, &key, &n))
 			continue;
 		nprogs = tport_site(t, key.site, &idx);
+		if (big) {
+			if (!nprogs || idx >= t->nr_progs)
+				idx = 0;
+			if (idx < t->nr_progs)
+				t->progs[idx].oversize[stream_id] += n;
+			continue;
+		}
 		if (!nprogs || idx >= t->nr_progs)
 			t->unsited[stream_id] += n;
 		else
@@ -982,6 +996,7 @@ int bs_tport_drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs
 	bs_ring__counts(t->ring, idx, stream_id, &queued, &lost);
 	d->n[BS_DROP_OWN] = p->drops[stream_id][0] + lost;
 	d->n[BS_DROP_SHARED] = p->drops[stream_id][1];
+	d->n[BS_DROP_OVERSIZE] = p->oversize[stream_id];
 	/* drops no program can be named for go to the object's first program */
 	if (idx == 0)
 		d->n[BS_DROP_UNKNOWN] = st.dropped + t->unsited[stream_id] +
@@ -1080,7 +1095,7 @@ int bpf_stream_prog_transport(int prog_fd, struct bpf_stream_prog_stats *stats)
 
 		if (OPTS_HAS(stats, dropped) && !bs_tport_drops(t, prog_id, sid, &d))
 			stats->dropped[sid] = d.n[BS_DROP_OWN] + d.n[BS_DROP_SHARED] +
-					      d.n[BS_DROP_UNKNOWN];
+					      d.n[BS_DROP_UNKNOWN] + d.n[BS_DROP_OVERSIZE];
 		if (OPTS_HAS(stats, queued))
 			stats->queued[sid] = bs_tport_queued(t, prog_id, sid);
 	}

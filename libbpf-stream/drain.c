@@ -103,6 +103,7 @@ bool bs_drops_next(struct bs_drops *d, struct bpf_stream_msg *msg, char *buf, co
 		[BS_DROP_OWN] = "",
 		[BS_DROP_SHARED] = " by a call site several programs contain, writer unknown",
 		[BS_DROP_UNKNOWN] = ", writer unknown",
+		[BS_DROP_OVERSIZE] = ": longer than the kernel's message limit (-E2BIG)",
 	};
 	bool first = false;
 	__u64 n = 0;
@@ -140,6 +141,8 @@ bool bs_drops_next(struct bs_drops *d, struct bpf_stream_msg *msg, char *buf, co
 			       who[kind], before ? " before this reader started" : "");
 		if (before)
 			msg->flags |= BPF_STREAM_MSG_F_EARLIER;
+		if (kind == BS_DROP_OVERSIZE)
+			msg->flags |= BPF_STREAM_MSG_F_OVERSIZE;
 		msg->dropped = n;
 	}
 	msg->prog_id = d->prog_id;

@@ -42,6 +42,9 @@ static const struct bs_feat_desc feats[__BS_FEAT_CNT] = {
 	[BS_FEAT_STREAM_FD] = {
 		"stream fds keeping upstream's contract (Linux 7.4)", bs_probe_stream_fd,
 	},
+	[BS_FEAT_PRINT_STACK] = {
+		"the one-argument kfunc bpf_stream_print_stack (Linux 7.2+)", bs_probe_print_stack,
+	},
 };
 
 static pthread_mutex_t feat_lock = PTHREAD_MUTEX_INITIALIZER;

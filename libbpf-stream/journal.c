@@ -304,13 +304,19 @@ int bpf_stream_journal_report(void *ctx, const struct bpf_stream_report *r)
 
 	if (!r || !OPTS_VALID(opts, bpf_stream_journal_opts))
 		return bs_err(-EINVAL);
-	if (asprintf(&msg, "ERROR: %s", r->message ? r->message : "") < 0)
+	/* a STACK report (bpf_stream_print_stack()) has no "ERROR:" line */
+	if (r->kind == BPF_STREAM_REPORT_STACK ? !(msg = strdup("Call trace")) :
+	    asprintf(&msg, "ERROR: %s", r->message ? r->message : "") < 0)
 		return bs_err(-ENOMEM);
 	err = add_bytes(&e, "MESSAGE", msg, strlen(msg));
 	if (err)
 		goto out;
 	add_fmt(&e, "PRIORITY=%d", JOURNAL_PRI_KERNEL);
-	add_prog_fields(&e, opts, r->prog_id, r->prog_name, BPF_STDERR);
+	/* stream_id is read only in a STACK report: a caller built before the
+	 * field existed cannot make one, nor pass a struct without it */
+	add_prog_fields(&e, opts, r->prog_id, r->prog_name,
+			r->kind == BPF_STREAM_REPORT_STACK && r->stream_id == BPF_STDOUT ?
+			BPF_STDOUT : BPF_STDERR);
 	add_fmt(&e, "BPF_KERNEL=1");
 	add_fmt(&e, "BPF_REPORT_KIND=%s", bpf_stream_report_kind_str(r->kind));
 	if (r->cpu >= 0)

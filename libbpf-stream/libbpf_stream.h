@@ -204,6 +204,11 @@ enum bpf_stream_msg_flags {
 	 * not), so which of them wrote it cannot be told; it is delivered
 	 * under the first of them (msg->prog_id), its text as written. */
 	BPF_STREAM_MSG_F_WRITER_UNKNOWN = 1U << 7,
+	/* With DROP_NOTICE: the messages counted were refused as longer than
+	 * the kernel's per-message limit (-E2BIG, Linux 7.4+ native streams),
+	 * "[N messages dropped on stderr: longer than the kernel's message
+	 * limit (-E2BIG)]"; msg->dropped holds the count. */
+	BPF_STREAM_MSG_F_OVERSIZE = 1U << 8,
 };
 
 struct bpf_stream_msg {
@@ -293,6 +298,9 @@ enum bpf_stream_report_kind {
 	BPF_STREAM_REPORT_RES_SPIN_DEADLOCK,	/* AA or ABBA deadlock on bpf_res_spin_lock */
 	BPF_STREAM_REPORT_RES_SPIN_TIMEOUT,	/* timeout on bpf_res_spin_lock */
 	BPF_STREAM_REPORT_ARENA_FAULT,		/* arena access at an unmapped address */
+	/* the stack a program asked for: bpf_stream_print_stack() (Linux 7.2+
+	 * kfunc); no "ERROR:" line, message "", on the stream it was asked for */
+	BPF_STREAM_REPORT_STACK,
 };
 
 struct bpf_stream_frame {
@@ -320,6 +328,10 @@ struct bpf_stream_report {
 	const struct bpf_stream_frame *frames;
 	__u32 nr_frames;
 	bool truncated;		/* the block ended before its blank line */
+	/* Added with BPF_STREAM_REPORT_STACK: BPF_STDERR, or BPF_STDOUT for a
+	 * STACK report printed there. The library reads it (journal) only in a
+	 * STACK report, so a caller built before the field still works. */
+	__u32 stream_id;
 };
 
 typedef int (*bpf_stream_report_fn)(void *ctx, const struct bpf_stream_report *report);
@@ -338,7 +350,10 @@ BPF_STREAM_API struct bpf_stream_report_parser *
 bpf_stream_report_parser__new(bpf_stream_report_fn fn, void *ctx);
 
 /**
- * bpf_stream_report_parser__push() - feed one line (a stderr message).
+ * bpf_stream_report_parser__push() - feed one line of one program's stream.
+ * A parser follows one stream. On stderr it finds the kernel's "ERROR:"
+ * reports and the stacks of bpf_stream_print_stack(); on stdout
+ * (msg->stream_id BPF_STDOUT) only those stacks (docs/reports.md).
  * Return: 0, the callback's non-zero value, or -errno.
  */
 BPF_STREAM_API int bpf_stream_report_parser__push(struct bpf_stream_report_parser *p,
@@ -720,8 +735,9 @@ BPF_STREAM_API int bpf_stream_journal_print(void *ctx, const struct bpf_stream_m
  * kernel error report.
  * @ctx: as bpf_stream_journal_print(); @r: the report.
  *
- * MESSAGE "ERROR: ...", PRIORITY 2, the program fields of
- * bpf_stream_journal_print() with BPF_STREAM=stderr and BPF_KERNEL=1,
+ * MESSAGE "ERROR: ..." ("Call trace" for a STACK report), PRIORITY 2, the
+ * program fields of bpf_stream_journal_print() with BPF_STREAM=stderr (a
+ * STACK report: the stream it came on) and BPF_KERNEL=1,
  * BPF_REPORT_KIND (bpf_stream_report_kind_str()), BPF_REPORT_CPU/UID/PID/COMM
  * where the report has them, BPF_REPORT_FRAMES (one line per frame), and
  * CODE_FILE, CODE_LINE, CODE_FUNC from the first frame with a source line.

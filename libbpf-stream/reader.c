@@ -72,7 +72,7 @@ struct rd_stream {
 	struct bs_stream_src src;
 	bool enabled;
 	struct bs_framer *f;
-	struct bpf_stream_report_parser *rp;	/* stderr with report_fn */
+	struct bpf_stream_report_parser *rp;	/* with report_fn */
 	__u64 last_key;				/* order_by_time: last sort key */
 	int sfd;	/* pollable stream fd (stream_fd.h), or -1 */
 	bool hup;	/* sfd read gave end of file: the program is gone */
@@ -228,7 +228,8 @@ static int stream_enable(struct bpf_stream_reader *r, struct rd_prog *p, __u32 s
 	s->f = bs_pending_take(p->id, stream_id);
 	if (!s->f)
 		return -ENOMEM;
-	if (stream_id == BPF_STDERR && r->report_fn) {
+	/* stderr: the kernel's reports; stdout: bpf_stream_print_stack()'s stacks */
+	if (r->report_fn) {
 		s->rp = bpf_stream_report_parser__new(on_report, r);
 		if (!s->rp)
 			return -ENOMEM;

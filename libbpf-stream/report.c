@@ -21,6 +21,16 @@
  * an unknown kind are parsed the same way and reported as UNKNOWN. A program
  * printing "ERROR: ..." itself therefore yields an UNKNOWN report, cut short
  * by its next line, whose kind says it is not one of the kernel's.
+ *
+ * A stack a program asked for (the kfunc bpf_stream_print_stack(), Linux
+ * 7.2+) is the same block without its first lines: it starts at the "CPU:"
+ * line, on whichever stream the program named. Outside a block, a "CPU: N
+ * UID: N PID: N Comm: X" line starts a STACK report, which must go on with
+ * "Call trace:": otherwise it is abandoned without a report, and that next
+ * line is parsed afresh (the CPU line was already flagged a report line: a
+ * program that prints exactly that form is taken for the kernel). On stdout
+ * (msg->stream_id BPF_STDOUT) only STACK reports exist: the kernel writes
+ * nothing else there, so "ERROR:" lines are output.
  */
 #include <stdlib.h>
 #include <ctype.h>
@@ -30,6 +40,7 @@ struct bpf_stream_report_parser {
 	bpf_stream_report_fn fn;
 	void *ctx;
 	bool active, in_trace;
+	bool want_trace;	/* a STACK block waits for its "Call trace:" */
 	struct bpf_stream_report rep;
 	char *message, *prog_name, *comm;
 	__u64 *held;
@@ -47,6 +58,7 @@ const char *bpf_stream_report_kind_str(enum bpf_stream_report_kind kind)
 	case BPF_STREAM_REPORT_RES_SPIN_DEADLOCK: return "res_spin_deadlock";
 	case BPF_STREAM_REPORT_RES_SPIN_TIMEOUT: return "res_spin_timeout";
 	case BPF_STREAM_REPORT_ARENA_FAULT: return "arena_fault";
+	case BPF_STREAM_REPORT_STACK: return "stack";
 	default: return "unknown";
 	}
 }
@@ -77,7 +89,7 @@ static void reset(struct bpf_stream_report_parser *p)
 	free(p->comm);
 	p->message = p->prog_name = p->comm = NULL;
 	memset(&p->rep, 0, sizeof(p->rep));
-	p->active = p->in_trace = false;
+	p->active = p->in_trace = p->want_trace = false;
 }
 
 void bpf_stream_report_parser__free(struct bpf_stream_report_parser *p)
@@ -97,6 +109,11 @@ static int finish(struct bpf_stream_report_parser *p, bool truncated)
 
 	if (!p->active)
 		return 0;
+	/* a "CPU:" line with no "Call trace:" after it is no stack */
+	if (p->want_trace) {
+		reset(p);
+		return 0;
+	}
 	p->rep.truncated = truncated;
 	p->rep.message = p->message ? p->message : "";
 	p->rep.prog_name = p->prog_name ? p->prog_name : "";
@@ -197,6 +214,7 @@ static void start_block(struct bpf_stream_report_parser *p, const struct bpf_str
 	p->active = true;
 	p->rep.cpu = p->rep.uid = p->rep.pid = -1;
 	p->rep.prog_id = msg->prog_id;
+	p->rep.stream_id = msg->stream_id ? msg->stream_id : BPF_STDERR;
 	p->message = strdup(m);
 	p->prog_name = strdup(msg->prog_name ? msg->prog_name : "");
 
@@ -369,6 +387,28 @@ static bool parse_header(struct bpf_stream_report_parser *p, const char *s)
 	return false;
 }
 
+/* A "CPU: ..." line outside a block: the start of a STACK report, which
+ * waits for its "Call trace:" line. False when @msg is not that line. */
+static bool start_stack(struct bpf_stream_report_parser *p, const struct bpf_stream_msg *msg)
+{
+	if (!starts(msg->text, "CPU: "))
+		return false;
+	reset(p);
+	p->active = true;
+	p->rep.cpu = p->rep.uid = p->rep.pid = -1;
+	if (!parse_header(p, msg->text)) {
+		reset(p);
+		return false;
+	}
+	p->want_trace = true;
+	p->rep.kind = BPF_STREAM_REPORT_STACK;
+	p->rep.prog_id = msg->prog_id;
+	p->rep.stream_id = msg->stream_id ? msg->stream_id : BPF_STDERR;
+	p->message = strdup("");
+	p->prog_name = strdup(msg->prog_name ? msg->prog_name : "");
+	return true;
+}
+
 int bs_report_parser_push(struct bpf_stream_report_parser *p, const struct bpf_stream_msg *msg,
 			  bool *in_report)
 {
@@ -381,14 +421,26 @@ int bs_report_parser_push(struct bpf_stream_report_parser *p, const struct bpf_s
 	if (msg->flags & BPF_STREAM_MSG_F_DROP_NOTICE)
 		return 0;
 	s = msg->text;
-	if (starts(s, "ERROR: ")) {
+	if (msg->stream_id != BPF_STDOUT && starts(s, "ERROR: ")) {
 		ret = finish(p, true);
 		start_block(p, msg);
 		*in_report = true;
 		return ret;
 	}
-	if (!p->active)
+	if (p->want_trace) {
+		if (strcmp(s, "Call trace:") == 0) {
+			p->want_trace = false;
+			p->in_trace = true;
+			*in_report = true;
+			return 0;
+		}
+		/* no stack after all: nothing to report, the line starts over */
+		reset(p);
+	}
+	if (!p->active) {
+		*in_report = start_stack(p, msg);
 		return 0;
+	}
 	if (s[0] == '\0') {
 		*in_report = true;
 		return finish(p, false);
@@ -406,8 +458,12 @@ int bs_report_parser_push(struct bpf_stream_report_parser *p, const struct bpf_s
 		*in_report = true;
 		return 0;
 	}
-	/* Not part of a report: the block was cut short, the line is output. */
-	return finish(p, true);
+	/* Not part of a report: the block was cut short, the line is output
+	 * (or the start of a stack). */
+	ret = finish(p, true);
+	if (!ret)
+		*in_report = start_stack(p, msg);
+	return ret;
 }
 
 int bpf_stream_report_parser__push(struct bpf_stream_report_parser *p,

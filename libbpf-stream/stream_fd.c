@@ -18,7 +18,8 @@
  *   bpf(2)  the library's own wrapper of the command (stream_fd.h).
  * Neither the command's number and attr nor the flag's value could be read
  * from upstream (docs/stream-fds.md), so an opener is used only after it
- * passed this probe, run once per process on a socket filter program of
+ * passed this probe (stream_fd_contract.h, which the tests' probe of the
+ * kernel shares), run once per process on a socket filter program of
  * its own (two instructions, loaded for the probe and freed by it):
  *
  *   1. BPF_F_RDONLY and 1 << 31 are -EINVAL, stream id 0 is -ENOENT, a
@@ -52,6 +53,7 @@
 #include <bpf/bpf.h>
 #include "stream_fd.h"
 #include "stream_features.h"
+#include "stream_fd_contract.h"
 
 /* libbpf's opts of bpf_prog_stream_open(), as upstream's selftests use it */
 struct bs_libbpf_stream_open_opts {
@@ -67,8 +69,6 @@ extern int bs_libbpf_stream_open(int prog_fd, __u32 stream_id,
 	__asm__("bpf_prog_stream_open") __attribute__((weak));
 
 typedef int (*opener_fn)(int prog_fd, __u32 stream_id, __u32 flags);
-
-#define HUP_WAIT_MS 2000	/* the program is freed after an RCU grace period */
 
 /* Written by the probe only, under features.c's lock, before the cache
  * publishes its answer. */
@@ -104,123 +104,14 @@ static int open_libbpf(int prog_fd, __u32 stream_id, __u32 flags)
 /* Does fd look non-blocking, read-only and close-on-exec to fcntl()? */
 static bool fd_flags_ok(int fd)
 {
-	int fl = fcntl(fd, F_GETFL), fdfl = fcntl(fd, F_GETFD);
-
-	return fl >= 0 && fdfl >= 0 && (fdfl & FD_CLOEXEC) &&
-	       (fl & O_ACCMODE) == O_RDONLY && (fl & O_NONBLOCK);
+	return bs_sfd_flags_ok(fd);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/* Step 1: the refusals. @prog_fd is the probe's own program. */
-static const char *check_refusals(opener_fn op, int prog_fd)
-{
-	int fd, nullfd;
-
-	fd = op(prog_fd, BPF_STDOUT, BPF_F_RDONLY);
-	if (fd >= 0)
-		close(fd);
-	if (fd != -EINVAL)
-		return "BPF_F_RDONLY not refused with -EINVAL";
-	fd = op(prog_fd, BPF_STDOUT, 1U << 31);
-	if (fd >= 0)
-		close(fd);
-	if (fd != -EINVAL)
-		return "an unknown flag not refused with -EINVAL";
-	fd = op(prog_fd, 0, BS_F_STREAM_NONBLOCK);
-	if (fd >= 0)
-		close(fd);
-	if (fd != -ENOENT)
-		return "stream id 0 not refused with -ENOENT";
-	nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (nullfd < 0)
-		return "/dev/null cannot be opened";
-	fd = op(nullfd, BPF_STDOUT, BS_F_STREAM_NONBLOCK);
-	close(nullfd);
-	if (fd >= 0)
-		close(fd);
-	if (fd != -EINVAL)
-		return "a file that is not a program not refused with -EINVAL";
-	return NULL;
-}
-
-/* Step 2: the fd of an empty stream. */
-static const char *check_empty(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char c;
-
-	if (!fd_flags_ok(fd))
-		return "the fd is not close-on-exec, read-only and non-blocking";
-	if (!bs_fd_is_anon(fd, "bpf-stream"))
-		return "the fd is not anon_inode:bpf-stream";
-	if (write(fd, "x", 1) != -1 || errno != EBADF)
-		return "write(2) not refused with EBADF";
-	if (lseek(fd, 0, SEEK_SET) != -1 || errno != ESPIPE)
-		return "lseek(2) not refused with ESPIPE";
-	if (poll(&pfd, 1, 0) != 0)
-		return "an empty stream polls ready";
-	/* O_NONBLOCK was seen above: this read cannot block */
-	if (read(fd, &c, 1) != -1 || errno != EAGAIN)
-		return "an empty stream does not read -EAGAIN";
-	return NULL;
-}
-
-/* Step 3: the program is gone. */
-static const char *check_hangup(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	long long t0 = now_ms();
-	char c;
-	int n;
-
-	do {
-		pfd.revents = 0;
-		n = poll(&pfd, 1, 50);
-	} while ((n == 0 || (n < 0 && errno == EINTR)) && now_ms() - t0 < HUP_WAIT_MS);
-	if (n != 1 || !(pfd.revents & POLLHUP))
-		return "no POLLHUP after the program was freed";
-	if (read(fd, &c, 1) != 0)
-		return "no end of file after the program was freed";
-	return NULL;
-}
-
-/* The whole probe for @op; NULL when it passed, else what failed. */
+/* The whole probe for @op (stream_fd_contract.h, shared with the tests'
+ * own probe of the kernel); NULL when it passed, else what failed. */
 static const char *check_opener(opener_fn op)
 {
-	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	const char *why;
-	int prog_fd, fd;
-
-	prog_fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "bs_probe_sfd", "GPL", insns, 2,
-				NULL);
-	if (prog_fd < 0)
-		return "the probe program was not loaded";
-	why = check_refusals(op, prog_fd);
-	if (why) {
-		close(prog_fd);
-		return why;
-	}
-	fd = op(prog_fd, BPF_STDOUT, BS_F_STREAM_NONBLOCK);
-	if (fd < 0) {
-		close(prog_fd);
-		return "BPF_F_STREAM_NONBLOCK refused";
-	}
-	why = check_empty(fd);
-	close(prog_fd);
-	if (!why)
-		why = check_hangup(fd);
-	close(fd);
-	return why;
+	return bs_sfd_check_contract(op, BS_F_STREAM_NONBLOCK);
 }
 
 static void probe(void)

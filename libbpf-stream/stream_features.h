@@ -19,6 +19,9 @@ enum bs_feat {
 	BS_FEAT_NATIVE_WRITE,
 	/* stream fds keeping upstream's contract, Linux 7.4 (stream_fd.c) */
 	BS_FEAT_STREAM_FD,
+	/* the kernel's BTF has bpf_stream_print_stack(int stream_id), the
+	 * stack-dump kfunc of Linux 7.2 (bind.c) */
+	BS_FEAT_PRINT_STACK,
 	__BS_FEAT_CNT,
 };
 
@@ -52,5 +55,6 @@ bool bs_feat_overridden(enum bs_feat feat);
 int bs_probe_stream_read(void);
 int bs_probe_native_write(void);
 int bs_probe_stream_fd(void);
+int bs_probe_print_stack(void);
 
 #endif /* __LIBBPF_STREAM_STREAM_FEATURES_H */

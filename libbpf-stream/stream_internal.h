@@ -204,6 +204,7 @@ enum bs_drop_kind {
 	BS_DROP_OWN,		/* call sites only this program contains */
 	BS_DROP_SHARED,		/* call sites it shares with other programs */
 	BS_DROP_UNKNOWN,	/* no call site known (given to the first program) */
+	BS_DROP_OVERSIZE,	/* refused as too long (-E2BIG, Linux 7.4+), any writer */
 	BS_DROP_MISSED,		/* tap: ring bytes written over before this process read them */
 	BS_DROP_KINDS,
 };
@@ -380,6 +381,10 @@ int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char 
  * @btf to its first @len bytes, in place. */
 struct btf;
 void bs_compat_btf_cut_name(const struct btf *btf, __u32 name_off, size_t len);
+/* Bind @obj's bpf_stream_print_stack___v1 extern (bpf_stream.h) to the
+ * kernel's kfunc where the kernel has it and libbpf < 1.3 would not (bind.c);
+ * nothing otherwise. */
+void bs_bind_print_stack(struct bpf_object *obj);
 
 /* ---- ring-buffer records and queues (ringbuf.c) ------------------------ */
 

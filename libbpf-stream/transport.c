@@ -297,6 +297,8 @@ int bpf_stream_prepare_opts(struct bpf_object *obj, const struct bpf_stream_prep
 			err = set_why(obj, why);
 		if (err)
 			return bs_err(err);
+		/* bpf_stream_print_stack(): either transport (bind.c) */
+		bs_bind_print_stack(obj);
 		if (got == BPF_STREAM_TRANSPORT_NATIVE) {
 			/* the ring stays unused: keep it at its smallest size */
 			struct bpf_map *rb = bpf_object__find_map_by_name(obj, BPF_STREAM_RINGBUF_MAP);

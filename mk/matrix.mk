@@ -29,7 +29,8 @@ export MATRIX_OUT := $(OUT)
 
 .PHONY: check-kernels matrix-build
 
-$(MATRIX_PROBE): matrix/probe.c tests/common/kernel_probe.c tests/common/kernel_probe.h $(LIB_A) \
+$(MATRIX_PROBE): matrix/probe.c tests/common/kernel_probe.c tests/common/kernel_probe.h \
+		libbpf-stream/stream_fd_contract.h $(LIB_A) \
 		$(BPF_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)mkdir -p $(dir $@)

@@ -429,6 +429,34 @@ Test(journal, library_report_entry)
 	journald_stop();
 }
 
+/* A stack a program printed on stdout (bpf_stream_print_stack()): MESSAGE
+ * "Call trace", its stream, kind "stack". */
+Test(journal, library_stack_report_entry)
+{
+	LIBBPF_OPTS(bpf_stream_journal_opts, jo, .identifier = "bpf-stream");
+	const struct bpf_stream_frame frames[] = {
+		{ .symbol = "bpf_prog_0123456789abcdef_js", .offset = 0x2a, .size = 0x80,
+		  .src = "bpf_stream_print_stack(BPF_STDOUT);", .file = "js.bpf.c", .line = 7 },
+	};
+	struct bpf_stream_report r = {
+		.kind = BPF_STREAM_REPORT_STACK, .message = "", .prog_name = "js", .cpu = 0,
+		.uid = 0, .pid = 4243, .comm = "js_test", .frames = frames, .nr_frames = 1,
+		.stream_id = BPF_STDOUT,
+	};
+	char *got;
+
+	if (!bpf_stream_journal_supported())
+		cr_skip_test("libbpf-stream built without libsystemd");
+	journald_start();
+	cr_assert_eq(bpf_stream_journal_report(&jo, &r), 0, "%s", strerror(errno));
+	free(journal_wait(1));
+	got = journal_query("[.PRIORITY, .BPF_STREAM, .BPF_PROG_NAME, .BPF_REPORT_KIND, "
+			    ".BPF_REPORT_PID, .CODE_FILE, .CODE_LINE, .MESSAGE] | join(\"|\")");
+	cr_expect_str_eq(got, "2|stdout|js|stack|4243|js.bpf.c|7|Call trace\n");
+	free(got);
+	journald_stop();
+}
+
 /* No journald listening: libsystemd's sd_journal_sendv() drops the entry
  * and returns 0 when the socket does not exist (journald not installed or
  * not running is not an error for it); bad arguments are. */

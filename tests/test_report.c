@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include "cons_helpers.h"
+#include "stream_internal.h"
 
 TestSuite(report);
 
@@ -55,6 +56,9 @@ Test(report, real_deadlock_7_3_4) { golden("kreport_deadlock_7.3.4+deb13-amd64")
 Test(report, real_may_goto_6_17_13) { golden("kreport_may_goto_6.17.13+deb13-amd64"); }
 Test(report, real_may_goto_7_2_13) { golden("kreport_may_goto_7.2.13+deb14-amd64"); }
 Test(report, real_may_goto_7_3_4) { golden("kreport_may_goto_7.3.4+deb13-amd64"); }
+/* bpf_stream_print_stack() (test_kstack), between two lines of the program */
+Test(report, real_stack_7_2_13) { golden("kreport_stack_7.2.13+deb14-amd64"); }
+Test(report, real_stack_7_3_4) { golden("kreport_stack_7.3.4+deb13-amd64"); }
 
 Test(report, kind_strings)
 {
@@ -66,6 +70,7 @@ Test(report, kind_strings)
 			 "res_spin_timeout");
 	cr_assert_str_eq(bpf_stream_report_kind_str(BPF_STREAM_REPORT_ARENA_FAULT), "arena_fault");
 	cr_assert_str_eq(bpf_stream_report_kind_str(BPF_STREAM_REPORT_UNKNOWN), "unknown");
+	cr_assert_str_eq(bpf_stream_report_kind_str(BPF_STREAM_REPORT_STACK), "stack");
 	cr_assert_str_eq(bpf_stream_report_kind_str(1000), "unknown");
 }
 
@@ -97,6 +102,101 @@ Test(report, api_errors_and_callback_value)
 	cr_assert_eq(n, 1);
 	bpf_stream_report_parser__free(p);
 	bpf_stream_report_parser__free(NULL);
+}
+
+struct stack_seen {
+	int n;
+	enum bpf_stream_report_kind kind;
+	__u32 stream_id, nr_frames;
+	bool truncated;
+};
+
+static int on_stack(void *ctx, const struct bpf_stream_report *r)
+{
+	struct stack_seen *s = ctx;
+
+	s->n++;
+	s->kind = r->kind;
+	s->stream_id = r->stream_id;
+	s->nr_frames = r->nr_frames;
+	s->truncated = r->truncated;
+	return 0;
+}
+
+static void push_lines(struct bpf_stream_report_parser *p, __u32 stream_id,
+		       const char *const *lines, bool *kernel)
+{
+	struct bpf_stream_msg m = { .prog_id = 7, .prog_name = "t", .stream_id = stream_id };
+	int i;
+
+	for (i = 0; lines[i]; i++) {
+		m.text = lines[i];
+		m.len = strlen(lines[i]);
+		cr_assert_eq(bs_report_parser_push(p, &m, &kernel[i]), 0);
+	}
+}
+
+/* bpf_stream_print_stack()'s block on stdout: a STACK report there, while
+ * a program's own "ERROR:" line on stdout stays output; a CPU: line not
+ * followed by "Call trace:" makes no report. */
+Test(report, stack_on_stdout)
+{
+	static const char *const lines[] = {
+		"ERROR: Timeout detected for may_goto instruction",
+		"CPU: 1 UID: 0 PID: 2 Comm: a",
+		"Call trace:",
+		"bpf_prog_0123456789abcdef_p+0x10/0x20",
+		"  x = 1; @ p.bpf.c:3",
+		"",
+		"CPU: 1 UID: 0 PID: 2 Comm: a",
+		"not a trace",
+		NULL,
+	};
+	static const bool want[] = { false, true, true, true, true, true, true, false };
+	struct stack_seen s = {};
+	struct bpf_stream_report_parser *p = bpf_stream_report_parser__new(on_stack, &s);
+	bool kernel[8];
+	int i;
+
+	cr_assert_not_null(p);
+	push_lines(p, BPF_STDOUT, lines, kernel);
+	cr_assert_eq(bpf_stream_report_parser__flush(p), 0);
+	cr_assert_eq(s.n, 1, "%d reports", s.n);
+	cr_assert_eq(s.kind, BPF_STREAM_REPORT_STACK);
+	cr_assert_eq(s.stream_id, BPF_STDOUT);
+	cr_assert_eq(s.nr_frames, 1);
+	cr_assert(!s.truncated);
+	for (i = 0; i < 8; i++)
+		cr_assert_eq(kernel[i], want[i], "line %d (%s): %d", i, lines[i], kernel[i]);
+	bpf_stream_report_parser__free(p);
+}
+
+/* On stderr a stack may follow an error report's last line directly. */
+Test(report, stack_after_error_report_on_stderr)
+{
+	static const char *const lines[] = {
+		"ERROR: Timeout detected for may_goto instruction",
+		"CPU: 0 UID: 0 PID: 1 Comm: init",
+		"Call trace:",
+		"f+0x1/0x2",
+		"CPU: 0 UID: 0 PID: 1 Comm: init",
+		"Call trace:",
+		"g+0x1/0x2",
+		"",
+		NULL,
+	};
+	struct stack_seen s = {};
+	struct bpf_stream_report_parser *p = bpf_stream_report_parser__new(on_stack, &s);
+	bool kernel[8];
+
+	cr_assert_not_null(p);
+	push_lines(p, BPF_STDERR, lines, kernel);
+	cr_assert_eq(s.n, 2, "%d reports", s.n);
+	cr_assert_eq(s.kind, BPF_STREAM_REPORT_STACK);
+	cr_assert_eq(s.stream_id, BPF_STDERR);
+	cr_assert(!s.truncated);
+	cr_assert(kernel[4] && kernel[7]);
+	bpf_stream_report_parser__free(p);
 }
 
 /* The parser is pure and must survive any bytes. */

@@ -54,7 +54,7 @@ static long long now_us(void)
 				     "no released Debian kernel has it): command 39 "	\
 				     "gives %s", kp_kernel(),				\
 				     kp_stream_open_err() == -EPROTO ?			\
-				     "an fd or refusals unlike upstream's" :		\
+				     kp_stream_open_why() :				\
 				     strerror(-kp_stream_open_err()));			\
 	} while (0)
 

@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "kernel_probe.h"
+#include "stream_fd_contract.h"	/* libbpf-stream/: header-only, no library state */
 
 /* The command and its attr, for UAPI headers older than 6.17. */
 #define KP_PROG_STREAM_READ_BY_FD 37
@@ -40,8 +41,9 @@ static bool has_read, has_open;
 static int open_err;
 static const char *kfunc;
 static int kfunc_btf_id, kfunc_args;
+static bool has_print_stack;
 static int write_err;
-static char kernel[128], why[256];
+static char kernel[128], why[256], open_why[128];
 
 static int raw_read(int prog_fd, __u32 stream_id, void *buf, __u32 len)
 {
@@ -93,45 +95,33 @@ static int raw_open(int prog_fd, __u32 stream_id, __u32 flags)
 	return fd < 0 ? -errno : fd;
 }
 
-static bool refused(int ret, int want)
-{
-	if (ret >= 0)
-		close(ret);
-	return ret == want;
-}
-
-/* Upstream's refusals and a non-blocking, read-only, close-on-exec
- * anon_inode:bpf-stream fd of an empty stream (never read here). A kernel
- * without the command refuses it with -EINVAL. */
+/* The stream fd's whole contract, checked the same way as the library's
+ * probe does (stream_fd_contract.h: refusals as upstream's, then an empty
+ * stream's fd: anon_inode:bpf-stream, read-only, close-on-exec and
+ * non-blocking to fcntl(), write EBADF, lseek ESPIPE, not ready to poll,
+ * read -EAGAIN, then POLLHUP and end of file once the program is freed),
+ * but through this file's own bpf(2) call and constants. A kernel without
+ * the command refuses it with -EINVAL, which the first open tells. */
 static bool probe_open(void)
 {
-	char path[64], target[64];
-	int fd = load_trivial(), sfd, fl, fdfl;
-	ssize_t n = 0;
+	const char *bad;
+	int fd = load_trivial(), sfd;
 
 	if (fd < 0) {
 		open_err = fd;
 		return false;
 	}
 	sfd = raw_open(fd, 1, KP_F_STREAM_NONBLOCK);
-	open_err = sfd < 0 ? sfd : 0;
-	if (sfd >= 0) {
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", sfd);
-		n = readlink(path, target, sizeof(target) - 1);
-		fl = fcntl(sfd, F_GETFL);
-		fdfl = fcntl(sfd, F_GETFD);
-		close(sfd);
-		if (n > 0)
-			target[n] = '\0';
-		if (n <= 0 || strcmp(target, "anon_inode:bpf-stream") || fl < 0 || fdfl < 0 ||
-		    !(fl & O_NONBLOCK) || (fl & O_ACCMODE) != O_RDONLY || !(fdfl & FD_CLOEXEC))
-			open_err = -EPROTO;
-		else if (!refused(raw_open(fd, 1, BPF_F_RDONLY), -EINVAL) ||
-			 !refused(raw_open(fd, 1, 1U << 31), -EINVAL) ||
-			 !refused(raw_open(fd, 0, KP_F_STREAM_NONBLOCK), -ENOENT))
-			open_err = -EPROTO;
-	}
 	close(fd);
+	if (sfd < 0) {
+		open_err = sfd;
+		return false;
+	}
+	close(sfd);
+	bad = bs_sfd_check_contract(raw_open, KP_F_STREAM_NONBLOCK);
+	open_err = bad ? -EPROTO : 0;
+	if (bad)
+		snprintf(open_why, sizeof(open_why), "%s", bad);
 	return !open_err;
 }
 
@@ -142,10 +132,15 @@ static void probe_kfunc(void)
 {
 	static const char *const names[] = { "bpf_stream_vprintk", "bpf_stream_vprintk_impl" };
 	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_type *t;
 	size_t i;
+	int ps_id;
 
 	if (!btf)
 		return;
+	ps_id = btf__find_by_name_kind(btf, "bpf_stream_print_stack", BTF_KIND_FUNC);
+	t = ps_id > 0 ? btf__type_by_id(btf, btf__type_by_id(btf, ps_id)->type) : NULL;
+	has_print_stack = t && btf_is_func_proto(t) && btf_vlen(t) == 1;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		int id = btf__find_by_name_kind(btf, names[i], BTF_KIND_FUNC);
 		const struct btf_type *t;
@@ -252,6 +247,12 @@ bool kp_has_stream_read(void)
 	return has_read;
 }
 
+bool kp_has_print_stack(void)
+{
+	pthread_once(&once, probe_all);
+	return has_print_stack;
+}
+
 bool kp_has_stream_open(void)
 {
 	pthread_once(&once, probe_all);
@@ -262,6 +263,12 @@ int kp_stream_open_err(void)
 {
 	pthread_once(&once, probe_all);
 	return open_err;
+}
+
+const char *kp_stream_open_why(void)
+{
+	pthread_once(&once, probe_all);
+	return open_why;
 }
 
 const char *kp_stream_kfunc(int *nr_args)

@@ -20,15 +20,24 @@ bool kp_has_stream_read(void);
  * kernel has them; the patched 7.2 of kernel-patch/ does. */
 bool kp_has_stream_open(void);
 /* Why not: the command's -errno (-EINVAL where it is unknown), -EPROTO when
- * it gave an fd or refusals unlike upstream's (command 39 used otherwise),
- * or the probe program's load error; 0 when the kernel has it. */
+ * it gave an fd that does not behave as upstream's (refusals, lseek, an
+ * empty read, hang-up: command 39 used otherwise), or the probe program's
+ * load error; 0 when the kernel has it. */
 int kp_stream_open_err(void);
+/* With -EPROTO: the step of the contract the kernel failed ("" otherwise).
+ * The steps are libbpf-stream/stream_fd_contract.h's, shared with the
+ * library's own probe; the bpf(2) call and its constants are this file's. */
+const char *kp_stream_open_why(void);
 
 /* The stream kfunc a BPF program can call here: "bpf_stream_vprintk" (6.17,
  * five arguments; 7.x, four), "bpf_stream_vprintk_impl" (6.18, five), or
  * NULL when the kernel's BTF has none. @nr_args (may be NULL) gets its
  * number of arguments. */
 const char *kp_stream_kfunc(int *nr_args);
+
+/* Does the kernel's BTF have the kfunc bpf_stream_print_stack with one
+ * argument (Linux 7.2, 7.3; the verifier supplies the program)? */
+bool kp_has_print_stack(void);
 
 /* Does a native stream write land? 0 when a program's kfunc call returned 0
  * and the text was read back; else -errno: -EOPNOTSUPP without a kfunc, the

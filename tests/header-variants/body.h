@@ -13,5 +13,7 @@ int variant_prog(void *ctx __attribute__((unused)))
 	r |= bpf_stream_error("err %s %u\n", "x", 2U);
 	r |= bpf_stream_printk(BPF_STDERR, "%d %d %d %d %d %d %d %d %d %d %d %d\n", 1, 2, 3, 4,
 			       5, 6, 7, 8, 9, 10, 11, 12);
+	/* the kfunc of 7.2/7.3, or -EOPNOTSUPP: never a load failure */
+	r |= bpf_stream_print_stack(BPF_STDERR);
 	return r;
 }
