@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Levels and run-time control of call sites (docs/control.md):
+ * tests/progs/ctl_sites.bpf.c has one call site of each level; it is loaded
+ * once per test and run with BPF_PROG_TEST_RUN while its sites are switched
+ * through the library and the CLI, without a reload (same program id).
+ * tests/progs/ctl_floor.bpf.c is built with BPF_STREAM_LEVEL WARN: its info
+ * and debug calls must be absent from the object.
+ *
+ * Whichever transport bpf_stream_prepare() picks (ring buffer on a kernel
+ * whose native writes fail, native where they land): every test counts
+ * written = delivered + dropped + suppressed, so a drop is never taken for
+ * a switched-off site.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <criterion/criterion.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "libbpf_stream.h"
+#include "kernel_probe.h"
+#include "ctl_sites.skel.h"
+#include "ctl_floor.skel.h"
+
+#define CLI BUILD_DIR "/bpf-stream"
+
+enum { L_PRINT, L_ERROR, L_WARN, L_INFO, L_DEBUG, L_OTHER, NR_L };
+static const char *const prefixes[NR_L] = { "print ", "error ", "warn ", "info ", "debug ",
+					    "other " };
+
+struct tally {
+	__u64 lines[NR_L];
+	__u64 drops;	/* announced drops */
+};
+
+static int tally_msg(void *ctx, const struct bpf_stream_msg *msg)
+{
+	struct tally *t = ctx;
+	int i;
+
+	if (msg->flags & BPF_STREAM_MSG_F_DROP_NOTICE) {
+		t->drops += msg->dropped;
+		return 0;
+	}
+	for (i = 0; i < NR_L; i++)
+		if (!strncmp(msg->text, prefixes[i], strlen(prefixes[i]))) {
+			t->lines[i]++;
+			return 0;
+		}
+	cr_assert_fail("unexpected line '%s'", msg->text);
+	return 0;
+}
+
+static struct ctl_sites *load(void)
+{
+	struct ctl_sites *skel = ctl_sites__open();
+
+	cr_assert_not_null(skel, "open: %s", strerror(errno));
+	cr_assert_eq(bpf_stream_prepare(skel->obj), 0, "prepare: %s", strerror(errno));
+	cr_assert_eq(ctl_sites__load(skel), 0, "load: %s", strerror(errno));
+	return skel;
+}
+
+static void run(int prog_fd, int times)
+{
+	int i;
+
+	/* a syscall program runs once per BPF_PROG_TEST_RUN (no repeat) */
+	for (i = 0; i < times; i++) {
+		LIBBPF_OPTS(bpf_test_run_opts, ro);
+
+		cr_assert_eq(bpf_prog_test_run_opts(prog_fd, &ro), 0, "run: %s", strerror(errno));
+	}
+}
+
+static struct tally drain(int prog_fd)
+{
+	struct tally t = {};
+	int s;
+
+	for (s = 1; s <= 2; s++)
+		cr_assert_geq(bpf_stream_drain(prog_fd, s, tally_msg, &t), 0, "drain: %s",
+			      strerror(errno));
+	return t;
+}
+
+static __u32 prog_id(int fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	cr_assert_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+	return info.id;
+}
+
+/* The site of @level in program @fd (NULL if none); *@s keeps it. */
+static const struct bpf_stream_site *site_of(int fd, int level, struct bpf_stream_sites **s)
+{
+	size_t i;
+
+	*s = bpf_stream_sites__new(fd, NULL);
+	cr_assert_not_null(*s, "sites: %s", strerror(errno));
+	for (i = 0; i < bpf_stream_sites__cnt(*s); i++) {
+		const struct bpf_stream_site *t = bpf_stream_sites__get(*s, i);
+
+		if (t->level == level)
+			return t;
+	}
+	return NULL;
+}
+
+static int cli(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int cli(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	cr_assert(WIFEXITED(st), "%s: did not exit", cmd);
+	return WEXITSTATUS(st);
+}
+
+Test(ctl, default_levels)
+{
+	struct ctl_sites *skel = load();
+	int fd = bpf_program__fd(skel->progs.ctl_levels);
+	struct tally t;
+
+	run(fd, 3);
+	t = drain(fd);
+	/* printk, error, warn, info print by default; debug is off */
+	cr_assert_eq(t.drops, 0);
+	cr_assert_eq(t.lines[L_PRINT], 3);
+	cr_assert_eq(t.lines[L_ERROR], 3, "error lines %llu", (unsigned long long)t.lines[L_ERROR]);
+	cr_assert_eq(t.lines[L_WARN], 3);
+	cr_assert_eq(t.lines[L_INFO], 3);
+	cr_assert_eq(t.lines[L_DEBUG], 0, "debug is off by default");
+	ctl_sites__destroy(skel);
+}
+
+Test(ctl, sites_listed)
+{
+	static const int want[] = { BPF_STREAM_LVL_PRINT, BPF_STREAM_LVL_ERROR, BPF_STREAM_LVL_WARN,
+				    BPF_STREAM_LVL_INFO, BPF_STREAM_LVL_DEBUG };
+	struct ctl_sites *skel = load();
+	int fd = bpf_program__fd(skel->progs.ctl_levels);
+	struct bpf_stream_sites *s;
+	size_t i;
+
+	run(fd, 2);
+	s = bpf_stream_sites__new(fd, NULL);
+	cr_assert_not_null(s, "sites: %s", strerror(errno));
+	cr_assert_eq(bpf_stream_sites__cnt(s), 5, "sites of ctl_levels: %zu",
+		     bpf_stream_sites__cnt(s));
+	for (i = 0; i < 5; i++) {
+		const struct bpf_stream_site *t = bpf_stream_sites__get(s, i);
+
+		cr_assert_eq(t->level, want[i], "site %zu level %d, want %d", i, t->level, want[i]);
+		cr_assert_str_eq(t->file, "ctl_sites.bpf.c");
+		cr_assert_eq(t->line, 15 + i, "site %zu line %u", i, t->line);
+		cr_assert_eq(t->enabled, want[i] != BPF_STREAM_LVL_DEBUG);
+		cr_assert_eq(t->hits, want[i] != BPF_STREAM_LVL_DEBUG ? 2 : 0, "site %zu hits %llu",
+			     i, (unsigned long long)t->hits);
+		cr_assert_eq(t->hits, t->printed + t->dropped + t->suppressed);
+		cr_assert(strstr(t->fmt, prefixes[i]) == t->fmt, "format '%s'", t->fmt);
+	}
+	cr_assert_null(bpf_stream_sites__get(s, 5));
+	cr_assert_eq(errno, ERANGE);
+	bpf_stream_sites__free(s);
+	/* the object's sites: the other program's too */
+	{
+		struct bpf_stream_sites_opts o = { .sz = sizeof(o), .object = true };
+
+		s = bpf_stream_sites__new(fd, &o);
+		cr_assert_not_null(s);
+		cr_assert_eq(bpf_stream_sites__cnt(s), 6);
+		bpf_stream_sites__free(s);
+	}
+	ctl_sites__destroy(skel);
+}
+
+/* Off and on again while the program runs, through the library. */
+Test(ctl, site_off_on)
+{
+	struct ctl_sites *skel = load();
+	int fd = bpf_program__fd(skel->progs.ctl_levels);
+	__u32 id = prog_id(fd);
+	struct bpf_stream_ctl_opts o = { .sz = sizeof(o), .site = "ctl_sites.bpf.c:18",
+					 .enable = -1 };
+	struct bpf_stream_sites *s;
+	const struct bpf_stream_site *info;
+	struct tally t;
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		o.enable = -1;
+		cr_assert_eq(bpf_stream_ctl_set(fd, &o), 1, "off: %s", strerror(errno));
+		run(fd, 10);
+		t = drain(fd);
+		cr_assert_eq(t.lines[L_INFO], 0, "round %d: %llu info lines while off", round,
+			     (unsigned long long)t.lines[L_INFO]);
+		cr_assert_eq(t.lines[L_PRINT], 10);
+		o.enable = 1;
+		cr_assert_eq(bpf_stream_ctl_set(fd, &o), 1, "on: %s", strerror(errno));
+		run(fd, 10);
+		t = drain(fd);
+		cr_assert_eq(t.lines[L_INFO], 10, "round %d: %llu info lines while on", round,
+			     (unsigned long long)t.lines[L_INFO]);
+		cr_assert_eq(prog_id(fd), id, "the program was not reloaded");
+	}
+	info = site_of(fd, BPF_STREAM_LVL_INFO, &s);
+	cr_assert_not_null(info);
+	cr_assert_eq(info->silenced, 30, "silenced %llu", (unsigned long long)info->silenced);
+	cr_assert_eq(info->hits, 30);
+	bpf_stream_sites__free(s);
+	/* by id too */
+	{
+		char idbuf[16];
+		struct bpf_stream_sites *s2;
+		const struct bpf_stream_site *dbg = site_of(fd, BPF_STREAM_LVL_DEBUG, &s2);
+
+		snprintf(idbuf, sizeof(idbuf), "%u", dbg->id);
+		o.site = idbuf;
+		o.enable = 1;
+		cr_assert_eq(bpf_stream_ctl_set(fd, &o), 1);
+		bpf_stream_sites__free(s2);
+		run(fd, 4);
+		t = drain(fd);
+		cr_assert_eq(t.lines[L_DEBUG], 4);
+	}
+	ctl_sites__destroy(skel);
+}
+
+/* The same through the CLI, from another process, by program id. */
+Test(ctl, cli_site_off_on)
+{
+	struct ctl_sites *skel = load();
+	int fd = bpf_program__fd(skel->progs.ctl_levels);
+	__u32 id = prog_id(fd);
+	struct tally t;
+
+	cr_assert_eq(cli(CLI " ctl id %u site ctl_sites.bpf.c:18 off >/dev/null", id), 0);
+	run(fd, 5);
+	t = drain(fd);
+	cr_assert_eq(t.lines[L_INFO], 0);
+	cr_assert_eq(t.lines[L_WARN], 5);
+	cr_assert_eq(cli(CLI " sites id %u | grep -q 'ctl_sites.bpf.c:18 .*info'", id), 0);
+	cr_assert_eq(cli(CLI " -j sites id %u | grep -q '\"silenced\":5'", id), 0);
+	cr_assert_eq(cli(CLI " ctl id %u site ctl_sites.bpf.c:18 on >/dev/null", id), 0);
+	run(fd, 5);
+	t = drain(fd);
+	cr_assert_eq(t.lines[L_INFO], 5);
+	cr_assert_eq(prog_id(fd), id);
+	ctl_sites__destroy(skel);
+}
+
+Test(ctl, levels)
+{
+	struct ctl_sites *skel = load();
+	int fd = bpf_program__fd(skel->progs.ctl_levels);
+	struct bpf_stream_ctl_opts o = { .sz = sizeof(o), .level = BPF_STREAM_LVL_DEBUG };
+	struct tally t;
+
+	cr_assert_eq(bpf_stream_ctl_set(fd, &o), 1, "only debug changes: %s", strerror(errno));
+	run(fd, 2);
+	t = drain(fd);
+	cr_assert_eq(t.lines[L_DEBUG], 2);
+	cr_assert_eq(t.lines[L_INFO], 2);
+
+	o.level = BPF_STREAM_LVL_WARN;
+	cr_assert_eq(bpf_stream_ctl_set(fd, &o), 2, "info and debug change");
+	run(fd, 2);
+	t = drain(fd);
+	cr_assert_eq(t.lines[L_DEBUG], 0);
+	cr_assert_eq(t.lines[L_INFO], 0);
+	cr_assert_eq(t.lines[L_WARN], 2);
+	cr_assert_eq(t.lines[L_PRINT], 2, "bpf_stream_printk has no level");
+
+	cr_assert_eq(cli(CLI " ctl id %u level error >/dev/null", prog_id(fd)), 0);
+	run(fd, 2);
+	t = drain(fd);
+	cr_assert_eq(t.lines[L_WARN], 0);
+	cr_assert_eq(t.lines[L_ERROR], 2);
+	cr_assert_eq(t.lines[L_PRINT], 2);
+	/* the other program of the object keeps its level */
+	run(bpf_program__fd(skel->progs.ctl_other), 1);
+	t = drain(bpf_program__fd(skel->progs.ctl_other));
+	cr_assert_eq(t.lines[L_OTHER], 1);
+	ctl_sites__destroy(skel);
+}
+
+/* BPF_STREAM_LEVEL WARN: the info and debug calls are not in the object. */
+Test(ctl, compile_time_floor)
+{
+	struct ctl_floor *skel = ctl_floor__open();
+	const struct bpf_insn *insns;
+	size_t n, i, sz;
+	const char *ro;
+	struct bpf_stream_sites *s;
+	int fd, calls = 0;
+
+	cr_assert_not_null(skel);
+	/* no trace in .rodata of the formats */
+	ro = bpf_map__initial_value(skel->maps.rodata, &sz);
+	cr_assert_not_null(ro);
+	cr_assert_null(memmem(ro, sz, "floor info", 10), "the info format is in .rodata");
+	cr_assert_null(memmem(ro, sz, "floor debug", 11), "the debug format is in .rodata");
+	cr_assert_not_null(memmem(ro, sz, "floor warn", 10));
+	/* no instruction touches side_effects (the arguments are not evaluated) */
+	insns = bpf_program__insns(skel->progs.ctl_floor);
+	n = bpf_program__insn_cnt(skel->progs.ctl_floor);
+	for (i = 0; i < n; i++)
+		if (insns[i].code == (BPF_JMP | BPF_CALL))
+			calls++;
+	cr_assert_eq(skel->bss->side_effects, 0);
+	cr_assert_eq(bpf_stream_prepare(skel->obj), 0);
+	cr_assert_eq(ctl_floor__load(skel), 0);
+	fd = bpf_program__fd(skel->progs.ctl_floor);
+	run(fd, 3);
+	cr_assert_eq(skel->bss->side_effects, 0, "the arguments of compiled-out calls ran");
+	s = bpf_stream_sites__new(fd, NULL);
+	cr_assert_not_null(s);
+	cr_assert_eq(bpf_stream_sites__cnt(s), 1, "one site left");
+	cr_assert_eq(bpf_stream_sites__get(s, 0)->level, BPF_STREAM_LVL_WARN);
+	bpf_stream_sites__free(s);
+	cr_log_info("ctl_floor: %zu instructions, %d calls", n, calls);
+	ctl_floor__destroy(skel);
+}
+
+/* 1000 calls against 10/s with a burst of 5: about 5 print, the rest are
+ * suppressed; written = delivered + dropped + suppressed. */
+Test(ctl, rate_limit)
+{
+	struct ctl_sites *skel = load();
+	int fd = bpf_program__fd(skel->progs.ctl_levels);
+	struct bpf_stream_ctl_opts o = { .sz = sizeof(o), .site = "ctl_sites.bpf.c:15",
+					 .rate = 10, .burst = 5 };
+	struct bpf_stream_sites *s;
+	const struct bpf_stream_site *p;
+	struct tally t;
+
+	cr_assert_eq(bpf_stream_ctl_set(fd, &o), 1, "rate: %s", strerror(errno));
+	run(fd, 1000);
+	t = drain(fd);
+	p = site_of(fd, BPF_STREAM_LVL_PRINT, &s);
+	cr_assert_eq(p->mode, BPF_STREAM_CTL_RATE);
+	cr_assert_eq(p->rate, 10);
+	cr_assert_eq(p->burst, 5);
+	cr_assert_eq(p->hits, 1000, "written %llu", (unsigned long long)p->hits);
+	cr_assert_eq(p->hits, t.lines[L_PRINT] + p->dropped + p->suppressed,
+		     "written %llu != delivered %llu + dropped %llu + suppressed %llu",
+		     (unsigned long long)p->hits, (unsigned long long)t.lines[L_PRINT],
+		     (unsigned long long)p->dropped, (unsigned long long)p->suppressed);
+	/* 1000 runs take well under a second even under emulation: the burst
+	 * plus at most a few seconds' worth */
+	cr_assert_geq(t.lines[L_PRINT] + p->dropped, 5);
+	cr_assert_leq(t.lines[L_PRINT] + p->dropped, 5 + 10 * 10, "printed %llu",
+		      (unsigned long long)t.lines[L_PRINT]);
+	cr_assert_eq(t.lines[L_WARN], 1000, "other sites are not limited");
+	bpf_stream_sites__free(s);
+	/* rate off: all lines again */
+	o.rate = 0;
+	o.burst = 0;
+	o.no_rate = true;
+	cr_assert_eq(bpf_stream_ctl_set(fd, &o), 1);
+	run(fd, 50);
+	t = drain(fd);
+	cr_assert_eq(t.lines[L_PRINT], 50);
+	/* the CLI's form */
+	cr_assert_eq(cli(CLI " ctl id %u site ctl_sites.bpf.c:15 on rate 2/s burst 1 >/dev/null",
+			 prog_id(fd)), 0);
+	run(fd, 100);
+	t = drain(fd);
+	cr_assert_geq(t.lines[L_PRINT], 1);
+	cr_assert_leq(t.lines[L_PRINT], 1 + 2 * 10);
+	ctl_sites__destroy(skel);
+}
+
+static void *ctl_value(struct ctl_sites *skel, size_t *sz)
+{
+	const struct bpf_map *m = skel->maps.data_bs_ctl;
+	__u32 key = 0;
+	void *v;
+
+	*sz = bpf_map__value_size(m);
+	v = calloc(1, *sz);
+	cr_assert_not_null(v);
+	cr_assert_eq(bpf_map_lookup_elem(bpf_map__fd(m), &key, v), 0);
+	return v;
+}
+
+Test(ctl, bad_input)
+{
+	struct ctl_sites *skel = load();
+	int fd = bpf_program__fd(skel->progs.ctl_levels);
+	__u32 id = prog_id(fd);
+	struct bpf_stream_ctl_opts o = { .sz = sizeof(o) };
+	void *before, *after;
+	size_t sz;
+	pid_t pid;
+	int st;
+
+	run(fd, 1);
+	before = ctl_value(skel, &sz);
+	o.site = "nosuch.c:1";
+	o.enable = -1;
+	cr_assert_eq(bpf_stream_ctl_set(fd, &o), -ENOENT);
+	cr_assert_eq(errno, ENOENT);
+	o.site = "9999";
+	cr_assert_eq(bpf_stream_ctl_set(fd, &o), -ENOENT);
+	o.site = "ctl_sites.bpf.c:";
+	cr_assert_eq(bpf_stream_ctl_set(fd, &o), -EINVAL);
+	o.site = NULL;
+	o.enable = 0;
+	o.level = 5;
+	cr_assert_eq(bpf_stream_ctl_set(fd, &o), -EINVAL, "level 5");
+	o.level = 0;
+	o.burst = 3;
+	cr_assert_eq(bpf_stream_ctl_set(fd, &o), -EINVAL, "burst without rate");
+	o.burst = 0;
+	cr_assert_eq(bpf_stream_level_parse("loud"), -EINVAL);
+	cr_assert_eq(bpf_stream_level_parse("warning"), BPF_STREAM_LVL_WARN);
+	/* the CLI: usage errors (64), unknown site (66) */
+	cr_assert_eq(cli(CLI " ctl id %u rate 0/s 2>/dev/null", id), 64);
+	cr_assert_eq(cli(CLI " ctl id %u rate fast 2>/dev/null", id), 64);
+	cr_assert_eq(cli(CLI " ctl id %u level loud 2>/dev/null", id), 64);
+	cr_assert_eq(cli(CLI " ctl id %u site 1 maybe 2>/dev/null", id), 64);
+	cr_assert_eq(cli(CLI " ctl id %u 2>/dev/null", id), 64);
+	cr_assert_eq(cli(CLI " ctl id %u site nosuch.c:3 off 2>/dev/null", id), 66);
+	/* another user without capabilities: EPERM, from the library and the CLI */
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct bpf_stream_ctl_opts c = { .sz = sizeof(c), .enable = -1 };
+		int ok;
+
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(3);
+		/* fd inherited, but the maps need CAP_SYS_ADMIN/CAP_BPF to open by id */
+		ok = bpf_stream_ctl_set(fd, &c) == -EPERM && errno == EPERM &&
+		     !bpf_stream_sites__new(fd, NULL) && errno == EPERM;
+		_exit(ok ? 0 : 1);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "unprivileged ctl: status %d", st);
+	cr_assert_eq(cli("setpriv --reuid=65534 --regid=65534 --clear-groups " CLI
+			 " ctl id %u level error 2>/dev/null", id), 77);
+	after = ctl_value(skel, &sz);
+	cr_assert_eq(memcmp(before, after, sz), 0, "a refused change changed the control array");
+	free(before);
+	free(after);
+	ctl_sites__destroy(skel);
+}
