@@ -286,6 +286,7 @@ install: lib $(PC_FILE) cli $(UNIT)
 	$(Q)install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3
 	$(Q)install -m 644 bpf_headers/bpf_stream.h bpf_headers/bpf_stream_record.h \
+		bpf_headers/bpf_stream_ctl.h \
 		libbpf-stream/libbpf_stream.h $(DESTDIR)$(INCLUDEDIR)/
 	$(Q)install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	$(Q)ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
@@ -302,6 +303,7 @@ install: lib $(PC_FILE) cli $(UNIT)
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(INCLUDEDIR)/bpf_stream.h $(DESTDIR)$(INCLUDEDIR)/bpf_stream_record.h \
+		$(DESTDIR)$(INCLUDEDIR)/bpf_stream_ctl.h \
 		$(DESTDIR)$(INCLUDEDIR)/libbpf_stream.h \
 		$(DESTDIR)$(LIBDIR)/libbpf-stream.so* $(DESTDIR)$(LIBDIR)/libbpf-stream.a \
 		$(DESTDIR)$(PKGCONFIGDIR)/libbpf-stream.pc $(DESTDIR)$(BINDIR)/bpf-stream \
