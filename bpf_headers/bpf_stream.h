@@ -848,9 +848,13 @@ static __always_inline int ___bpf_stream_site_on(__u32 id, int on)
 	return ___bpf_stream_site_slow(s, mode);
 }
 
-#define ___bs_site_flags(lvl, on) \
-	((on) ? BPF_STREAM_SITE_F_DEFAULT_ON : 0) | \
-	((lvl) == BPF_STREAM_LVL_ERROR || (lvl) == BPF_STREAM_LVL_WARN ? BPF_STREAM_SITE_F_STDERR : 0)
+/* The stream is known when the call site is compiled for every level, and
+ * for bpf_stream_printk() when its stream id is a constant. */
+#define ___bs_site_flags(stream_id, on)                                            \
+	(((on) ? BPF_STREAM_SITE_F_DEFAULT_ON : 0) |                               \
+	 (__builtin_constant_p(stream_id) ?                                        \
+		  ((stream_id) == BPF_STDERR ? BPF_STREAM_SITE_F_STDERR :          \
+		   (stream_id) == BPF_STDOUT ? BPF_STREAM_SITE_F_STDOUT : 0) : 0))
 
 /* A call site with a level and a control index: its format in .rodata with
  * its struct bpf_stream_site_meta right after the NUL. */
@@ -870,7 +874,7 @@ static __always_inline int ___bpf_stream_site_on(__u32 id, int on)
 			char ___n[sizeof(___BS_FILE)];                                       \
 		} __attribute__((packed)) ___bs_site = {                                     \
 			fmt,                                                                 \
-			{ BPF_STREAM_SITE_MAGIC, ___bs_id, (lvl), ___bs_site_flags(lvl, ___bs_on), \
+			{ BPF_STREAM_SITE_MAGIC, ___bs_id, (lvl), ___bs_site_flags(stream_id, ___bs_on), \
 			  __LINE__ },                                                        \
 			___BS_FILE,                                                          \
 		};                                                                           \

@@ -52,7 +52,8 @@ struct bpf_stream_site_meta {
 } __attribute__((packed));
 
 #define BPF_STREAM_SITE_F_DEFAULT_ON 0x1	/* mode DEFAULT prints */
-#define BPF_STREAM_SITE_F_STDERR 0x2		/* a level that writes to stderr */
+#define BPF_STREAM_SITE_F_STDERR 0x2		/* writes to stderr (its level, or a constant stream id) */
+#define BPF_STREAM_SITE_F_STDOUT 0x4		/* writes to stdout (its level, or a constant stream id) */
 
 /* One entry per control index, 64 bytes. Written by userspace (@mode last,
  * after the rate fields), counted by the BPF side without atomics: counts

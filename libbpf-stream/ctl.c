@@ -13,10 +13,12 @@
  * read-modify-write of its value.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <linux/bpf.h>
@@ -388,8 +390,8 @@ static struct bpf_stream_sites *sites_load(int prog_fd, bool object, struct ctl_
 		site->id = meta.id;
 		site->site = off - (__u32)m->base;
 		site->level = meta.level;
-		site->stream_id = meta.level == BPF_STREAM_LVL_PRINT ? 0 :
-				  (meta.flags & BPF_STREAM_SITE_F_STDERR) ? 2 : 1;
+		site->stream_id = (meta.flags & BPF_STREAM_SITE_F_STDERR) ? 2 :
+				  (meta.flags & BPF_STREAM_SITE_F_STDOUT) ? 1 : 0;
 		site->fmt = s->rodata + off;
 		site->file = s->rodata + off + flen + 1 + sizeof(meta);
 		site->line = meta.line;
@@ -627,4 +629,174 @@ out:
 	bpf_stream_sites__free(s);
 	ctl_maps_close(&m);
 	return err ? bs_err(err) : changed;
+}
+
+/* ---- suppressed counts for the readers' notices ------------------------- */
+
+/*
+ * The readers announce messages suppressed by a rate limit like drops,
+ * per program and stream: the sum of the suppressed counters of the
+ * program's call sites on that stream (a bpf_stream_printk() whose stream
+ * id is not a constant counts on stdout). Which sites a program has is
+ * learned once per program id (instructions, .rodata, BTF) and kept with a
+ * read-only mapping of the control array, so each later look is a few
+ * memory reads; an entry whose program is gone is dropped when next seen
+ * a second or more after its last check.
+ */
+struct ctl_seen {
+	__u32 prog_id;
+	bool none;		/* no control array: nothing to announce */
+	void *mem;		/* the control map, mmap'ed read-only (NULL: read by lookup) */
+	size_t mem_sz;
+	int ctl_fd;		/* when not mmap'ed, else -1 */
+	long ctl_off;
+	__u32 *ids[3];		/* control indexes of its sites, by stream (0 unused) */
+	__u32 nids[3];
+	double checked;		/* CLOCK_MONOTONIC seconds of the last liveness check */
+	struct ctl_seen *next;
+};
+
+static pthread_mutex_t seen_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ctl_seen *seen_list;
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void seen_free(struct ctl_seen *c)
+{
+	int i;
+
+	if (c->mem)
+		munmap(c->mem, c->mem_sz);
+	if (c->ctl_fd >= 0)
+		close(c->ctl_fd);
+	for (i = 0; i < 3; i++)
+		free(c->ids[i]);
+	free(c);
+}
+
+static bool ids_has(const __u32 *v, __u32 n, __u32 id)
+{
+	__u32 i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == id)
+			return true;
+	return false;
+}
+
+static struct ctl_seen *seen_learn(__u32 prog_id)
+{
+	struct ctl_seen *c = calloc(1, sizeof(*c));
+	struct bpf_stream_sites *s;
+	struct ctl_maps m;
+	int fd;
+	size_t i;
+
+	if (!c)
+		return NULL;
+	c->prog_id = prog_id;
+	c->ctl_fd = -1;
+	c->checked = mono_s();
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0) {
+		c->none = true;
+		return c;
+	}
+	s = sites_load(fd, false, &m);
+	close(fd);
+	if (!s) {
+		c->none = true;
+		return c;
+	}
+	for (i = 0; i < s->n; i++) {
+		__u32 sid = s->v[i].stream_id == 2 ? 2 : 1;
+		__u32 *p;
+
+		if (ids_has(c->ids[sid], c->nids[sid], s->v[i].id))
+			continue;
+		p = realloc(c->ids[sid], (c->nids[sid] + 1) * sizeof(*p));
+		if (!p)
+			continue;
+		c->ids[sid] = p;
+		p[c->nids[sid]++] = s->v[i].id;
+	}
+	c->none = !s->n;
+	c->ctl_off = m.ctl_off;
+	c->mem_sz = m.ctl_value_size;
+	if (!c->none && (m.ctl_flags & BPF_F_MMAPABLE)) {
+		c->mem = mmap(NULL, c->mem_sz, PROT_READ, MAP_SHARED, m.ctl_fd, 0);
+		if (c->mem == MAP_FAILED)
+			c->mem = NULL;
+	}
+	if (!c->none && !c->mem) {
+		c->ctl_fd = m.ctl_fd;	/* kept: read by lookup */
+		m.ctl_fd = -1;
+	}
+	bpf_stream_sites__free(s);
+	ctl_maps_close(&m);
+	return c;
+}
+
+__u64 bs_ctl_suppressed(__u32 prog_id, __u32 stream_id)
+{
+	struct ctl_seen **pp, *c;
+	__u64 sum = 0;
+	double now;
+	__u32 i;
+
+	if (stream_id != 1 && stream_id != 2)
+		return 0;
+	pthread_mutex_lock(&seen_lock);
+	for (pp = &seen_list; (c = *pp); pp = &c->next)
+		if (c->prog_id == prog_id)
+			break;
+	now = mono_s();
+	if (c && now - c->checked >= 1.0) {
+		int fd = bpf_prog_get_fd_by_id(prog_id);
+
+		c->checked = now;
+		if (fd >= 0) {
+			close(fd);
+		} else if (errno == ENOENT) {
+			/* gone: its id may come back for another program */
+			*pp = c->next;
+			seen_free(c);
+			c = NULL;
+		}
+	}
+	if (!c) {
+		c = seen_learn(prog_id);
+		if (c) {
+			c->next = seen_list;
+			seen_list = c;
+		}
+	}
+	if (c && !c->none) {
+		const char *base = c->mem;
+		void *val = NULL;
+
+		if (!base && c->ctl_fd >= 0) {
+			__u32 key = 0;
+
+			val = calloc(1, c->mem_sz);
+			if (val && !bpf_map_lookup_elem(c->ctl_fd, &key, val))
+				base = val;
+		}
+		for (i = 0; base && i < c->nids[stream_id]; i++) {
+			const struct bpf_stream_site_state *st =
+				(const void *)(base + c->ctl_off +
+					       c->ids[stream_id][i] * sizeof(*st));
+
+			sum += __atomic_load_n(&st->suppressed, __ATOMIC_RELAXED);
+		}
+		free(val);
+	}
+	pthread_mutex_unlock(&seen_lock);
+	return sum;
 }

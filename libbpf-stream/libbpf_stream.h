@@ -204,6 +204,10 @@ enum bpf_stream_msg_flags {
 	 * not), so which of them wrote it cannot be told; it is delivered
 	 * under the first of them (msg->prog_id), its text as written. */
 	BPF_STREAM_MSG_F_WRITER_UNKNOWN = 1U << 7,
+	/* With DROP_NOTICE: not lost but suppressed on purpose by call sites'
+	 * rate limits (bpf-stream ctl ... rate): "[N suppressed by rate limit
+	 * on stdout]"; msg->dropped holds N. */
+	BPF_STREAM_MSG_F_SUPPRESSED = 1U << 10,
 };
 
 struct bpf_stream_msg {
@@ -724,7 +728,8 @@ struct bpf_stream_site {
 	__u32 id;		/* control index (the site's switch) */
 	__u32 site;		/* call site as in records and drop counts */
 	int level;		/* BPF_STREAM_LVL_* */
-	__u32 stream_id;	/* BPF_STDOUT/BPF_STDERR of its level; 0 for bpf_stream_printk() */
+	__u32 stream_id;	/* BPF_STDOUT/BPF_STDERR; 0: a bpf_stream_printk() whose stream
+				 * id was not a constant */
 	const char *fmt;	/* its format string */
 	const char *file;	/* source file name as compiled */
 	__u32 line;		/* source line of the call */

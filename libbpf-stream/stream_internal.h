@@ -205,8 +205,13 @@ enum bs_drop_kind {
 	BS_DROP_SHARED,		/* call sites it shares with other programs */
 	BS_DROP_UNKNOWN,	/* no call site known (given to the first program) */
 	BS_DROP_MISSED,		/* tap: ring bytes written over before this process read them */
+	BS_DROP_SUPPRESSED,	/* not lost: over a call site's rate limit (ctl.c) */
 	BS_DROP_KINDS,
 };
+
+/* Messages of program @prog_id's call sites on @stream_id suppressed by a
+ * rate limit so far (ctl.c; 0 when its object has no call-site control). */
+__u64 bs_ctl_suppressed(__u32 prog_id, __u32 stream_id);
 
 /* The drop counts of one program's stream, so far, by kind. */
 struct bs_drops {

@@ -35,7 +35,9 @@ static const char *const prefixes[NR_L] = { "print ", "error ", "warn ", "info "
 
 struct tally {
 	__u64 lines[NR_L];
-	__u64 drops;	/* announced drops */
+	__u64 drops;		/* announced drops */
+	__u64 suppressed;	/* announced as suppressed by a rate limit */
+	char last_notice[128];
 };
 
 static int tally_msg(void *ctx, const struct bpf_stream_msg *msg)
@@ -44,7 +46,11 @@ static int tally_msg(void *ctx, const struct bpf_stream_msg *msg)
 	int i;
 
 	if (msg->flags & BPF_STREAM_MSG_F_DROP_NOTICE) {
-		t->drops += msg->dropped;
+		if (msg->flags & BPF_STREAM_MSG_F_SUPPRESSED)
+			t->suppressed += msg->dropped;
+		else
+			t->drops += msg->dropped;
+		snprintf(t->last_notice, sizeof(t->last_notice), "%s", msg->text);
 		return 0;
 	}
 	for (i = 0; i < NR_L; i++)
@@ -165,6 +171,8 @@ Test(ctl, sites_listed)
 		const struct bpf_stream_site *t = bpf_stream_sites__get(s, i);
 
 		cr_assert_eq(t->level, want[i], "site %zu level %d, want %d", i, t->level, want[i]);
+		cr_assert_eq(t->stream_id, i == 1 || i == 2 ? 2 : 1, "site %zu stream %u", i,
+			     t->stream_id);
 		cr_assert_str_eq(t->file, "ctl_sites.bpf.c");
 		cr_assert_eq(t->line, 15 + i, "site %zu line %u", i, t->line);
 		cr_assert_eq(t->enabled, want[i] != BPF_STREAM_LVL_DEBUG);
@@ -366,6 +374,16 @@ Test(ctl, rate_limit)
 	cr_assert_leq(t.lines[L_PRINT] + p->dropped, 5 + 10 * 10, "printed %llu",
 		      (unsigned long long)t.lines[L_PRINT]);
 	cr_assert_eq(t.lines[L_WARN], 1000, "other sites are not limited");
+	/* announced like drops, under the program and stream */
+	cr_assert_eq(t.suppressed, p->suppressed, "announced %llu, counted %llu",
+		     (unsigned long long)t.suppressed, (unsigned long long)p->suppressed);
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "[%llu suppressed by rate limit on stdout]",
+			 (unsigned long long)p->suppressed);
+		cr_assert_str_eq(t.last_notice, want);
+	}
 	bpf_stream_sites__free(s);
 	/* rate off: all lines again */
 	o.rate = 0;
