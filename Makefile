@@ -92,8 +92,9 @@ BPF_SKELS := $(patsubst %.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 BPF_LOCAL_HDRS := $(shell find examples tests bench cli -name '*.h' 2>/dev/null)
 # Objects linked from several .bpf.c files (bpftool gen object), as users
 # build them: NAME.bpf.o from the files listed in NAME_LINK.
-BPF_LINKED := tests/progs/linked
+BPF_LINKED := tests/progs/linked tests/progs/ctl_linked
 tests/progs/linked_LINK := tests/progs/link_a tests/progs/link_b
+tests/progs/ctl_linked_LINK := tests/progs/ctl_link_a tests/progs/ctl_link_b
 BPF_SKELS += $(patsubst %,$(OUT)/%.skel.h,$(BPF_LINKED))
 BPF_ARCH_INC := -I/usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \

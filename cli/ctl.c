@@ -146,6 +146,7 @@ static int sites_one(const struct prog_ref *r, bool object)
 			jsonw_string_field(&json_wtr, "file", t->file);
 			jsonw_uint_field(&json_wtr, "line", t->line);
 			jsonw_string_field(&json_wtr, "format", t->fmt);
+			jsonw_uint_field(&json_wtr, "shared", t->nshared);
 			jsonw_end_object(&json_wtr);
 			continue;
 		}
@@ -159,6 +160,9 @@ static int sites_one(const struct prog_ref *r, bool object)
 		       (unsigned long long)t->suppressed, (unsigned long long)t->silenced,
 		       (unsigned long long)t->dropped, t->file, t->line);
 		print_fmt(t->fmt);
+		if (t->nshared)
+			printf("  [switch shared with %u other site%s]", t->nshared,
+			       t->nshared == 1 ? "" : "s");
 		putchar('\n');
 	}
 	if (json_output) {
@@ -299,6 +303,9 @@ int do_ctl(int argc, char **argv)
 		if (n == -ENOENT && opts.site) {
 			ret = p_err(EXIT_NOPROG, "program %u (%s): no call site '%s' (see '" BIN_NAME
 				    " sites')", refs[i].id, refs[i].name, opts.site);
+		} else if (n == -EEXIST) {
+			ret = p_err(EXIT_FAIL, "program %u (%s): call site '%s' shares its switch with another call site of its object (files linked without their own -DBPF_STREAM_SITE_BASE); switch them together with 'level'",
+				    refs[i].id, refs[i].name, opts.site);
 		} else if (n == -EOPNOTSUPP) {
 			ret = p_err(EXIT_FAIL,
 				    "program %u (%s): no call-site controls (not built with a bpf_stream.h that has them)",

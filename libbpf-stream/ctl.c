@@ -311,6 +311,31 @@ static void *ctl_read(const struct ctl_maps *m)
 	return v;
 }
 
+/* Sites of the object (every meta in .rodata, whichever program has it)
+ * that share a control index with each site of @s: files linked into one
+ * object without their own BPF_STREAM_SITE_BASE number their sites from 0
+ * each. */
+static void count_shared(struct bpf_stream_sites *s, __u32 ctl_n)
+{
+	__u32 *n = calloc(ctl_n, sizeof(*n)), off;
+	size_t i;
+
+	if (!n)
+		return;
+	for (off = 1; off + sizeof(struct bpf_stream_site_meta) <= s->rodata_size; off++) {
+		struct bpf_stream_site_meta meta;
+
+		if (s->rodata[off - 1] || (__u8)s->rodata[off] != (BPF_STREAM_SITE_MAGIC & 0xff))
+			continue;
+		memcpy(&meta, s->rodata + off, sizeof(meta));
+		if (meta.magic == BPF_STREAM_SITE_MAGIC && meta.id < ctl_n)
+			n[meta.id]++;
+	}
+	for (i = 0; i < s->n; i++)
+		s->v[i].nshared = n[s->v[i].id] > 1 ? n[s->v[i].id] - 1 : 0;
+	free(n);
+}
+
 /* Build the table of @prog_fd's (or its object's) sites; @m is left open. */
 static struct bpf_stream_sites *sites_load(int prog_fd, bool object, struct ctl_maps *m)
 {
@@ -407,6 +432,7 @@ static struct bpf_stream_sites *sites_load(int prog_fd, bool object, struct ctl_
 		site->printed = site->printed > site->dropped ? site->printed - site->dropped : 0;
 	}
 	qsort(s->v, s->n, sizeof(*s->v), site_id_cmp);
+	count_shared(s, m->ctl_n);
 	free(offs);
 	free(ctl);
 	return s;
@@ -571,9 +597,17 @@ int bpf_stream_ctl_set(int prog_fd, const struct bpf_stream_ctl_opts *opts)
 	s = sites_load(prog_fd, OPTS_GET(opts, object, false), &m);
 	if (!s)
 		return bs_err(-errno);
-	for (i = 0; i < s->n; i++)
-		if (!sel || site_match(&s->v[i], sel))
-			matched++;
+	for (i = 0; i < s->n; i++) {
+		if (sel && !site_match(&s->v[i], sel))
+			continue;
+		matched++;
+		if (sel && s->v[i].nshared) {
+			pr_warn("call site %s:%u shares its switch (id %u) with %u other call site(s) of its object: build each linked .bpf.c file with its own -DBPF_STREAM_SITE_BASE\n",
+				s->v[i].file, s->v[i].line, s->v[i].id, s->v[i].nshared);
+			err = -EEXIST;
+			goto out;
+		}
+	}
 	if (sel && !matched) {
 		err = -ENOENT;
 		goto out;

@@ -742,6 +742,8 @@ struct bpf_stream_site {
 	__u64 suppressed;	/* calls over the rate limit */
 	__u64 silenced;		/* calls while switched off (not while off by default) */
 	__u64 dropped;		/* calls that could not be queued (bpf_stream_drop) */
+	__u32 nshared;		/* other call sites of the object with the same switch
+				 * (linked files without their own BPF_STREAM_SITE_BASE) */
 	/* more fields may follow */
 };
 
@@ -810,7 +812,8 @@ struct bpf_stream_ctl_opts {
  * checked before anything is written.
  * Return: number of sites changed (>= 0), or -errno: -ENOENT (no such
  * site), -EINVAL (bad level, burst without rate, bad opts), -EPERM,
- * -EOPNOTSUPP (no control array in the object).
+ * -EOPNOTSUPP (no control array in the object), -EEXIST (@opts->site
+ * shares its switch with another call site: see struct bpf_stream_site).
  */
 BPF_STREAM_API int bpf_stream_ctl_set(int prog_fd, const struct bpf_stream_ctl_opts *opts);
 

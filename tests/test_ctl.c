@@ -26,12 +26,14 @@
 #include "kernel_probe.h"
 #include "ctl_sites.skel.h"
 #include "ctl_floor.skel.h"
+#include "ctl_linked.skel.h"
+#include "linked.skel.h"
 
 #define CLI BUILD_DIR "/bpf-stream"
 
-enum { L_PRINT, L_ERROR, L_WARN, L_INFO, L_DEBUG, L_OTHER, NR_L };
+enum { L_PRINT, L_ERROR, L_WARN, L_INFO, L_DEBUG, L_OTHER, L_LINK_A, L_LINK_B, NR_L };
 static const char *const prefixes[NR_L] = { "print ", "error ", "warn ", "info ", "debug ",
-					    "other " };
+					    "other ", "link a ", "link b " };
 
 struct tally {
 	__u64 lines[NR_L];
@@ -477,4 +479,59 @@ Test(ctl, bad_input)
 	free(before);
 	free(after);
 	ctl_sites__destroy(skel);
+}
+
+/* Files linked into one object: with their own BPF_STREAM_SITE_BASE each
+ * site has its own switch; without (tests/progs/linked.bpf.o), sites of
+ * the two files share switches, which the library says and refuses to
+ * switch one of them alone. */
+Test(ctl, linked_objects)
+{
+	struct ctl_linked *good = ctl_linked__open();
+	struct linked *bad = linked__open();
+	struct bpf_stream_ctl_opts o = { .sz = sizeof(o), .site = "ctl_link_b.bpf.c:12",
+					 .enable = -1 };
+	struct bpf_stream_sites_opts so = { .sz = sizeof(so), .object = true };
+	struct bpf_stream_sites *s;
+	struct tally t;
+	size_t i;
+	int fa, fb;
+
+	cr_assert_not_null(good);
+	cr_assert_eq(bpf_stream_prepare(good->obj), 0);
+	cr_assert_eq(ctl_linked__load(good), 0);
+	fa = bpf_program__fd(good->progs.ctl_link_a);
+	fb = bpf_program__fd(good->progs.ctl_link_b);
+	s = bpf_stream_sites__new(fb, &so);
+	cr_assert_not_null(s);
+	cr_assert_eq(bpf_stream_sites__cnt(s), 2);
+	cr_assert_eq(bpf_stream_sites__get(s, 0)->id, 0);
+	cr_assert_eq(bpf_stream_sites__get(s, 1)->id, 128);
+	for (i = 0; i < 2; i++)
+		cr_assert_eq(bpf_stream_sites__get(s, i)->nshared, 0);
+	bpf_stream_sites__free(s);
+	cr_assert_eq(bpf_stream_ctl_set(fb, &o), 1, "%s", strerror(errno));
+	run(fa, 1);
+	run(fb, 1);
+	t = drain(fa);
+	cr_assert_eq(t.lines[L_LINK_A], 1, "link a's site is on");
+	cr_assert_eq(t.lines[L_LINK_B], 0);
+	t = drain(fb);
+	cr_assert_eq(t.lines[L_LINK_B], 0, "link b's site is off");
+	ctl_linked__destroy(good);
+
+	cr_assert_not_null(bad);
+	cr_assert_eq(bpf_stream_prepare(bad->obj), 0);
+	cr_assert_eq(linked__load(bad), 0);
+	fb = bpf_program__fd(bad->progs.link_b_prog);
+	s = bpf_stream_sites__new(fb, NULL);
+	cr_assert_not_null(s);
+	cr_assert_eq(bpf_stream_sites__cnt(s), 2);
+	for (i = 0; i < 2; i++)
+		cr_assert_eq(bpf_stream_sites__get(s, i)->nshared, 1, "site %zu shares with %u",
+			     i, bpf_stream_sites__get(s, i)->nshared);
+	bpf_stream_sites__free(s);
+	o.site = "link_b.bpf.c:11";
+	cr_assert_eq(bpf_stream_ctl_set(fb, &o), -EEXIST);
+	linked__destroy(bad);
 }
