@@ -92,7 +92,7 @@ static void print_fmt(const char *f)
 	}
 }
 
-static int sites_one(const struct prog_ref *r, bool object)
+static int sites_one(const struct prog_ref *r, bool object, bool many)
 {
 	struct bpf_stream_sites_opts opts = { .sz = sizeof(opts), .object = object };
 	struct bpf_stream_sites *s;
@@ -102,6 +102,10 @@ static int sites_one(const struct prog_ref *r, bool object)
 	if (!s) {
 		int err = errno;
 
+		if (err == EOPNOTSUPP && many) {
+			p_verbose("program %u (%s): no call-site controls, skipped", r->id, r->name);
+			return EXIT_OK;
+		}
 		if (err == EOPNOTSUPP)
 			return p_err(EXIT_FAIL,
 				     "program %u (%s): no call-site controls (not built with a bpf_stream.h that has them)",
@@ -194,7 +198,7 @@ int do_sites(int argc, char **argv)
 	if (json_output)
 		jsonw_start_array(&json_wtr);
 	for (i = 0; i < nr_refs && !ret; i++)
-		ret = sites_one(&refs[i], object);
+		ret = sites_one(&refs[i], object, nr_refs > 1 || sels[0].kind == PROG_SEL_ALL);
 	if (json_output)
 		jsonw_end_array(&json_wtr);
 	if (!ret && (ferror(stdout) || (json_output && json_wtr.err)))
@@ -226,8 +230,8 @@ int do_ctl(int argc, char **argv)
 	struct bpf_stream_ctl_opts opts = { .sz = sizeof(opts) };
 	struct prog_sel *sels = NULL;
 	struct prog_ref *refs = NULL;
-	int nr_refs = 0, i, ret;
-	bool any = false;
+	int nr_refs = 0, i, ret, done = 0;
+	bool any = false, many;
 
 	ret = ctl_progs(&argc, &argv, &sels, &refs, &nr_refs);
 	if (ret)
@@ -297,9 +301,19 @@ int do_ctl(int argc, char **argv)
 	}
 	if (json_output)
 		jsonw_start_array(&json_wtr);
+	many = nr_refs > 1 || sels[0].kind == PROG_SEL_ALL;
 	for (i = 0; i < nr_refs && !ret; i++) {
 		int n = bpf_stream_ctl_set(refs[i].fd, &opts);
 
+		/* several programs: the ones without controls, or without
+		 * that site, are skipped; one of them must have it */
+		if (many && (n == -EOPNOTSUPP || (n == -ENOENT && opts.site))) {
+			p_verbose("program %u (%s): %s, skipped", refs[i].id, refs[i].name,
+				  n == -ENOENT ? "no such call site" : "no call-site controls");
+			continue;
+		}
+		if (n >= 0)
+			done++;
 		if (n == -ENOENT && opts.site) {
 			ret = p_err(EXIT_NOPROG, "program %u (%s): no call site '%s' (see '" BIN_NAME
 				    " sites')", refs[i].id, refs[i].name, opts.site);
@@ -326,6 +340,11 @@ int do_ctl(int argc, char **argv)
 	}
 	if (json_output)
 		jsonw_end_array(&json_wtr);
+	if (!ret && many && !done)
+		ret = p_err(opts.site ? EXIT_NOPROG : EXIT_FAIL,
+			    opts.site ? "no program named has the call site '%s'" :
+					"no program named has call-site controls%s",
+			    opts.site ? opts.site : "");
 	if (!ret && (ferror(stdout) || (json_output && json_wtr.err)))
 		ret = out_err_status(-EIO);
 out:

@@ -638,8 +638,9 @@ int bpf_stream_ctl_set(int prog_fd, const struct bpf_stream_ctl_opts *opts)
 		if (mode == BPF_STREAM_CTL_RATE && rate) {
 			__u32 b = burst ? burst : rate;
 
-			/* the mode goes to DEFAULT/OFF first: no half-written limit is used */
-			__atomic_store_n(&st->mode, BPF_STREAM_CTL_OFF, __ATOMIC_RELEASE);
+			/* the BPF side reads these only in mode RATE, stored
+			 * below after them; a site already limited may see a
+			 * mix of old and new for one call, never a wrong mode */
 			st->rate = rate;
 			st->burst = b;
 			st->interval_ns = 1000000000ULL / rate;

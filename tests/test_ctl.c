@@ -456,6 +456,8 @@ Test(ctl, bad_input)
 	cr_assert_eq(cli(CLI " ctl id %u site 1 maybe 2>/dev/null", id), 64);
 	cr_assert_eq(cli(CLI " ctl id %u 2>/dev/null", id), 64);
 	cr_assert_eq(cli(CLI " ctl id %u site nosuch.c:3 off 2>/dev/null", id), 66);
+	cr_assert_eq(cli(CLI " ctl all site nosuch.c:3 off 2>/dev/null"), 66,
+		     "several programs, none with the site");
 	/* another user without capabilities: EPERM, from the library and the CLI */
 	pid = fork();
 	cr_assert_geq(pid, 0);
