@@ -337,6 +337,34 @@ Test(ctl, compile_time_floor)
 	fd = bpf_program__fd(skel->progs.ctl_floor);
 	run(fd, 3);
 	cr_assert_eq(skel->bss->side_effects, 0, "the arguments of compiled-out calls ran");
+	/* the loaded instructions: no address of side_effects at all, and
+	 * one call site (sites are read from the translated instructions) */
+	{
+		struct bpf_prog_info info = {};
+		struct bpf_map_info mi = {};
+		__u32 len = sizeof(info), mlen = sizeof(mi), k, nx;
+		struct bpf_insn *x;
+
+		cr_assert_eq(bpf_obj_get_info_by_fd(bpf_map__fd(skel->maps.bss), &mi, &mlen), 0);
+		cr_assert_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+		nx = info.xlated_prog_len / sizeof(*x);
+		cr_assert_gt(nx, 0);
+		x = calloc(nx, sizeof(*x));
+		cr_assert_not_null(x);
+		memset(&info, 0, sizeof(info));
+		info.xlated_prog_len = nx * sizeof(*x);
+		info.xlated_prog_insns = (__u64)(unsigned long)x;
+		len = sizeof(info);
+		cr_assert_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+		__s32 off = (char *)&skel->bss->side_effects - (char *)skel->bss;
+
+		for (k = 0; k + 1 < nx; k++)
+			cr_assert(!(x[k].code == (BPF_LD | BPF_IMM | BPF_DW) &&
+				    x[k].src_reg == BPF_PSEUDO_MAP_VALUE && (__u32)x[k].imm == mi.id &&
+				    x[k + 1].imm == off),
+				  "instruction %u loads side_effects: a compiled-out call's argument", k);
+		free(x);
+	}
 	s = bpf_stream_sites__new(fd, NULL);
 	cr_assert_not_null(s);
 	cr_assert_eq(bpf_stream_sites__cnt(s), 1, "one site left");
