@@ -13,6 +13,7 @@
  * a switched-off site.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -564,4 +565,81 @@ Test(ctl, linked_objects)
 	o.site = "link_b.bpf.c:11";
 	cr_assert_eq(bpf_stream_ctl_set(fb, &o), -EEXIST);
 	linked__destroy(bad);
+}
+
+/* A program running in a loop on another thread while its info site is
+ * switched off and on: after each switch has been seen (the lines queued
+ * before it drained), no info line while off, one per run while on. */
+struct runner {
+	int fd;
+	bool stop;		/* __atomic: read by the runner thread */
+	unsigned long runs;	/* __atomic: written by the runner thread */
+};
+
+static void *runner_fn(void *arg)
+{
+	struct runner *r = arg;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		LIBBPF_OPTS(bpf_test_run_opts, ro);
+
+		if (bpf_prog_test_run_opts(r->fd, &ro))
+			break;
+		__atomic_add_fetch(&r->runs, 1, __ATOMIC_RELEASE);
+		usleep(200);
+	}
+	return NULL;
+}
+
+/* Wait until the runner ran @n more times. */
+static void runs_wait(struct runner *r, unsigned long n)
+{
+	unsigned long start = __atomic_load_n(&r->runs, __ATOMIC_ACQUIRE);
+	int i;
+
+	for (i = 0; i < 20000 && __atomic_load_n(&r->runs, __ATOMIC_ACQUIRE) - start < n; i++)
+		usleep(1000);
+	cr_assert_geq(__atomic_load_n(&r->runs, __ATOMIC_ACQUIRE) - start, n,
+		      "the runner is stuck");
+}
+
+Test(ctl, switch_while_running, .timeout = 120)
+{
+	struct ctl_sites *skel = load();
+	struct runner r = { .fd = bpf_program__fd(skel->progs.ctl_levels) };
+	struct bpf_stream_ctl_opts o = { .sz = sizeof(o), .site = "ctl_sites.bpf.c:18" };
+	__u32 id = prog_id(r.fd);
+	pthread_t th;
+	struct tally t;
+	int round;
+
+	cr_assert_eq(pthread_create(&th, NULL, runner_fn, &r), 0);
+	for (round = 0; round < 3; round++) {
+		o.enable = -1;
+		cr_assert_eq(bpf_stream_ctl_set(r.fd, &o), 1);
+		runs_wait(&r, 2);	/* a run that started before the switch ended */
+		drain(r.fd);		/* what was queued before it */
+		runs_wait(&r, 20);
+		t = drain(r.fd);
+		cr_assert_gt(t.lines[L_PRINT], 0);
+		cr_assert_eq(t.lines[L_INFO], 0, "round %d: %llu info lines while off (%llu print)",
+			     round, (unsigned long long)t.lines[L_INFO],
+			     (unsigned long long)t.lines[L_PRINT]);
+		o.enable = 1;
+		cr_assert_eq(bpf_stream_ctl_set(r.fd, &o), 1);
+		runs_wait(&r, 2);
+		drain(r.fd);
+		runs_wait(&r, 20);
+		t = drain(r.fd);
+		cr_assert_gt(t.lines[L_INFO], 0);
+		/* a drain may fall between one run's print line and its info line */
+		cr_assert_leq(t.lines[L_PRINT] - t.lines[L_INFO] + 1, 2,
+			      "round %d: %llu info lines for %llu print lines while on", round,
+			      (unsigned long long)t.lines[L_INFO], (unsigned long long)t.lines[L_PRINT]);
+		cr_assert_eq(t.drops, 0);
+	}
+	__atomic_store_n(&r.stop, true, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	cr_assert_eq(prog_id(r.fd), id, "the program was not reloaded");
+	ctl_sites__destroy(skel);
 }
