@@ -44,11 +44,10 @@ static bool is_prog_word(const char *w)
 	       is_prefix(w, "tag") || !strcmp(w, "all");
 }
 
-/* Split argv into the PROG part and the rest; resolve the programs. */
-static int ctl_progs(int *argc, char ***argv, struct prog_sel **sels, struct prog_ref **refs,
-		     int *nr_refs)
+/* Split argv into the PROG part, parsed into @sels, and the rest. */
+static int ctl_progs(int *argc, char ***argv, struct prog_sel **sels, int *nr_sels)
 {
-	int n = 0, nr_sels = 0, ret, pargc;
+	int n = 0, ret, pargc;
 	char **pargv = *argv;
 	__u32 streams;
 
@@ -57,14 +56,11 @@ static int ctl_progs(int *argc, char ***argv, struct prog_sel **sels, struct pro
 	if (n > *argc)
 		n = *argc;
 	pargc = n;
-	ret = parse_progs(&pargc, &pargv, INT_MAX, sels, &nr_sels, &streams);
+	ret = parse_progs(&pargc, &pargv, INT_MAX, sels, nr_sels, &streams);
 	if (ret)
 		return ret;
 	if (pargc)
 		return usage_err("unexpected argument '%s'", pargv[0]);
-	ret = resolve_progs(*sels, nr_sels, true, NULL, 0, refs, nr_refs);
-	if (ret)
-		return ret;
 	*argc -= n;
 	*argv += n;
 	return EXIT_OK;
@@ -181,10 +177,10 @@ int do_sites(int argc, char **argv)
 {
 	struct prog_sel *sels = NULL;
 	struct prog_ref *refs = NULL;
-	int nr_refs = 0, i, ret;
+	int nr_refs = 0, nr_sels = 0, i, ret;
 	bool object = false;
 
-	ret = ctl_progs(&argc, &argv, &sels, &refs, &nr_refs);
+	ret = ctl_progs(&argc, &argv, &sels, &nr_sels);
 	if (ret)
 		goto out;
 	if (argc && is_prefix(argv[0], "object")) {
@@ -195,6 +191,9 @@ int do_sites(int argc, char **argv)
 		ret = usage_err("unexpected argument '%s'", argv[0]);
 		goto out;
 	}
+	ret = resolve_progs(sels, nr_sels, true, NULL, 0, &refs, &nr_refs);
+	if (ret)
+		goto out;
 	if (json_output)
 		jsonw_start_array(&json_wtr);
 	for (i = 0; i < nr_refs && !ret; i++)
@@ -230,10 +229,10 @@ int do_ctl(int argc, char **argv)
 	struct bpf_stream_ctl_opts opts = { .sz = sizeof(opts) };
 	struct prog_sel *sels = NULL;
 	struct prog_ref *refs = NULL;
-	int nr_refs = 0, i, ret, done = 0;
+	int nr_refs = 0, nr_sels = 0, i, ret, done = 0;
 	bool any = false, many;
 
-	ret = ctl_progs(&argc, &argv, &sels, &refs, &nr_refs);
+	ret = ctl_progs(&argc, &argv, &sels, &nr_sels);
 	if (ret)
 		goto out;
 	while (argc > 0 && !ret) {
@@ -299,6 +298,9 @@ int do_ctl(int argc, char **argv)
 		ret = usage_err("nothing to change: give level, site or rate");
 		goto out;
 	}
+	ret = resolve_progs(sels, nr_sels, true, NULL, 0, &refs, &nr_refs);
+	if (ret)
+		goto out;
 	if (json_output)
 		jsonw_start_array(&json_wtr);
 	many = nr_refs > 1 || sels[0].kind == PROG_SEL_ALL;

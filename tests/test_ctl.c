@@ -480,6 +480,8 @@ Test(ctl, bad_input)
 	cr_assert_eq(bpf_stream_level_parse("warning"), BPF_STREAM_LVL_WARN);
 	/* the CLI: usage errors (64), unknown site (66) */
 	cr_assert_eq(cli(CLI " ctl id %u rate 0/s 2>/dev/null", id), 64);
+	cr_assert_eq(cli(CLI " ctl id 4294967295 rate 0/s 2>/dev/null"), 64,
+		     "arguments are checked before programs are looked up");
 	cr_assert_eq(cli(CLI " ctl id %u rate fast 2>/dev/null", id), 64);
 	cr_assert_eq(cli(CLI " ctl id %u level loud 2>/dev/null", id), 64);
 	cr_assert_eq(cli(CLI " ctl id %u site 1 maybe 2>/dev/null", id), 64);
