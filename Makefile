@@ -93,8 +93,9 @@ BPF_SKELS := $(patsubst %.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 BPF_LOCAL_HDRS := $(shell find examples tests bench cli -name '*.h' 2>/dev/null)
 # Objects linked from several .bpf.c files (bpftool gen object), as users
 # build them: NAME.bpf.o from the files listed in NAME_LINK.
-BPF_LINKED := tests/progs/linked
+BPF_LINKED := tests/progs/linked tests/progs/ctl_linked
 tests/progs/linked_LINK := tests/progs/link_a tests/progs/link_b
+tests/progs/ctl_linked_LINK := tests/progs/ctl_link_a tests/progs/ctl_link_b
 BPF_SKELS += $(patsubst %,$(OUT)/%.skel.h,$(BPF_LINKED))
 BPF_ARCH_INC := -I/usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
@@ -287,6 +288,7 @@ install: lib $(PC_FILE) cli $(UNIT)
 	$(Q)install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3
 	$(Q)install -m 644 bpf_headers/bpf_stream.h bpf_headers/bpf_stream_record.h \
+		bpf_headers/bpf_stream_ctl.h \
 		libbpf-stream/libbpf_stream.h $(DESTDIR)$(INCLUDEDIR)/
 	$(Q)install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	$(Q)ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
@@ -303,6 +305,7 @@ install: lib $(PC_FILE) cli $(UNIT)
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(INCLUDEDIR)/bpf_stream.h $(DESTDIR)$(INCLUDEDIR)/bpf_stream_record.h \
+		$(DESTDIR)$(INCLUDEDIR)/bpf_stream_ctl.h \
 		$(DESTDIR)$(INCLUDEDIR)/libbpf_stream.h \
 		$(DESTDIR)$(LIBDIR)/libbpf-stream.so* $(DESTDIR)$(LIBDIR)/libbpf-stream.a \
 		$(DESTDIR)$(PKGCONFIGDIR)/libbpf-stream.pc $(DESTDIR)$(BINDIR)/bpf-stream \

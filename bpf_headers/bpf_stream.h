@@ -841,4 +841,198 @@ static __always_inline int ___bpf_stream_print_stack(__u32 stream_id, const char
 		___bpf_stream_print_stack((stream_id), ___bs_site);                  \
 	})
 
+/* ---- levels and run-time control of call sites (docs/control.md) ---- */
+
+/*
+ *   bpf_stream_error(fmt, args...)   level ERROR, stderr
+ *   bpf_stream_warn(fmt, args...)    level WARN,  stderr
+ *   bpf_stream_info(fmt, args...)    level INFO,  stdout
+ *   bpf_stream_debug(fmt, args...)   level DEBUG, stdout
+ *   bpf_stream_printk(stream, ...)   no level (BPF_STREAM_LVL_PRINT)
+ *
+ * Overridable before the #include:
+ *   BPF_STREAM_LEVEL          compile-time floor: calls of a level above it
+ *                             are compiled out (no instruction, no .rodata;
+ *                             the format is still checked). Default DEBUG.
+ *   BPF_STREAM_DEFAULT_LEVEL  run-time default: a call site of a level above
+ *                             it stays silent until userspace switches it on
+ *                             (bpf-stream ctl). Default INFO.
+ *   BPF_STREAM_CTL_SITES      entries of the control array (default 256): the
+ *                             call sites one .bpf.c file may have
+ *   BPF_STREAM_SITE_BASE      first control index of this file (default 0);
+ *                             give each .bpf.c file linked into one object its
+ *                             own range, e.g. -DBPF_STREAM_SITE_BASE=128
+ *
+ * Every call site reads one 32-bit word of the control array
+ * (bpf_stream_ctl.h) before it evaluates its arguments: a site off by
+ * default costs that load and a compare; the rest (switched on or off by
+ * userspace, rate limits) is on the slow path. Return value of a call that
+ * is switched off or over its rate limit: 0 (it is not a drop).
+ */
+#include "bpf_stream_ctl.h"
+
+#ifndef BPF_STREAM_LEVEL
+#define BPF_STREAM_LEVEL BPF_STREAM_LVL_DEBUG
+#endif
+#ifndef BPF_STREAM_DEFAULT_LEVEL
+#define BPF_STREAM_DEFAULT_LEVEL BPF_STREAM_LVL_INFO
+#endif
+#ifndef BPF_STREAM_CTL_SITES
+#define BPF_STREAM_CTL_SITES 256
+#endif
+#ifndef BPF_STREAM_SITE_BASE
+#define BPF_STREAM_SITE_BASE 0
+#endif
+#ifdef __FILE_NAME__
+#define ___BS_FILE __FILE_NAME__
+#else
+#define ___BS_FILE __FILE__
+#endif
+
+_Static_assert(BPF_STREAM_CTL_SITES > 0 && BPF_STREAM_CTL_SITES <= 65536,
+	       "BPF_STREAM_CTL_SITES must fit the 16-bit site id");
+
+/* The control array: a global in its own data section, so a call site's
+ * check is one load from a constant address (no helper call, no map
+ * lookup), and userspace maps it (one array map, mmap-able) to write a
+ * site's mode without touching the program. Declared as plain __u64s (one
+ * struct bpf_stream_site_state per 8 of them) so that skeletons need no
+ * type of this header. */
+#define ___BS_CTL_WORDS (sizeof(struct bpf_stream_site_state) / 8)
+__u64 bpf_stream_ctl[BPF_STREAM_CTL_SITES * ___BS_CTL_WORDS] SEC(".data.bs_ctl") __weak;
+
+/* Slow path: a site userspace switched on, off or rate-limited. */
+static __always_inline int ___bpf_stream_site_slow(struct bpf_stream_site_state *s, __u32 mode)
+{
+	__u64 now, tat;
+
+	if (mode == BPF_STREAM_CTL_OFF) {
+		s->silenced++;
+		return 0;
+	}
+	s->hits++;
+	if (mode != BPF_STREAM_CTL_RATE)
+		return 1;
+	/* GCRA: at most 1 + tau/interval at once, 1/interval in the long run */
+	now = ___bpf_stream_clock();
+	tat = s->tat;
+	if (tat < now)
+		tat = now;
+	if (tat - now > s->tau_ns) {
+		s->suppressed++;
+		return 0;
+	}
+	s->tat = tat + s->interval_ns;
+	return 1;
+}
+
+/* Does call site @id (level default @on) print now? */
+static __always_inline int ___bpf_stream_site_on(__u32 id, int on)
+{
+	struct bpf_stream_site_state *s = (void *)&bpf_stream_ctl[id * ___BS_CTL_WORDS];
+	__u32 mode = *(volatile __u32 *)&s->mode;
+
+	if (__builtin_expect(mode == BPF_STREAM_CTL_DEFAULT, 1)) {
+		if (on)
+			s->hits++;
+		return on;
+	}
+	return ___bpf_stream_site_slow(s, mode);
+}
+
+/* The stream is known when the call site is compiled for every level, and
+ * for bpf_stream_printk() when its stream id is a constant. */
+#define ___bs_site_flags(stream_id, on)                                            \
+	(((on) ? BPF_STREAM_SITE_F_DEFAULT_ON : 0) |                               \
+	 (__builtin_constant_p(stream_id) ?                                        \
+		  ((stream_id) == BPF_STDERR ? BPF_STREAM_SITE_F_STDERR :          \
+		   (stream_id) == BPF_STDOUT ? BPF_STREAM_SITE_F_STDOUT : 0) : 0))
+
+/* A call site with a level and a control index: its format in .rodata with
+ * its struct bpf_stream_site_meta right after the NUL. */
+#define ___bpf_stream_site_printk(lvl, stream_id, fmt, args...)                           \
+	({                                                                                   \
+		_Static_assert(___bs_narg(args) <= 12,                                       \
+			       "bpf_stream_printk: at most 12 arguments after the format");  \
+		_Static_assert(___bs_is_literal(fmt),                                        \
+			       "bpf_stream_printk: the format must be a string literal");    \
+		enum { ___bs_id = BPF_STREAM_SITE_BASE + __COUNTER__,                        \
+		       ___bs_on = (lvl) <= BPF_STREAM_DEFAULT_LEVEL };                       \
+		_Static_assert(___bs_id < BPF_STREAM_CTL_SITES,                              \
+			       "bpf_stream.h: more call sites than BPF_STREAM_CTL_SITES");   \
+		static const struct {                                                        \
+			char ___f[sizeof(fmt)];                                              \
+			struct bpf_stream_site_meta meta;                                    \
+			char ___n[sizeof(___BS_FILE)];                                       \
+		} __attribute__((packed)) ___bs_site = {                                     \
+			fmt,                                                                 \
+			{ BPF_STREAM_SITE_MAGIC, ___bs_id, (lvl), ___bs_site_flags(stream_id, ___bs_on), \
+			  __LINE__ },                                                        \
+			___BS_FILE,                                                          \
+		};                                                                           \
+		int ___bs_ret = 0;                                                           \
+		(void)sizeof(___bpf_stream_check_fmt(fmt, ##args));                          \
+		if (___bpf_stream_site_on(___bs_id, ___bs_on)) {                             \
+			unsigned long long ___bs_args[___bs_narg(args) ? ___bs_narg(args) : 1]; \
+			___bs_fill(___bs_args, ##args);                                      \
+			___bs_ret = ___bpf_stream_emit((stream_id), ___bs_site.___f, ___bs_args, \
+						       ___bs_narg(args) * 8, sizeof(fmt));   \
+		}                                                                            \
+		___bs_ret;                                                                   \
+	})
+
+/* A call of a level above BPF_STREAM_LEVEL: no code, no data; the format
+ * is still checked against the arguments, which are not evaluated. */
+#define ___bpf_stream_site_none(fmt, args...)                                 \
+	({                                                                    \
+		_Static_assert(___bs_is_literal(fmt),                         \
+			       "bpf_stream_printk: the format must be a string literal"); \
+		(void)sizeof(___bpf_stream_check_fmt(fmt, ##args));           \
+		0;                                                            \
+	})
+
+/* bpf_stream_printk() and bpf_stream_error() of the section above, now
+ * through the controlled call site (same arguments, same return values). */
+#undef bpf_stream_printk
+#define bpf_stream_printk(stream_id, ...) \
+	___bpf_stream_site_printk(BPF_STREAM_LVL_PRINT, stream_id, __VA_ARGS__)
+
+#undef bpf_stream_error
+#if BPF_STREAM_LEVEL >= BPF_STREAM_LVL_ERROR
+#define bpf_stream_error(...) ___bpf_stream_site_printk(BPF_STREAM_LVL_ERROR, BPF_STDERR, __VA_ARGS__)
+#else
+#define bpf_stream_error(...) ___bpf_stream_site_none(__VA_ARGS__)
+#endif
+
+#ifdef bpf_stream_warn
+#undef bpf_stream_warn
+#endif
+/* bpf_stream_warn() - a WARN line on stderr (see bpf_stream_printk()). */
+#if BPF_STREAM_LEVEL >= BPF_STREAM_LVL_WARN
+#define bpf_stream_warn(...) ___bpf_stream_site_printk(BPF_STREAM_LVL_WARN, BPF_STDERR, __VA_ARGS__)
+#else
+#define bpf_stream_warn(...) ___bpf_stream_site_none(__VA_ARGS__)
+#endif
+
+#ifdef bpf_stream_info
+#undef bpf_stream_info
+#endif
+/* bpf_stream_info() - an INFO line on stdout (see bpf_stream_printk()). */
+#if BPF_STREAM_LEVEL >= BPF_STREAM_LVL_INFO
+#define bpf_stream_info(...) ___bpf_stream_site_printk(BPF_STREAM_LVL_INFO, BPF_STDOUT, __VA_ARGS__)
+#else
+#define bpf_stream_info(...) ___bpf_stream_site_none(__VA_ARGS__)
+#endif
+
+#ifdef bpf_stream_debug
+#undef bpf_stream_debug
+#endif
+/* bpf_stream_debug() - a DEBUG line on stdout, silent until switched on at
+ * run time (BPF_STREAM_DEFAULT_LEVEL), absent below BPF_STREAM_LEVEL. */
+#if BPF_STREAM_LEVEL >= BPF_STREAM_LVL_DEBUG
+#define bpf_stream_debug(...) ___bpf_stream_site_printk(BPF_STREAM_LVL_DEBUG, BPF_STDOUT, __VA_ARGS__)
+#else
+#define bpf_stream_debug(...) ___bpf_stream_site_none(__VA_ARGS__)
+#endif
+
 #endif /* __BPF_STREAM_H */

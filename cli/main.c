@@ -5,9 +5,9 @@
  * main.c holds the global options, the command table (each command next to
  * its help), the one error path that knows about JSON mode, and dispatch.
  * Each subcommand lives in its own file: dump.c, follow.c, run.c, list.c,
- * and parses its own words, options included (run: --prog, --repeat), as
- * bpftool's do. Global options may come anywhere on the line; main takes
- * them out and hands the subcommand the rest in order.
+ * ctl.c (sites, ctl); each parses its own words, options included (run:
+ * --prog, --repeat), as bpftool's do. Global options may come anywhere on
+ * the line; main takes them out and hands the subcommand the rest in order.
  */
 #include <errno.h>
 #include <signal.h>
@@ -89,6 +89,8 @@ static const struct cmd cmds[] = {
 	{ "follow", do_follow, help_follow, "print lines as they arrive until SIGINT/SIGTERM" },
 	{ "run", do_run, help_run, "load an object, test-run its programs, print their streams" },
 	{ "list", do_list, help_list, "list loaded programs and whether streams work" },
+	{ "sites", do_sites, help_sites, "list a program's call sites, their switches and counts" },
+	{ "ctl", do_ctl, help_ctl, "switch call sites on/off, set a level or a rate limit" },
 	{ "help", do_help, help_help, "show help of a command" },
 	{ "version", do_version, help_version, "show version" },
 	{ NULL }

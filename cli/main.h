@@ -77,10 +77,14 @@ int do_dump(int argc, char **argv);
 int do_follow(int argc, char **argv);
 int do_run(int argc, char **argv);
 int do_list(int argc, char **argv);
+int do_sites(int argc, char **argv);
+int do_ctl(int argc, char **argv);
 void help_dump(FILE *f);
 void help_follow(FILE *f);
 void help_run(FILE *f);
 void help_list(FILE *f);
+void help_sites(FILE *f);
+void help_ctl(FILE *f);
 
 /* ---- errors (main.c): every failure goes through these ----------------- */
 

@@ -94,6 +94,8 @@ void bs_src_drops(const struct bs_stream_src *src, struct bs_drops *d)
 	d->key = bs_tport_stat_id(t);
 	if (d->key && bs_tport_drops(t, src->prog_id, src->stream_id, d))
 		d->key = 0;
+	if (d->key)
+		d->n[BS_DROP_SUPPRESSED] = bs_ctl_suppressed(src->prog_id, src->stream_id);
 	bs_tport_put(t);
 }
 
@@ -131,6 +133,15 @@ bool bs_drops_next(struct bs_drops *d, struct bpf_stream_msg *msg, char *buf, co
 			       (uint64_t)n, d->consumer_pid);
 		msg->flags |= BPF_STREAM_MSG_F_MISSED;
 		msg->missed_bytes = n;
+	} else if (kind == BS_DROP_SUPPRESSED) {
+		/* counted like drops, but on purpose: said as such */
+		len = snprintf(buf, BS_DROP_NOTICE_MAX, "[%" PRIu64 " suppressed by rate limit on %s%s]",
+			       (uint64_t)n, bs_stream_name(d->stream_id),
+			       first && !d->owner ? " before this reader started" : "");
+		msg->flags |= BPF_STREAM_MSG_F_SUPPRESSED;
+		if (first && !d->owner)
+			msg->flags |= BPF_STREAM_MSG_F_EARLIER;
+		msg->dropped = n;
 	} else {
 		/* the first look of a reader that did not load the object:
 		 * what was dropped before it came is history, said as such */

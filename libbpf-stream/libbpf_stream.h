@@ -209,6 +209,10 @@ enum bpf_stream_msg_flags {
 	 * "[N messages dropped on stderr: longer than the kernel's message
 	 * limit (-E2BIG)]"; msg->dropped holds the count. */
 	BPF_STREAM_MSG_F_OVERSIZE = 1U << 8,
+	/* With DROP_NOTICE: not lost but suppressed on purpose by call sites'
+	 * rate limits (bpf-stream ctl ... rate): "[N suppressed by rate limit
+	 * on stdout]"; msg->dropped holds N. */
+	BPF_STREAM_MSG_F_SUPPRESSED = 1U << 10,
 };
 
 struct bpf_stream_msg {
@@ -753,6 +757,127 @@ BPF_STREAM_API int bpf_stream_journal_report(void *ctx, const struct bpf_stream_
  * absent at run time).
  */
 BPF_STREAM_API bool bpf_stream_journal_supported(void);
+
+/* ---- levels and run-time control of call sites (ctl.c, docs/control.md) ---- */
+
+/* Levels of bpf_stream.h's call sites (the values of bpf_stream_ctl.h). */
+#define BPF_STREAM_LVL_PRINT 0	/* bpf_stream_printk(): no level */
+#define BPF_STREAM_LVL_ERROR 3
+#define BPF_STREAM_LVL_WARN 4
+#define BPF_STREAM_LVL_INFO 6
+#define BPF_STREAM_LVL_DEBUG 7
+
+/* Modes of a call site (bpf_stream_ctl.h). */
+#define BPF_STREAM_CTL_DEFAULT 0	/* as compiled: on if its level is on by default */
+#define BPF_STREAM_CTL_ON 1
+#define BPF_STREAM_CTL_OFF 2
+#define BPF_STREAM_CTL_RATE 3		/* on, within a rate limit */
+
+/* One call site of a loaded program, read from the kernel objects. */
+struct bpf_stream_site {
+	__u32 id;		/* control index (the site's switch) */
+	__u32 site;		/* call site as in records and drop counts */
+	int level;		/* BPF_STREAM_LVL_* */
+	__u32 stream_id;	/* BPF_STDOUT/BPF_STDERR; 0: a bpf_stream_printk() whose stream
+				 * id was not a constant */
+	const char *fmt;	/* its format string */
+	const char *file;	/* source file name as compiled */
+	__u32 line;		/* source line of the call */
+	__u32 mode;		/* BPF_STREAM_CTL_* */
+	bool enabled;		/* prints now (within its rate limit, if any) */
+	__u32 rate;		/* messages per second, 0 = no limit */
+	__u32 burst;		/* messages at once (with @rate) */
+	__u64 printed;		/* calls queued: hits - suppressed - dropped */
+	__u64 hits;		/* calls that passed the switch (counted while enabled) */
+	__u64 suppressed;	/* calls over the rate limit */
+	__u64 silenced;		/* calls while switched off (not while off by default) */
+	__u64 dropped;		/* calls that could not be queued (bpf_stream_drop) */
+	__u32 nshared;		/* other call sites of the object with the same switch
+				 * (linked files without their own BPF_STREAM_SITE_BASE) */
+	/* more fields may follow */
+};
+
+struct bpf_stream_sites;
+
+struct bpf_stream_sites_opts {
+	size_t sz;
+	bool object;		/* every program of the program's object, not just it */
+	size_t :0;
+};
+#define bpf_stream_sites_opts__last_field object
+
+/**
+ * bpf_stream_sites__new() - the call sites of a loaded program, from the kernel.
+ * @prog_fd: any loaded program built with <bpf_stream.h> (the caller's own,
+ *           or one found by id: bpf_prog_get_fd_by_id()).
+ * @opts: may be NULL; .object lists the sites of every program of its object.
+ *
+ * Reads the program's translated instructions (its call sites), the object's
+ * .rodata (formats, levels, source lines), its control array and its drop
+ * counters. A snapshot: call it again to see new counts.
+ * Return: the table, or NULL with errno set (EPERM: no CAP_SYS_ADMIN/CAP_BPF;
+ * EOPNOTSUPP: the object has no control array (built with an older
+ * bpf_stream.h); EBADF, EINVAL, ENOMEM).
+ */
+BPF_STREAM_API struct bpf_stream_sites *
+bpf_stream_sites__new(int prog_fd, const struct bpf_stream_sites_opts *opts);
+
+/** bpf_stream_sites__cnt() - number of call sites in @s. */
+BPF_STREAM_API size_t bpf_stream_sites__cnt(const struct bpf_stream_sites *s);
+
+/**
+ * bpf_stream_sites__get() - the @i-th call site of @s (sorted by id).
+ * Return: the site (valid until bpf_stream_sites__free()), or NULL with
+ * errno ERANGE when @i is out of range.
+ */
+BPF_STREAM_API const struct bpf_stream_site *bpf_stream_sites__get(const struct bpf_stream_sites *s,
+								   size_t i);
+
+/** bpf_stream_sites__free() - free a table (NULL is fine). */
+BPF_STREAM_API void bpf_stream_sites__free(struct bpf_stream_sites *s);
+
+struct bpf_stream_ctl_opts {
+	size_t sz;
+	const char *site;	/* NULL: every site in scope; else "ID" or "FILE:LINE" */
+	int level;		/* 0: unchanged; BPF_STREAM_LVL_ERROR..DEBUG: leveled
+				 * sites print if their level <= it, others are silent */
+	int enable;		/* 0: unchanged; 1: on; -1: off */
+	__u32 rate;		/* 0: unchanged; messages per second */
+	__u32 burst;		/* with @rate: messages at once (0: one second's worth) */
+	bool no_rate;		/* remove rate limits */
+	bool object;		/* scope: every program of the object */
+	size_t :0;
+};
+#define bpf_stream_ctl_opts__last_field object
+
+/**
+ * bpf_stream_ctl_set() - switch call sites of a loaded program, without a reload.
+ * @prog_fd: the program (its sites, or its object's with @opts->object).
+ * @opts: what to change (see struct bpf_stream_ctl_opts); NULL changes nothing.
+ *
+ * Writes each chosen site's mode in the object's control array (a kernel
+ * map, so any process with the rights can do it); the next call of the site
+ * sees it. @opts->level applies to leveled sites only (not to
+ * bpf_stream_printk()); then @opts->enable, then the rate. All input is
+ * checked before anything is written.
+ * Return: number of sites changed (>= 0), or -errno: -ENOENT (no such
+ * site), -EINVAL (bad level, burst without rate, bad opts), -EPERM,
+ * -EOPNOTSUPP (no control array in the object), -EEXIST (@opts->site
+ * shares its switch with another call site: see struct bpf_stream_site).
+ */
+BPF_STREAM_API int bpf_stream_ctl_set(int prog_fd, const struct bpf_stream_ctl_opts *opts);
+
+/**
+ * bpf_stream_level_str() - "print", "error", "warn", "info", "debug", or "?".
+ */
+BPF_STREAM_API const char *bpf_stream_level_str(int level);
+
+/**
+ * bpf_stream_level_parse() - level from its name ("error", "warn"/"warning",
+ * "info", "debug") or its number (3, 4, 6, 7).
+ * Return: BPF_STREAM_LVL_*, or -EINVAL (errno set).
+ */
+BPF_STREAM_API int bpf_stream_level_parse(const char *name);
 
 #ifdef __cplusplus
 }

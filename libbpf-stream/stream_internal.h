@@ -21,6 +21,8 @@
  *                names, drop counters per program (kernel ids and fds it owns,
  *                no registry of bpf_object pointers); bpf_stream_prog_transport()
  *   sites.c      call site -> programs containing it (translated instructions)
+ *   ctl.c        call-site levels, switches, rate limits (bpf_stream_sites__*,
+ *                bpf_stream_ctl_set()), suppressed counts for the notices
  *   ringbuf.c    ring-buffer record decoding, attribution by call site, queues
  *   ringmap.c    a ring buffer map's pages and positions (consume, or read as a tap)
  *   consumer.c   which process consumes an object's messages (the reading model)
@@ -206,8 +208,13 @@ enum bs_drop_kind {
 	BS_DROP_UNKNOWN,	/* no call site known (given to the first program) */
 	BS_DROP_OVERSIZE,	/* refused as too long (-E2BIG, Linux 7.4+), any writer */
 	BS_DROP_MISSED,		/* tap: ring bytes written over before this process read them */
+	BS_DROP_SUPPRESSED,	/* not lost: over a call site's rate limit (ctl.c) */
 	BS_DROP_KINDS,
 };
+
+/* Messages of program @prog_id's call sites on @stream_id suppressed by a
+ * rate limit so far (ctl.c; 0 when its object has no call-site control). */
+__u64 bs_ctl_suppressed(__u32 prog_id, __u32 stream_id);
 
 /* The drop counts of one program's stream, so far, by kind. */
 struct bs_drops {

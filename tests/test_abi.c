@@ -425,7 +425,8 @@ Test(install, staged_layout_and_pkg_config_consumer, .fini = stage_cleanup, .tim
 {
 	static const char *const files[] = {
 		"usr/include/bpf_stream.h", "usr/include/libbpf_stream.h",
-		"usr/include/bpf_stream_record.h", "usr/lib/libbpf-stream.so.1",
+		"usr/include/bpf_stream_record.h", "usr/include/bpf_stream_ctl.h",
+		"usr/lib/libbpf-stream.so.1",
 		"usr/lib/libbpf-stream.so", "usr/lib/libbpf-stream.a",
 		"usr/lib/pkgconfig/libbpf-stream.pc",
 	};

@@ -1378,7 +1378,8 @@ Test(cli, bash_completion_completes)
 		"t bpf-stream fo\n"
 		"t bpf-stream dump ''\n"
 		"t bpf-stream run \"$2\" --prog cli_x\n"
-		"t bpf-stream run --r\n";
+		"t bpf-stream run --r\n"
+		"t bpf-stream ctl id 1 level ''\n";
 	struct proc p;
 	int st;
 
@@ -1387,11 +1388,12 @@ Test(cli, bash_completion_completes)
 	st = proc_finish(&p, TS_MAX(10000));
 	cr_assert_eq(st, 0, "bash: %s", buf_str(&p.err));
 	cr_expect_str_eq(buf_str(&p.out),
-			 "dump follow run list help version\n"
+			 "dump follow run list sites ctl help version\n"
 			 "follow\n"
 			 "id pinned name tag all stdout stderr\n"
 			 "cli_xdp\n"
-			 "--repeat --raw\n");
+			 "--repeat --raw\n"
+			 "error warn info debug\n");
 	proc_free(&p);
 }
 
