@@ -26,6 +26,7 @@ bool raw_output;
 bool journal_output;
 bool timestamps;
 bool steal_streams;
+bool arrival_order;
 enum color_mode color_mode = COLOR_AUTO;
 struct json_writer json_wtr;
 const char *run_prog_name;
@@ -65,6 +66,8 @@ static void help_options(FILE *f)
 		"                          each line; \"(read)\" marks a time of reading\n"
 		"      --journal           follow, dump: one systemd journal entry per line\n"
 		"      --steal             consume programs another process reads (see dump)\n"
+		"      --arrival-order     do not merge stamped lines of several programs and\n"
+		"                          streams by time: each stream's lines as read\n"
 		"  -v, --verbose           libbpf and libbpf-stream debug output on stderr\n"
 		"  -h, --help              this help\n"
 		"  -V, --version           version\n");
@@ -540,6 +543,7 @@ enum {
 	OPT_JOURNAL,
 	OPT_TIMESTAMPS,
 	OPT_STEAL,
+	OPT_ARRIVAL_ORDER,
 };
 
 static const struct option long_opts[] = {
@@ -555,6 +559,7 @@ static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "steal", no_argument, NULL, OPT_STEAL },
+	{ "arrival-order", no_argument, NULL, OPT_ARRIVAL_ORDER },
 	/* run's options, accepted anywhere like the global ones */
 	{ "prog", required_argument, NULL, OPT_PROG },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
@@ -610,6 +615,9 @@ static int parse_options(int argc, char **argv, bool *show_help, bool *show_vers
 			break;
 		case OPT_STEAL:
 			steal_streams = true;
+			break;
+		case OPT_ARRIVAL_ORDER:
+			arrival_order = true;
 			break;
 		case OPT_PROG:
 			run_prog_name = optarg;

@@ -53,6 +53,7 @@ extern bool raw_output;
 extern bool journal_output;	/* --journal: entries to the systemd journal */
 extern bool timestamps;		/* --timestamps: wall-clock time on each line */
 extern bool steal_streams;	/* --steal: take over from the process reading a program */
+extern bool arrival_order;	/* --arrival-order: no merge by time stamp */
 extern enum color_mode color_mode;
 extern struct json_writer json_wtr;	/* valid when json_output */
 /* run's own options, parsed with the global ones */

@@ -365,7 +365,20 @@ struct bpf_stream_reader_opts {
 	bpf_stream_report_fn report_fn;	/* optional: structured kernel reports */
 	void *report_ctx;
 	int idle_max_ms;		/* poll backoff cap when idle; 0: 200 ms */
-	bool order_by_time;		/* within one poll, order lines of all streams by ts_ns */
+	/* Deliver the lines one cycle (one __poll() or __consume() call, or
+	 * the rest of a cycle a callback stopped) read from all followed
+	 * programs and streams in the order of their ts_ns. Each line's key is
+	 * the largest ts_ns seen so far on its stream (0 before any), so every
+	 * stream keeps its own order and a line without a stamp (native
+	 * streams, objects without BPF_STREAM_TIMESTAMP, drop notices) follows
+	 * the line before it; the sort is stable (ties: the order read).
+	 * Lines read in different cycles are not reordered: a line written
+	 * while a cycle read other streams may come in the next cycle, after
+	 * a later line of another stream. A cycle reads a ring up to where its
+	 * producer was when the read began and a native stream up to 256 KiB.
+	 * Costs one copy of each line. Off: each stream's lines as read, the
+	 * streams in the order they were added, stdout before stderr. */
+	bool order_by_time;
 	/* Take over the objects this reader follows from the process that
 	 * consumes them now (see "Readers share programs" above). Off: a ring
 	 * is read along without consuming it, and a native stream another

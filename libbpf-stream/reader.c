@@ -6,8 +6,9 @@
  * One poll cycle drains every followed stream in the order they were added
  * (stdout before stderr), so callbacks see one merged order, arrival order
  * within each stream. With order_by_time the lines of one cycle are instead
- * sorted by ts_ns (stable; a line without a stamp keeps the place of the
- * line before it in its stream).
+ * sorted by a key per line: the largest ts_ns seen so far on its stream (so
+ * a line without a stamp, or with a stamp older than its stream's last one,
+ * keeps its place after the line before it), ties in the order read.
  *
  * Waiting. Where the kernel has Linux 7.4's stream file descriptors (opened
  * non-blocking, accepted only after stream_fd.c's probe of the whole
@@ -477,7 +478,8 @@ static int collect(struct bpf_stream_reader *r, const struct bpf_stream_msg *msg
 	l = &r->lines[r->nr_lines];
 	l->msg = *msg;
 	l->msg.text = copy;
-	if (msg->ts_ns)
+	/* the key never goes back on a stream: its own order is kept */
+	if (msg->ts_ns > s->last_key)
 		s->last_key = msg->ts_ns;
 	l->key = s->last_key;
 	l->seq = r->nr_lines;

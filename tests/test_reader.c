@@ -106,6 +106,29 @@ Test(reader, order_by_time_is_stable)
 	bpf_stream_reader__free(r);
 }
 
+/* A stamp older than its stream's last one (records of several CPUs in one
+ * ring) does not move the line before the lines read before it. */
+Test(reader, order_by_time_keeps_each_stream_order)
+{
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .order_by_time = true);
+	struct cons_script x = {}, y = {};
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	static const char *want[] = { "y10", "x30", "x20", "y35", "x40" };
+	int i;
+
+	add_script(r, &x, 23, "x", BPF_STDOUT);
+	add_script(r, &y, 24, "y", BPF_STDOUT);
+	cons_script_add(&x, "x30\n", 4, 30, 0);
+	cons_script_add(&x, "x20\n", 4, 20, 0);	/* older: stays after x30 */
+	cons_script_add(&x, "x40\n", 4, 40, 0);
+	cons_script_add(&y, "y10\n", 4, 10, 0);
+	cons_script_add(&y, "y35\n", 4, 35, 0);
+	cr_assert_eq(bpf_stream_reader__consume(r), 5);
+	for (i = 0; i < 5; i++)
+		cr_assert_str_eq(col.msgs[i].text, want[i], "message %d", i);
+	bpf_stream_reader__free(r);
+}
+
 Test(reader, partial_line_held_one_cycle)
 {
 	struct cons_script s = {};
