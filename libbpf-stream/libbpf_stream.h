@@ -684,8 +684,12 @@ struct bpf_stream_journal_opts {
  * records stamped by BPF_STREAM_TIMESTAMP, BPF_DROPPED=N for drop notices,
  * BPF_KERNEL=1 for report lines and BPF_PARTIAL, BPF_UNTERMINATED,
  * BPF_TRUNCATED=1 after the message flags. Stateless: each piece of a long
- * line is an entry. No CODE_FILE/CODE_LINE: a message does not carry its
- * call site. Usable as the callback of drains, iterators' loops and readers.
+ * line is an entry. CODE_FILE, CODE_LINE, CODE_FUNC (the bpf_stream_printk()
+ * call, from the program's BTF line info) for a ring-transport line when
+ * called by a reader, or from a reader's callback with the message (or a
+ * copy with the same text pointer) it was given; not for native streams,
+ * drains or iterators. Usable as the callback of drains, iterators' loops
+ * and readers.
  * Return: 0, or -errno: -EOPNOTSUPP when the library was built without
  * libsystemd, -EINVAL for a NULL msg or bad opts, the error of
  * sd_journal_sendv() (e.g. -ECONNREFUSED when journald's socket exists but

@@ -79,12 +79,15 @@ struct rd_prog {
 	__u32 id;
 	char *name;
 	struct rd_stream st[2];	/* [0] stdout, [1] stderr */
+	struct bs_srcline srcline;	/* call sites' source lines (srcline.c) */
 };
 
 struct rd_line {
 	struct bpf_stream_msg msg;	/* text points into the line's own copy */
 	__u64 key;
 	size_t seq;
+	struct rd_prog *prog;	/* lives until the line is delivered, like msg.prog_name */
+	__u32 insn1;		/* call site (bs_source_meta.insn1) */
 };
 
 struct bpf_stream_reader {
@@ -106,6 +109,7 @@ struct bpf_stream_reader {
 	/* while a cycle runs */
 	int cycle_lines;
 	struct rd_stream *cur;
+	__u32 cur_insn1;	/* call site of the bytes being framed */
 	char buf[RD_BUF];
 };
 
@@ -177,6 +181,7 @@ static void prog_free(struct rd_prog *p)
 	}
 	if (p->fd >= 0)
 		close(p->fd);
+	bs_srcline__clear(&p->srcline);
 	free(p->name);
 	free(p);
 }
@@ -483,8 +488,25 @@ static int collect(struct bpf_stream_reader *r, const struct bpf_stream_msg *msg
 		s->last_key = msg->ts_ns;
 	l->key = s->last_key;
 	l->seq = r->nr_lines;
+	l->prog = s->prog;
+	l->insn1 = r->cur_insn1;
 	r->nr_lines++;
 	return 0;
+}
+
+/* The callback, told which call site the message came from (for
+ * bpf_stream_journal_print()'s CODE_ fields). */
+static int deliver(struct bpf_stream_reader *r, const struct bpf_stream_msg *msg,
+		   struct rd_prog *p, __u32 insn1)
+{
+	int ret;
+
+	if (!insn1)
+		return r->fn(r->ctx, msg);
+	bs_msg_cur_set(msg, &p->srcline, p->fd, insn1);
+	ret = r->fn(r->ctx, msg);
+	bs_msg_cur_set(NULL, NULL, -1, 0);
+	return ret;
 }
 
 /* A message of the current stream: through the report parser, then out. */
@@ -504,7 +526,7 @@ static int emit_msg(struct bpf_stream_reader *r, struct bpf_stream_msg *msg)
 	if (r->order_by_time)
 		return collect(r, msg);
 	r->cycle_lines++;
-	return r->fn(r->ctx, msg);
+	return deliver(r, msg, s->prog, r->cur_insn1);
 }
 
 static int rd_line(void *ctx, const char *line, size_t len, __u64 ts_ns, __u32 flags)
@@ -535,6 +557,7 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 	int ret, n;
 
 	r->cur = s;
+	r->cur_insn1 = 0;
 	ret = bs_framer_resume(s->f, rd_line, r);
 	/* a ring read bounds the cycle by what was queued at its start
 	 * (meta.limit); other streams by RD_CYCLE_MAX_BYTES */
@@ -548,6 +571,7 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 			break;
 		got_bytes = true;
 		total += n;
+		r->cur_insn1 = meta.insn1;
 		struct bs_chunk c = { .data = r->buf, .len = n, .ts_ns = meta.ts_ns,
 				      .flags = meta.flags };
 
@@ -562,6 +586,7 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 		if (ret)
 			return ret;
 	}
+	r->cur_insn1 = 0;
 	bs_src_drops(&s->src, &drops);
 	while (bs_drops_next(&drops, &msg, text, s->prog->name)) {
 		ret = emit_msg(r, &msg);
@@ -589,7 +614,7 @@ static int deliver_collected(struct bpf_stream_reader *r)
 		struct rd_line *l = &r->lines[r->next_line++];
 
 		r->cycle_lines++;
-		ret = r->fn(r->ctx, &l->msg);
+		ret = deliver(r, &l->msg, l->prog, l->insn1);
 		if (ret)
 			return ret;
 	}
