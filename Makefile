@@ -35,7 +35,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 VERSION_MAJOR := 1
-VERSION := 1.0.0
+VERSION := 1.1.0
 
 CC ?= cc
 ifeq ($(origin CC),default)

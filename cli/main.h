@@ -20,7 +20,7 @@
 #endif
 
 #define BIN_NAME "bpf-stream"
-#define BPF_STREAM_CLI_VERSION "1.0.0"
+#define BPF_STREAM_CLI_VERSION "1.1.0"
 
 /*
  * Exit statuses. Errors use sysexits(3)-style values at 64 and above, so

@@ -78,7 +78,7 @@ extern "C" {
 #endif
 
 #define LIBBPF_STREAM_MAJOR_VERSION 1
-#define LIBBPF_STREAM_MINOR_VERSION 0
+#define LIBBPF_STREAM_MINOR_VERSION 1
 
 /* Stream ids, as the kernel numbers them (enum bpf_stream_id in the kernel,
  * BPF_STREAM_STDOUT/BPF_STREAM_STDERR in the UAPI header). */

@@ -352,7 +352,7 @@ Test(cli, version_plain_and_json)
 	struct proc p;
 
 	cr_assert_eq(cli(&p, NULL, ARGV("-V")), 0);
-	cr_expect(matches(buf_str(&p.out), "^bpf-stream 1\\.0\\.0 \\(libbpf-stream 1\\.0, libbpf "),
+	cr_expect(matches(buf_str(&p.out), "^bpf-stream 1\\.1\\.0 \\(libbpf-stream 1\\.1, libbpf "),
 		  "%s", buf_str(&p.out));
 	proc_free(&p);
 	cr_assert_eq(cli(&p, NULL, ARGV("--version")), 0);
@@ -361,7 +361,7 @@ Test(cli, version_plain_and_json)
 	proc_free(&p);
 	cr_assert_eq(cli(&p, NULL, ARGV("-j", "version")), 0);
 	cr_assert_eq(jq(buf_str(&p.out), ".version", &v), 0, "%s", buf_str(&p.out));
-	cr_expect_str_eq(buf_str(&v), "1.0.0\n");
+	cr_expect_str_eq(buf_str(&v), "1.1.0\n");
 	free(v.data);
 	proc_free(&p);
 }
