@@ -148,7 +148,7 @@ demo:
 	$(Q)$(MAKE) --no-print-directory demo-run
 
 check:
-	$(Q)scripts/install-deps.sh
+	$(Q)DEB=$(DEB_CHECK) scripts/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory test-run
 
 deps:
