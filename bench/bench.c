@@ -45,7 +45,7 @@ static void usage(const char *prog)
 
 int main(int argc, char **argv)
 {
-	const char *sections = "123456";
+	const char *sections = "1234567";
 	int opt, err;
 
 	while ((opt = getopt(argc, argv, "r:n:l:m:o:k:s:P:R:Fh")) != -1) {
@@ -108,6 +108,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: memory: %s\n", strerror(-err));
 	if (strchr(sections, '6') && (err = bench_wait()))
 		fprintf(stderr, "bench: waiting: %s\n", strerror(-err));
+	if (strchr(sections, '7') && (err = bench_idle()))
+		fprintf(stderr, "bench: idle cost of follow all: %s\n", strerror(-err));
 
 	bench_print();
 	if (bench_write_json(bench_cfg.out, bench_cfg.kernel_json)) {

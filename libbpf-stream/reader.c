@@ -53,6 +53,12 @@
 #define RD_BUF 16384
 #define RD_MIN_SLEEP_MS 1
 #define RD_DEFAULT_IDLE_MAX_MS 200
+/* An idle cycle that reads many streams (a `follow all` of 1,000 programs
+ * makes 2,000 reads) costs milliseconds: while idle the reader sleeps at
+ * least RD_IDLE_COST_FACTOR times as long as its last idle cycle took, so
+ * idling costs at most about 2% of a CPU, up to RD_IDLE_COST_MAX_MS. */
+#define RD_IDLE_COST_FACTOR 50
+#define RD_IDLE_COST_MAX_MS 2000
 #define RD_MAX_RING_FDS 64
 /* poll set: ring epoll fds, then stream fds; streams beyond it fall back to
  * timed polling */
@@ -101,6 +107,8 @@ struct bpf_stream_reader {
 	struct rd_prog **progs;
 	size_t nr_progs, cap_progs;
 	int sleep_ms;
+	long long idle_cycle_ns;	/* how long the last cycle that found nothing took */
+	bool idle_fixed;		/* BPF_STREAM_IDLE=fixed: cap idle_max_ms, whatever the cost */
 	int ring_misses;	/* fd wake-ups (ring or stream) that gave no line */
 	__u64 cycles;		/* cycles run (bs_reader_cycles) */
 	/* order_by_time: lines of the cycle; [next_line, nr_lines) not delivered */
@@ -135,6 +143,7 @@ struct bpf_stream_reader *bpf_stream_reader__new(bpf_stream_msg_fn fn, void *ctx
 	r->order_by_time = OPTS_GET(opts, order_by_time, false);
 	r->take_over = OPTS_GET(opts, take_over, false);
 	r->sleep_ms = RD_MIN_SLEEP_MS;
+	r->idle_fixed = getenv("BPF_STREAM_IDLE") && !strcmp(getenv("BPF_STREAM_IDLE"), "fixed");
 	return r;
 }
 
@@ -789,6 +798,7 @@ static void block_handled_signals(sigset_t *old)
  * non-zero value, -errno, or 0 when nothing arrived. */
 static int cycle_once(struct bpf_stream_reader *r)
 {
+	long long t0 = now_ns();
 	int ret = cycle(r);
 
 	r->cycles++;
@@ -796,8 +806,20 @@ static int cycle_once(struct bpf_stream_reader *r)
 		r->sleep_ms = RD_MIN_SLEEP_MS;
 		r->ring_misses = 0;
 		ret = r->cycle_lines;
+	} else if (!ret) {
+		r->idle_cycle_ns = now_ns() - t0;
 	}
 	return ret;
+}
+
+/* The cap of the idle back-off: idle_max_ms, or more for a costly cycle. */
+static int idle_cap_ms(const struct bpf_stream_reader *r)
+{
+	long long cost_ms = r->idle_cycle_ns * RD_IDLE_COST_FACTOR / 1000000;
+
+	if (r->idle_fixed || cost_ms <= r->idle_max_ms)
+		return r->idle_max_ms;
+	return cost_ms < RD_IDLE_COST_MAX_MS ? (int)cost_ms : RD_IDLE_COST_MAX_MS;
 }
 
 static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
@@ -850,9 +872,10 @@ static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 		if (n > 0) {
 			r->ring_misses++;
 			r->sleep_ms = RD_MIN_SLEEP_MS;
-		} else if (timed && r->sleep_ms < r->idle_max_ms) {
-			r->sleep_ms = r->sleep_ms * 2 > r->idle_max_ms ? r->idle_max_ms
-								     : r->sleep_ms * 2;
+		} else if (timed) {
+			int cap = idle_cap_ms(r);
+
+			r->sleep_ms = r->sleep_ms * 2 > cap ? cap : r->sleep_ms * 2;
 		}
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
