@@ -33,7 +33,7 @@ finish() {
 	exit 0
 }
 secs() { echo $(( $(date +%s) - $1 )); }
-pkgs="libbpf-stream1 libbpf-stream-dev bpf-stream"
+pkgs=(libbpf-stream1 libbpf-stream-dev bpf-stream)
 
 cd "$src" || exit 1
 t0=$(date +%s)
@@ -43,7 +43,7 @@ if ! make --no-print-directory deb O="$out" > "$logs/deb.log" 2>&1; then
 fi
 ver=$(dpkg-parsechangelog -S Version)
 debs=()
-for p in $pkgs; do
+for p in "${pkgs[@]}"; do
 	debs+=("$out/deb/${p}_${ver}_$(dpkg --print-architecture).deb")
 done
 ok "make deb: $ver built in $(secs "$t0") s"
@@ -79,7 +79,8 @@ host_check() {
 			"the packages do not fit this machine: $(grep -E '^ |^E:' "$logs/host-fit.log" | head -n 3 | tr '\n' ' ')"
 		return
 	fi
-	before=$(dpkg-query -W -f '${Package} ${Status}\n' $pkgs 2>/dev/null | grep -c ' installed$')
+	# shellcheck disable=SC2016
+	before=$(dpkg-query -W -f '${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null | grep -c ' installed$')
 	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}" \
 			> "$logs/host-install.log" 2>&1; then
 		notok "host: apt-get install of the packages: $(tail -n 1 "$logs/host-install.log")"
@@ -99,8 +100,7 @@ host_check() {
 		esac
 	fi
 	if [ "$before" = 0 ]; then
-		# shellcheck disable=SC2086
-		DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $pkgs > "$logs/host-purge.log" 2>&1 ||
+		DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${pkgs[@]}" > "$logs/host-purge.log" 2>&1 ||
 			notok "host: removing the packages again: $(tail -n 1 "$logs/host-purge.log")"
 	fi
 }
@@ -120,12 +120,16 @@ sid_check() {
 		skip "sid root: install and autopkgtest" "not root: cannot chroot"
 		return
 	fi
+	# one user of the root at a time (matrix/sid-root.sh takes the same lock)
 	t0=$(date +%s)
 	exec 9> "$cache/.lock"
 	flock 9
+	[ "$(secs "$t0")" -gt 1 ] && echo "deb-check: waited $(secs "$t0") s for the sid root's lock"
+	t0=$(date +%s)
 	mount -t proc proc "$root/proc" && mounted+=("$root/proc")
 	mount --bind /sys "$root/sys" && mounted+=("$root/sys")
 	mount --bind /dev "$root/dev" && mounted+=("$root/dev")
+	mount --bind /dev/pts "$root/dev/pts" && mounted+=("$root/dev/pts")
 	work=$(mktemp -d "$root/tmp/deb-check.XXXXXX")
 	cp "${debs[@]}" "$work/"
 	mkdir -p "$work/src/examples" "$work/src/debian"
@@ -142,6 +146,7 @@ sid_check() {
 			>> "$logs/sid-install.log" 2>&1; then
 		notok "sid root: apt-get install of the packages: $(tail -n 1 "$logs/sid-install.log")"
 	else
+		# shellcheck disable=SC2016
 		ok "sid root: the packages installed ($(in_root dpkg-query -W -f '${Version}' libbpf1 2>/dev/null | sed 's/^/libbpf1 /'))"
 		m=$(autopkgtest_deps_missing in_root)
 		if [ -n "$m" ] && ! in_root sh -c "apt-get install -y -qq bpftool clang gcc llvm pkgconf" \
@@ -158,7 +163,7 @@ sid_check() {
 			esac
 		fi
 		# the root builds clean clones of the tree: leave it as it was
-		in_root sh -c "apt-get purge -y -qq $pkgs" > "$logs/sid-purge.log" 2>&1 ||
+		in_root sh -c "apt-get purge -y -qq ${pkgs[*]}" > "$logs/sid-purge.log" 2>&1 ||
 			notok "sid root: removing the packages again: $(tail -n 1 "$logs/sid-purge.log")"
 	fi
 	rm -rf "$work"
