@@ -21,6 +21,8 @@
  *                names, drop counters per program (kernel ids and fds it owns,
  *                no registry of bpf_object pointers); bpf_stream_prog_transport()
  *   sites.c      call site -> programs containing it (translated instructions)
+ *   srcline.c    call site -> source file, line, function (BTF line/func info),
+ *                for journal.c's CODE_* fields of the message a reader delivers
  *   ringbuf.c    ring-buffer record decoding, attribution by call site, queues
  *   ringmap.c    a ring buffer map's pages and positions (consume, or read as a tap)
  *   consumer.c   which process consumes an object's messages (the reading model)
