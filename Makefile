@@ -8,6 +8,7 @@
 #   make check      install missing Debian packages, build, run every test
 #                   (host tests, kernel-patch, then the kernel matrix under QEMU)
 #   make check-kernels  the kernel matrix alone (KERNELS="6.1 7.2" TESTS= FILTER=)
+#   make lint       ShellCheck and checkpatch.pl --strict (mk/lint.mk; in check)
 #   make bench      benchmarks (not part of check)
 #   make deb        Debian packages (debian/) into $(O)/deb
 #   make deb-check  deb, then lintian, then debian/tests/hello against them
@@ -344,7 +345,7 @@ deb-check: deb
 		AUTOPKGTEST_TMP=$$(mktemp -d) debian/tests/hello
 
 help:
-	@sed -n '3,25p' Makefile
+	@sed -n '3,26p' Makefile
 
 # Part-specific targets (bench, sanitizers, fuzzing) live beside their part.
 -include $(wildcard mk/*.mk)

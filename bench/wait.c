@@ -86,7 +86,7 @@ static int one_run(struct bench_wait_prog *skel, bool fd_mode, double *wakes, do
 	pthread_t t;
 	int i, ret, err = 0;
 
-	bs_stream_fd_test_force(fd_mode);
+	bs_feat_test_override(BS_FEAT_STREAM_FD, fd_mode);
 	r = bpf_stream_reader__new(on_line, &l, NULL);
 	if (!r)
 		return -errno;
@@ -119,7 +119,7 @@ static int one_run(struct bench_wait_prog *skel, bool fd_mode, double *wakes, do
 	*lat_us = (lat[LAT_SAMPLES / 2 - 1] + lat[LAT_SAMPLES / 2]) / 2;
 out:
 	bpf_stream_reader__free(r);
-	bs_stream_fd_test_force(-1);
+	bs_feat_test_override(BS_FEAT_STREAM_FD, -1);
 	return err;
 }
 

@@ -32,7 +32,7 @@ static int dump_add(struct bpf_stream_reader *rd, const struct prog_ref *r, __u3
 	bool ringbuf = prog_uses_ringbuf(r->fd);
 	int err;
 
-	if (!ringbuf && kernel_has_streams(r->fd) == 0)
+	if (!ringbuf && kernel_has_streams() == 0)
 		return err_no_streams();
 	if (ringbuf && ring_set_add(rs, r->fd))
 		return p_err(EXIT_FAIL, "out of memory");
@@ -56,6 +56,8 @@ int do_dump(int argc, char **argv)
 	struct out_ctx o;
 	__u32 streams;
 
+	if (cmd_no_options(&argc, argv))
+		return EXIT_USAGE;
 	ret = parse_progs(&argc, &argv, 1 << 20, &sels, &nr_sels, &streams);
 	if (ret)
 		return ret;

@@ -17,11 +17,12 @@
 
 /*
  * The reader blocks SIGINT/SIGTERM during __poll() and sleeps in ppoll()
- * with them unblocked, so a signal ends its wait at once wherever it
- * arrives. POLL_MS is the reader's idle back-off cap (the slowest read rate
- * of streams that cannot wake it, while idle; the reader raises it for a
- * cycle that costs more, see RD_IDLE_COST_FACTOR). Each __poll() call
- * starts with a cycle, so calls are made only as often as rescans need.
+ * with them unblocked (opts.mask_signals, out_reader_new()), so a signal
+ * ends its wait at once wherever it arrives. POLL_MS is the reader's idle
+ * back-off cap (the slowest read rate of streams that cannot wake it, while
+ * idle; the reader raises it for a cycle that costs more, see
+ * RD_IDLE_COST_FACTOR). Each __poll() call starts with a cycle, so calls
+ * are made only as often as rescans need.
  */
 #define POLL_MS 80
 #define RESCAN_MS 250		/* how often new programs are looked for */
@@ -54,7 +55,6 @@ struct follow {
 	__u32 streams;
 	__u32 *seen;		/* ids followed or looked at and not matching */
 	int nr_seen, cap_seen;
-	bool probed;
 	bool no_streams;	/* the kernel has no BPF streams (before 6.17) */
 	bool scanning;		/* all, name or tag: programs come and go */
 	bool noted_native;
@@ -122,11 +122,7 @@ static int follow_prog(struct follow *f, struct prog_ref *r)
 	int err;
 
 	mark_hits(f, r);
-	if (!f->probed) {
-		err = kernel_has_streams(r->fd);
-		f->no_streams = err == 0;
-		f->probed = true;
-	}
+	f->no_streams = kernel_has_streams() == 0;	/* the library's cached answer */
 	if (f->no_streams && !ringbuf) {
 		/* Nothing to read here; follow keeps watching for programs
 		 * to come (a ring-transport one can be read). */
@@ -209,42 +205,109 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-int do_follow(int argc, char **argv)
+/* follow's words: PROG... [STREAM] (no options of its own). Fills @f's
+ * selectors. Returns 0 or an exit status. */
+static int follow_parse(int argc, char **argv, struct follow *f, struct prog_sel **sels)
 {
-	struct prog_sel *sels = NULL;
-	struct prog_ref *refs = NULL;
-	int nr_sels = 0, nr_refs = 0, i, ret, n;
-	struct follow f = {};
-	bool scanning = false;
-	struct sigaction sa;
-	struct out_ctx o;
-	long long last_scan, wait;
-	int rescan_ms = RESCAN_MS, nr_seen;
+	int nr_sels = 0, i, ret;
+
+	if (cmd_no_options(&argc, argv))
+		return EXIT_USAGE;
+	ret = parse_progs(&argc, &argv, 1 << 20, sels, &nr_sels, &f->streams);
+	if (ret)
+		return ret;
+	for (i = 0; i < nr_sels; i++)
+		if ((*sels)[i].kind != PROG_SEL_ID && (*sels)[i].kind != PROG_SEL_PINNED)
+			f->scanning = true;
+	f->sels = *sels;
+	f->nr_sels = nr_sels;
+	f->hit = calloc(nr_sels, sizeof(*f->hit));
+	if (!f->hit)
+		return p_err(EXIT_FAIL, "out of memory");
+	return EXIT_OK;
+}
+
+/* Follow the programs given by id or pinned path (@refs) and say which
+ * names and tags match nothing yet. Returns 0 or an exit status. */
+static int follow_start(struct follow *f, struct prog_ref *refs, int nr_refs)
+{
+	const struct prog_sel *s;
+	int i, ret;
+
+	for (i = 0; i < nr_refs; i++) {
+		ret = follow_prog(f, &refs[i]);
+		if (ret)
+			return ret;
+	}
+	if (!f->scanning && f->nr_seen == 0)
+		return p_err(EXIT_NOPROG, "no program to follow");
+	for (i = 0; i < f->nr_sels; i++) {
+		s = &f->sels[i];
+		if (!f->hit[i] && (s->kind == PROG_SEL_NAME || s->kind == PROG_SEL_TAG))
+			p_note("no program matches %s %s yet: waiting for one to be loaded (if none "
+			       "comes, follow ends with an error)",
+			       s->kind == PROG_SEL_NAME ? "name" : "tag", s->arg);
+	}
+	return EXIT_OK;
+}
+
+/* Print lines until SIGINT/SIGTERM, looking for new programs every
+ * RESCAN_MS; then what arrived up to the signal. */
+static int follow_loop(struct follow *f, struct out_ctx *o)
+{
+	long long last_scan = now_ms(), wait;
+	int n, ret, rescan_ms = RESCAN_MS, nr_seen;
 	/* BPF_STREAM_IDLE=fixed: the reader's cap and the rescans do not back
 	 * off (latency over CPU; the bench's "before") */
 	const char *idle = getenv("BPF_STREAM_IDLE");
 	bool fixed = idle && !strcmp(idle, "fixed");
 
-	ret = parse_progs(&argc, &argv, 1 << 20, &sels, &nr_sels, &f.streams);
-	if (ret)
-		return ret;
-	for (i = 0; i < nr_sels; i++)
-		if (sels[i].kind != PROG_SEL_ID && sels[i].kind != PROG_SEL_PINNED)
-			scanning = true;
-	f.scanning = scanning;
-	f.sels = sels;
-	f.nr_sels = nr_sels;
-	f.hit = calloc(nr_sels, sizeof(*f.hit));
-	if (!f.hit) {
-		ret = p_err(EXIT_FAIL, "out of memory");
-		goto out_sels;
+	while (!stop_signal) {
+		/* until the next rescan: each call begins with a read of every stream */
+		wait = fixed ? POLL_MS : f->scanning ? last_scan + rescan_ms - now_ms() : RESCAN_MAX_MS;
+		n = bpf_stream_reader__poll(f->reader, wait < 1 ? 1 : (int)wait);
+		if (o->err)
+			return out_err_status(o->err);
+		if (n < 0 && n != -EINTR && n != -EAGAIN)
+			return p_err_errno(n, "reading streams");
+		if (fflush(stdout))
+			return out_err_status(-errno);
+		if (f->scanning && !stop_signal && now_ms() - last_scan >= rescan_ms) {
+			nr_seen = f->nr_seen;
+			ret = rescan(f, f->sels, f->nr_sels);
+			if (ret)
+				return ret;
+			last_scan = now_ms();
+			/* programs came: look again soon; none: less often */
+			rescan_ms = fixed || f->nr_seen != nr_seen ? RESCAN_MS
+				    : rescan_ms * 2 > RESCAN_MAX_MS ? RESCAN_MAX_MS : rescan_ms * 2;
+		}
 	}
+	p_verbose("stopped by signal %d", (int)stop_signal);
+	ret = out_consume(o, f->reader);
+	if (!ret && !o->err) {
+		note_unprinted(&f->rs);
+		ret = report_unmatched(f);
+	}
+	return ret;
+}
 
-	/* ids and pinned paths must exist; names and tags may come later */
-	ret = resolve_progs(sels, nr_sels, false, NULL, 0, &refs, &nr_refs);
+int do_follow(int argc, char **argv)
+{
+	struct prog_sel *sels = NULL;
+	struct prog_ref *refs = NULL;
+	struct follow f = {};
+	struct sigaction sa;
+	struct out_ctx o;
+	int nr_refs = 0, ret;
+
+	ret = follow_parse(argc, argv, &f, &sels);
 	if (ret)
 		goto out_sels;
-
+	/* ids and pinned paths must exist; names and tags may come later */
+	ret = resolve_progs(sels, f.nr_sels, false, NULL, 0, &refs, &nr_refs);
+	if (ret)
+		goto out_sels;
 	ret = out_init(&o);
 	if (ret)
 		goto out_refs;
@@ -253,65 +316,14 @@ int do_follow(int argc, char **argv)
 		ret = p_err_errno(errno, "creating the stream reader");
 		goto out_out;
 	}
-
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;	/* no SA_RESTART: waits end at once */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-
-	for (i = 0; i < nr_refs; i++) {
-		ret = follow_prog(&f, &refs[i]);
-		if (ret)
-			goto out_reader;
-	}
-	if (!scanning && f.nr_seen == 0) {
-		ret = p_err(EXIT_NOPROG, "no program to follow");
-		goto out_reader;
-	}
-	for (i = 0; i < nr_sels; i++)
-		if (!f.hit[i] && (sels[i].kind == PROG_SEL_NAME || sels[i].kind == PROG_SEL_TAG))
-			p_note("no program matches %s %s yet: waiting for one to be loaded (if none "
-			       "comes, follow ends with an error)",
-			       sels[i].kind == PROG_SEL_NAME ? "name" : "tag", sels[i].arg);
-	last_scan = now_ms();
-
-	while (!stop_signal) {
-		/* until the next rescan: each call begins with a read of every stream */
-		wait = fixed ? POLL_MS : scanning ? last_scan + rescan_ms - now_ms() : RESCAN_MAX_MS;
-		n = bpf_stream_reader__poll(f.reader, wait < 1 ? 1 : (int)wait);
-		if (o.err) {
-			ret = out_err_status(o.err);
-			goto out_reader;
-		}
-		if (n < 0 && n != -EINTR && n != -EAGAIN) {
-			ret = p_err_errno(n, "reading streams");
-			goto out_reader;
-		}
-		if (fflush(stdout)) {
-			ret = out_err_status(-errno);
-			goto out_reader;
-		}
-		if (scanning && !stop_signal && now_ms() - last_scan >= rescan_ms) {
-			nr_seen = f.nr_seen;
-			ret = rescan(&f, sels, nr_sels);
-			if (ret)
-				goto out_reader;
-			last_scan = now_ms();
-			/* programs came: look again soon; none: less often */
-			rescan_ms = fixed || f.nr_seen != nr_seen ? RESCAN_MS
-				    : rescan_ms * 2 > RESCAN_MAX_MS ? RESCAN_MAX_MS : rescan_ms * 2;
-		}
-	}
-	p_verbose("stopped by signal %d", (int)stop_signal);
-	/* what arrived up to the signal */
-	ret = out_consume(&o, f.reader);
-	if (!ret && !o.err) {
-		note_unprinted(&f.rs);
-		ret = report_unmatched(&f);
-	}
-
-out_reader:
+	ret = follow_start(&f, refs, nr_refs);
+	if (!ret)
+		ret = follow_loop(&f, &o);
 	bpf_stream_reader__free(f.reader);
 out_out:
 	out_fini(&o);

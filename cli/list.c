@@ -266,6 +266,8 @@ int do_list(int argc, char **argv)
 	struct owner_map om = {};
 	__u32 id = 0;
 
+	if (cmd_no_options(&argc, argv))
+		return EXIT_USAGE;
 	if (argc > 0)
 		return usage_err("'list' takes no arguments, got '%s'", argv[0]);
 	/* one pass over /proc for all programs (a program loaded after it
@@ -309,7 +311,7 @@ int do_list(int argc, char **argv)
 		}
 		memset(&e->st, 0, sizeof(e->st));
 		e->st.sz = sizeof(e->st);
-		e->streams = kernel_has_streams(fd);
+		e->streams = kernel_has_streams();
 		if (e->streams < 0)
 			e->streams = -1;
 		e->transport = bpf_stream_prog_transport(fd, &e->st);

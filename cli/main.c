@@ -4,10 +4,12 @@
  *
  * main.c holds the global options, the command table (each command next to
  * its help), the one error path that knows about JSON mode, and dispatch.
- * Each subcommand lives in its own file: dump.c, follow.c, run.c, list.c.
+ * Each subcommand lives in its own file: dump.c, follow.c, run.c, list.c,
+ * and parses its own words, options included (run: --prog, --repeat), as
+ * bpftool's do. Global options may come anywhere on the line; main takes
+ * them out and hands the subcommand the rest in order.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -29,9 +31,6 @@ bool steal_streams;
 bool arrival_order;
 enum color_mode color_mode = COLOR_AUTO;
 struct json_writer json_wtr;
-const char *run_prog_name;
-long run_repeat = 1;
-bool run_opts_given;
 
 static const struct cmd *cur_cmd;	/* for usage errors */
 
@@ -98,16 +97,6 @@ static const struct cmd cmds[] = {
 	{ NULL }
 };
 
-static const struct cmd *find_cmd(const char *name)
-{
-	const struct cmd *c;
-
-	for (c = cmds; c->cmd; c++)
-		if (!strcmp(c->cmd, name))
-			return c;
-	return NULL;
-}
-
 static void help_main(FILE *f)
 {
 	const struct cmd *c;
@@ -140,6 +129,8 @@ static int do_help(int argc, char **argv)
 {
 	const struct cmd *c;
 
+	if (cmd_no_options(&argc, argv))
+		return EXIT_USAGE;
 	if (argc < 1) {
 		help_main(stdout);
 		return EXIT_OK;
@@ -155,6 +146,8 @@ static int do_help(int argc, char **argv)
 
 static int do_version(int argc, char **argv)
 {
+	if (cmd_no_options(&argc, argv))
+		return EXIT_USAGE;
 	if (argc > 0)
 		return usage_err("'version' takes no arguments");
 	if (json_output) {
@@ -337,22 +330,9 @@ const char *stream_str(__u32 stream_id)
 	}
 }
 
-int kernel_has_streams(int prog_fd)
+int kernel_has_streams(void)
 {
-	static int cached = -1;
-	int err;
-
-	if (cached >= 0)
-		return cached;
-	/* zero bytes: nothing is consumed */
-	err = bpf_stream_read(prog_fd, BPF_STDOUT, NULL, 0);
-	if (err >= 0 || err == -ENOENT)
-		cached = 1;
-	else if (err == -EOPNOTSUPP || err == -EINVAL)
-		cached = 0;
-	else
-		return err;
-	return cached;
+	return bs_feat_probe(BS_FEAT_STREAM_READ);
 }
 
 bool have_bpf_caps(void)
@@ -534,52 +514,85 @@ static int stream_print(enum bpf_stream_print_level level, const char *fmt, va_l
 
 /* ---- main ------------------------------------------------------------------- */
 
-enum {
-	OPT_COLOR = 0x100,
-	OPT_NO_PREFIX,
-	OPT_RAW,
-	OPT_PROG,
-	OPT_REPEAT,
-	OPT_JOURNAL,
-	OPT_TIMESTAMPS,
-	OPT_STEAL,
-	OPT_ARRIVAL_ORDER,
-};
-
-static const struct option long_opts[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ "pretty", no_argument, NULL, 'p' },
-	{ "color", optional_argument, NULL, OPT_COLOR },
-	{ "colour", optional_argument, NULL, OPT_COLOR },
-	{ "no-prefix", no_argument, NULL, OPT_NO_PREFIX },
-	{ "raw", no_argument, NULL, OPT_RAW },
-	{ "journal", no_argument, NULL, OPT_JOURNAL },
-	{ "timestamps", no_argument, NULL, OPT_TIMESTAMPS },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "steal", no_argument, NULL, OPT_STEAL },
-	{ "arrival-order", no_argument, NULL, OPT_ARRIVAL_ORDER },
-	/* run's options, accepted anywhere like the global ones */
-	{ "prog", required_argument, NULL, OPT_PROG },
-	{ "repeat", required_argument, NULL, OPT_REPEAT },
-	{ NULL }
-};
-
-static int parse_options(int argc, char **argv, bool *show_help, bool *show_version)
+/* A global option word: applied (1), not a global option (0), or an exit
+ * status (a bad --color value) as a negative number. */
+static int global_long(const char *arg, bool *show_help, bool *show_version)
 {
-	char *end;
-	int opt;
+	static const char *const names[] = {
+		"json", "pretty", "color", "colour", "no-prefix", "raw", "journal",
+		"timestamps", "verbose", "help", "version", "steal", "arrival-order",
+	};
+	const char *eq = strchr(arg, '='), *name = NULL;
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg), i;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":jpvhV", long_opts, NULL)) >= 0) {
-		switch (opt) {
+	/* exact name, or an unambiguous prefix (as getopt_long) */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strncmp(arg, names[i], len))
+			continue;
+		if (strlen(names[i]) == len) {
+			name = names[i];
+			break;
+		}
+		if (name && strcmp(name, "color") && strcmp(names[i], "colour"))
+			return 0;	/* ambiguous: the subcommand's, or an error there */
+		if (!name)
+			name = names[i];
+	}
+	if (!name)
+		return 0;
+	if (eq && strcmp(name, "color") && strcmp(name, "colour"))
+		return -usage_err("option '--%s' takes no argument", name);
+	if (!strcmp(name, "json")) {
+		json_output = true;
+	} else if (!strcmp(name, "pretty")) {
+		json_output = pretty_output = true;
+	} else if (!strcmp(name, "color") || !strcmp(name, "colour")) {
+		if (!eq || !strcmp(eq + 1, "always"))
+			color_mode = COLOR_ALWAYS;
+		else if (!strcmp(eq + 1, "auto"))
+			color_mode = COLOR_AUTO;
+		else if (!strcmp(eq + 1, "never"))
+			color_mode = COLOR_NEVER;
+		else
+			return -usage_err("bad --color value '%s': expected auto, always or never",
+					  eq + 1);
+	} else if (!strcmp(name, "no-prefix")) {
+		no_prefix = true;
+	} else if (!strcmp(name, "raw")) {
+		raw_output = true;
+	} else if (!strcmp(name, "journal")) {
+		journal_output = true;
+	} else if (!strcmp(name, "timestamps")) {
+		timestamps = true;
+	} else if (!strcmp(name, "verbose")) {
+		verbose = true;
+	} else if (!strcmp(name, "help")) {
+		*show_help = true;
+	} else if (!strcmp(name, "version")) {
+		*show_version = true;
+	} else if (!strcmp(name, "steal")) {
+		steal_streams = true;
+	} else if (!strcmp(name, "arrival-order")) {
+		arrival_order = true;
+	}
+	return 1;
+}
+
+/* "-jpv": applied (1) when every letter is a global option, else 0. */
+static int global_short(const char *arg, bool *show_help, bool *show_version)
+{
+	const char *c;
+
+	for (c = arg; *c; c++)
+		if (!strchr("jpvhV", *c))
+			return 0;
+	for (c = arg; *c; c++) {
+		switch (*c) {
+		case 'p':
+			pretty_output = true;
+			/* fallthrough */
 		case 'j':
 			json_output = true;
-			break;
-		case 'p':
-			json_output = true;
-			pretty_output = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -590,57 +603,63 @@ static int parse_options(int argc, char **argv, bool *show_help, bool *show_vers
 		case 'V':
 			*show_version = true;
 			break;
-		case OPT_COLOR:
-			if (!optarg || !strcmp(optarg, "always"))
-				color_mode = COLOR_ALWAYS;
-			else if (!strcmp(optarg, "auto"))
-				color_mode = COLOR_AUTO;
-			else if (!strcmp(optarg, "never"))
-				color_mode = COLOR_NEVER;
-			else
-				return usage_err("bad --color value '%s': expected auto, always or never",
-						 optarg);
-			break;
-		case OPT_NO_PREFIX:
-			no_prefix = true;
-			break;
-		case OPT_RAW:
-			raw_output = true;
-			break;
-		case OPT_JOURNAL:
-			journal_output = true;
-			break;
-		case OPT_TIMESTAMPS:
-			timestamps = true;
-			break;
-		case OPT_STEAL:
-			steal_streams = true;
-			break;
-		case OPT_ARRIVAL_ORDER:
-			arrival_order = true;
-			break;
-		case OPT_PROG:
-			run_prog_name = optarg;
-			run_opts_given = true;
-			break;
-		case OPT_REPEAT:
-			errno = 0;
-			run_repeat = strtol(optarg, &end, 0);
-			if (errno || *end || end == optarg || run_repeat < 1 || run_repeat > 100000000) {
-				cur_cmd = find_cmd("run");
-				return usage_err("bad --repeat value '%s': expected a count from 1 to 100000000",
-						 optarg);
-			}
-			run_opts_given = true;
-			break;
-		case ':':
-			return usage_err("option '%s' needs an argument", argv[optind - 1]);
-		default:
-			if (optopt)
-				return usage_err("unknown option '-%c'", optopt);
-			return usage_err("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	return 1;
+}
+
+/*
+ * Take the global options out of argv, wherever they are (before "--"),
+ * and leave the other words in order in argv[0..*nr): the command, then its
+ * words, options of its own included. Before the command every option is a
+ * global one. Returns 0 or an exit status.
+ */
+static int parse_global_options(int argc, char **argv, int *nr, bool *show_help,
+				bool *show_version)
+{
+	bool have_cmd = false, dashdash = false;
+	int i, n = 0, ret;
+
+	for (i = 1; i < argc; i++) {
+		char *a = argv[i];
+
+		ret = 0;
+		if (!dashdash && !strcmp(a, "--"))
+			dashdash = true;
+		else if (!dashdash && a[0] == '-' && a[1] == '-')
+			ret = global_long(a + 2, show_help, show_version);
+		else if (!dashdash && a[0] == '-' && a[1])
+			ret = global_short(a + 1, show_help, show_version);
+		if (ret < 0)
+			return -ret;
+		if (ret)
+			continue;
+		if (!have_cmd && !dashdash && a[0] == '-' && a[1])
+			return usage_err("unknown option '%s'", a);
+		if (!have_cmd && !strcmp(a, "--"))
+			continue;
+		have_cmd = true;
+		argv[n++] = a;
+	}
+	*nr = n;
+	return EXIT_OK;
+}
+
+int cmd_no_options(int *argc, char **argv)
+{
+	int i, n = 0;
+	bool dashdash = false;
+
+	for (i = 0; i < *argc; i++) {
+		if (!dashdash && !strcmp(argv[i], "--")) {
+			dashdash = true;
+			continue;
+		}
+		if (!dashdash && argv[i][0] == '-' && argv[i][1])
+			return usage_err("unknown option '%s'", argv[i]);
+		argv[n++] = argv[i];
+	}
+	*argc = n;
 	return EXIT_OK;
 }
 
@@ -655,16 +674,13 @@ int main(int argc, char **argv)
 
 	/* ready before option parsing, which may report an error in JSON */
 	jsonw_init(&json_wtr, stdout, false);
-	ret = parse_options(argc, argv, &show_help, &show_version);
+	ret = parse_global_options(argc, argv, &argc, &show_help, &show_version);
 	json_wtr.pretty = pretty_output;
 	if (ret)
 		return ret;
 
 	libbpf_set_print(libbpf_print);
 	bpf_stream_set_print(stream_print);
-
-	argc -= optind;
-	argv += optind;
 
 	if (show_version)
 		return do_version(0, NULL);
@@ -683,8 +699,6 @@ int main(int argc, char **argv)
 			c->help(stdout);
 			return EXIT_OK;
 		}
-		if (run_opts_given && c->func != do_run)
-			return usage_err("--prog and --repeat belong to 'run'");
 		if (journal_output && c->func != do_follow && c->func != do_dump)
 			return usage_err("--journal belongs to 'follow' and 'dump'");
 		if (journal_output && json_output)

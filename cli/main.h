@@ -14,6 +14,7 @@
 #include <libbpf_stream.h>
 
 #include "json_writer.h"
+#include "stream_features.h"
 
 #ifndef __printf
 #define __printf(a, b) __attribute__((format(printf, a, b)))
@@ -56,12 +57,15 @@ extern bool steal_streams;	/* --steal: take over from the process reading a prog
 extern bool arrival_order;	/* --arrival-order: no merge by time stamp */
 extern enum color_mode color_mode;
 extern struct json_writer json_wtr;	/* valid when json_output */
-/* run's own options, parsed with the global ones */
-extern const char *run_prog_name;
-extern long run_repeat;
-extern bool run_opts_given;
 
-/* A subcommand: the table in main.c lists them next to their help. */
+/* For a subcommand without options of its own: a usage error for an
+ * option word (before "--") among its words, which are then its argc/argv
+ * without the "--". Returns 0 or EXIT_USAGE (reported). */
+int cmd_no_options(int *argc, char **argv);
+
+/* A subcommand: the table in main.c lists them next to their help. Main
+ * takes the global options out wherever they are; the subcommand gets the
+ * words after its name, in order, and parses them (options included). */
 struct cmd {
 	const char *cmd;
 	int (*func)(int argc, char **argv);
@@ -112,11 +116,11 @@ __u32 parse_stream(const char *s);
 const char *stream_str(__u32 stream_id);
 
 /*
- * Does this kernel have BPF streams? Probed once with a read of zero bytes
- * (BPF_PROG_STREAM_READ_BY_FD) on @prog_fd: >= 0 or -ENOENT means yes.
- * Returns 1 (yes), 0 (no) or -errno when the probe itself failed.
+ * Does this kernel have BPF streams (BPF_PROG_STREAM_READ_BY_FD)? The
+ * library's answer (BS_FEAT_STREAM_READ of its feature table, stream_features.h):
+ * 1 (yes), 0 (no) or -errno when the probe itself failed.
  */
-int kernel_has_streams(int prog_fd);
+int kernel_has_streams(void);
 /* The EXIT_NOSTREAMS error, with the kernel version and what to do. */
 int err_no_streams(void);
 

@@ -13,6 +13,7 @@
  * error statuses (64 and above).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,61 @@ void help_run(FILE *f)
 		"  Exit status: 0 when every program returned its pass value (xdp: XDP_PASS,\n"
 		"  tc: TC_ACT_OK, socket: non-zero, syscall: 0), else the first failing\n"
 		"  return value clamped to 1..63 (0 and negative values give 1).\n");
+}
+
+/* run's own words: OBJECT.bpf.o [--prog NAME] [--repeat N], in any order. */
+struct run_opts {
+	const char *path;
+	const char *prog;	/* --prog: run (and load) only this program */
+};
+
+/* --repeat N: runs of each program (print_result() and test_run() read it) */
+static long run_repeat = 1;
+
+static int run_parse(int argc, char **argv, struct run_opts *ro)
+{
+	enum { OPT_PROG = 0x100, OPT_REPEAT };
+	static const struct option opts[] = {
+		{ "prog", required_argument, NULL, OPT_PROG },
+		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		{ NULL }
+	};
+	char *end;
+	int opt;
+
+	memset(ro, 0, sizeof(*ro));
+	run_repeat = 1;
+	/* argv[-1] is the command's name: getopt's argv[0] */
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc + 1, argv - 1, ":", opts, NULL)) >= 0) {
+		switch (opt) {
+		case OPT_PROG:
+			ro->prog = optarg;
+			break;
+		case OPT_REPEAT:
+			errno = 0;
+			run_repeat = strtol(optarg, &end, 0);
+			if (errno || *end || end == optarg || run_repeat < 1 || run_repeat > 100000000)
+				return usage_err("bad --repeat value '%s': expected a count from 1 to 100000000",
+						 optarg);
+			break;
+		case ':':
+			return usage_err("option '%s' needs an argument", argv[optind - 2]);
+		default:
+			if (optopt)
+				return usage_err("unknown option '-%c'", optopt);
+			return usage_err("unknown option '%s'", argv[optind - 2]);
+		}
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
+	if (argc < 1)
+		return usage_err("expected OBJECT.bpf.o");
+	if (argc > 1)
+		return usage_err("unexpected argument '%s'", argv[1]);
+	ro->path = argv[0];
+	return EXIT_OK;
 }
 
 /* A dummy packet: Ethernet, IPv4 (valid checksum), UDP, a short payload. */
@@ -243,70 +299,149 @@ static int prepare(struct bpf_object *obj, const char *path)
 	return EXIT_OK;
 }
 
-int do_run(int argc, char **argv)
+/* Open @ro's object, with only --prog's program to load. 0 or an exit status. */
+static int run_open(const struct run_opts *ro, struct bpf_object **objp)
 {
-	struct bpf_stream_reader *rd = NULL;
-	struct bpf_object *obj = NULL;
-	struct bpf_program *p, *only = NULL;
-	int ret, fail_exit = 0, nr_run = 0;
-	struct dummy_pkt pkt;
-	const char *path;
-	struct out_ctx o;
+	struct bpf_program *p, *only;
+	struct bpf_object *obj;
+	char msg[128];
 
-	if (argc < 1)
-		return usage_err("expected OBJECT.bpf.o");
-	if (argc > 1)
-		return usage_err("unexpected argument '%s'", argv[1]);
-	path = argv[0];
-	if (access(path, R_OK)) {
+	*objp = NULL;
+	if (access(ro->path, R_OK)) {
 		if (errno == ENOENT)
-			return p_err(EXIT_NOPROG, "no such object file: %s", path);
-		return p_err(errno == EACCES ? EXIT_PERM : EXIT_BADOBJ, "cannot read %s: %s", path,
-			     strerror(errno));
+			return p_err(EXIT_NOPROG, "no such object file: %s", ro->path);
+		return p_err(errno == EACCES ? EXIT_PERM : EXIT_BADOBJ, "cannot read %s: %s",
+			     ro->path, strerror(errno));
 	}
-	obj = bpf_object__open_file(path, NULL);
+	obj = bpf_object__open_file(ro->path, NULL);
 	if (!obj) {
-		char msg[128];
-
 		libbpf_strerror(errno, msg, sizeof(msg));
-		return p_err(EXIT_BADOBJ, "cannot open BPF object %s: %s", path, msg);
+		return p_err(EXIT_BADOBJ, "cannot open BPF object %s: %s", ro->path, msg);
 	}
-
-	if (run_prog_name) {
-		only = bpf_object__find_program_by_name(obj, run_prog_name);
+	if (ro->prog) {
+		only = bpf_object__find_program_by_name(obj, ro->prog);
 		if (!only) {
-			ret = p_err(EXIT_NOPROG, "no program named '%s' in %s", run_prog_name, path);
-			goto out_close;
+			bpf_object__close(obj);
+			return p_err(EXIT_NOPROG, "no program named '%s' in %s", ro->prog, ro->path);
 		}
 		bpf_object__for_each_program(p, obj)
 			bpf_program__set_autoload(p, p == only);
 	}
+	*objp = obj;
+	return EXIT_OK;
+}
 
-	ret = prepare(obj, path);
+/* Load the prepared @obj; on failure say why (the verifier's log). */
+static int run_load(struct bpf_object *obj, const char *path)
+{
+	int err;
+	char msg[128];
+
+	if (!bpf_object__load(obj))
+		return EXIT_OK;
+	err = errno;
+	/* EPERM: no capability (or a type the kernel refuses); EACCES and the
+	 * rest: the verifier or libbpf refused the object */
+	if (err == EPERM && !have_bpf_caps())
+		return p_err_errno(err, "loading %s", path);
+	libbpf_log_show();
+	if (err == EACCES)
+		return p_err(EXIT_BADOBJ, "loading %s failed: the verifier rejected a program "
+			     "(its log is above)", path);
+	libbpf_strerror(err, msg, sizeof(msg));
+	return p_err(EXIT_BADOBJ, "loading %s failed: %s (libbpf's log is above)", path, msg);
+}
+
+/* Test-run one loaded program and print what it wrote. Returns 0 (*fail_exit
+ * set on the first failing verdict) or an exit status. */
+static int run_one(struct bpf_stream_reader *rd, struct out_ctx *o, struct bpf_program *p,
+		   const struct dummy_pkt *pkt, int *fail_exit)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	enum bpf_prog_type t = bpf_program__type(p);
+	enum run_kind k = run_kind(t);
+	bool pass;
+	int ret;
+
+	if (k == RUN_PACKET) {
+		topts.data_in = pkt->bytes;
+		topts.data_size_in = sizeof(pkt->bytes);
+	}
+	ret = test_run(p, k, &topts);
+	if (ret) {
+		drain(rd, o, p);
+		return p_err_errno(ret, "test-running %s", bpf_program__name(p));
+	}
+	ret = drain(rd, o, p);
+	if (ret)
+		return ret;
+	if (run_stop) {
+		p_note("stopped by signal %d after %s; its output so far is above", (int)run_stop,
+		       bpf_program__name(p));
+		return 128 + run_stop;
+	}
+	pass = verdict_pass(t, topts.retval);
+	print_result(p, t, topts.retval, topts.duration, pass);
+	if (!pass && !*fail_exit)
+		*fail_exit = verdict_exit(topts.retval);
+	return EXIT_OK;
+}
+
+/* Run every loaded program of @obj, reading its streams through @rd. */
+static int run_programs(struct bpf_object *obj, const char *path, struct bpf_stream_reader *rd,
+			struct out_ctx *o)
+{
+	struct sigaction sa = { .sa_handler = on_stop };	/* no SA_RESTART */
+	int ret, fail_exit = 0, nr_run = 0;
+	struct bpf_program *p;
+	struct dummy_pkt pkt;
+
+	build_packet(&pkt);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	bpf_object__for_each_program(p, obj) {
+		enum bpf_prog_type t = bpf_program__type(p);
+
+		if (!bpf_program__autoload(p) || bpf_program__fd(p) < 0)
+			continue;
+		if (run_kind(t) == RUN_SKIP) {
+			const char *tname = libbpf_bpf_prog_type_str(t);
+
+			p_note("skipping %s: BPF_PROG_TEST_RUN cannot run %s programs",
+			       bpf_program__name(p), tname ? tname : "these");
+			continue;
+		}
+		ret = run_one(rd, o, p, &pkt, &fail_exit);
+		if (ret)
+			return ret;
+		nr_run++;
+	}
+	if (!nr_run)
+		p_note("no program of %s could be test-run", path);
+	return fail_exit;
+}
+
+int do_run(int argc, char **argv)
+{
+	struct bpf_stream_reader *rd = NULL;
+	struct bpf_object *obj;
+	struct run_opts ro;
+	struct out_ctx o;
+	int ret;
+
+	ret = run_parse(argc, argv, &ro);
+	if (ret)
+		return ret;
+	ret = run_open(&ro, &obj);
+	if (ret)
+		return ret;
+	ret = prepare(obj, ro.path);
 	if (ret)
 		goto out_close;
-
-	if (bpf_object__load(obj)) {
-		int err = errno;
-		char msg[128];
-
-		/* EPERM: no capability (or a type the kernel refuses); EACCES
-		 * and the rest: the verifier or libbpf refused the object */
-		if (err == EPERM && !have_bpf_caps()) {
-			ret = p_err_errno(err, "loading %s", path);
-		} else if (err == EACCES) {
-			libbpf_log_show();
-			ret = p_err(EXIT_BADOBJ, "loading %s failed: the verifier rejected a program "
-				    "(its log is above)", path);
-		} else {
-			libbpf_log_show();
-			libbpf_strerror(err, msg, sizeof(msg));
-			ret = p_err(EXIT_BADOBJ, "loading %s failed: %s (libbpf's log is above)",
-				    path, msg);
-		}
+	ret = run_load(obj, ro.path);
+	if (ret)
 		goto out_release;
-	}
-
 	ret = out_init(&o);
 	if (ret)
 		goto out_release;
@@ -322,64 +457,10 @@ int do_run(int argc, char **argv)
 	}
 	ret = bpf_stream_reader__add_object(rd, obj, 0);
 	if (ret < 0) {
-		ret = p_err_errno(ret, "reading the streams of %s", path);
+		ret = p_err_errno(ret, "reading the streams of %s", ro.path);
 		goto out_out;
 	}
-	build_packet(&pkt);
-	{
-		struct sigaction sa = { .sa_handler = on_stop };	/* no SA_RESTART */
-
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-	}
-
-	bpf_object__for_each_program(p, obj) {
-		LIBBPF_OPTS(bpf_test_run_opts, topts);
-		enum bpf_prog_type t = bpf_program__type(p);
-		enum run_kind k = run_kind(t);
-		bool pass;
-
-		if (!bpf_program__autoload(p) || bpf_program__fd(p) < 0)
-			continue;
-		if (k == RUN_SKIP) {
-			const char *tname = libbpf_bpf_prog_type_str(t);
-
-			p_note("skipping %s: BPF_PROG_TEST_RUN cannot run %s programs",
-			       bpf_program__name(p), tname ? tname : "these");
-			continue;
-		}
-		if (k == RUN_PACKET) {
-			topts.data_in = pkt.bytes;
-			topts.data_size_in = sizeof(pkt.bytes);
-		}
-		ret = test_run(p, k, &topts);
-		if (ret) {
-			int err = ret;
-
-			drain(rd, &o, p);
-			ret = p_err_errno(err, "test-running %s", bpf_program__name(p));
-			goto out_out;
-		}
-		nr_run++;
-		ret = drain(rd, &o, p);
-		if (ret)
-			goto out_out;
-		if (run_stop) {
-			p_note("stopped by signal %d after %s; its output so far is above",
-			       (int)run_stop, bpf_program__name(p));
-			ret = 128 + run_stop;
-			goto out_out;
-		}
-		pass = verdict_pass(t, topts.retval);
-		print_result(p, t, topts.retval, topts.duration, pass);
-		if (!pass && !fail_exit)
-			fail_exit = verdict_exit(topts.retval);
-	}
-	if (!nr_run)
-		p_note("no program of %s could be test-run", path);
-	ret = fail_exit;
-
+	ret = run_programs(obj, ro.path, rd, &o);
 out_out:
 	bpf_stream_reader__free(rd);
 	out_fini(&o);

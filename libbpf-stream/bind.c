@@ -19,10 +19,10 @@
  * For those older libbpf versions bpf_stream_prepare() binds the externs
  * that fit the kernel (same kfunc name, same number of arguments, as the
  * probe found them): it ends the extern's name in the object's BTF right
- * before its "___" suffix. The string is changed in place, same bytes, so
- * no BTF offset moves; libbpf 1.1/1.2 look externs up by that BTF name when
- * the object is loaded (checked on every kernel of the README's table). The
- * other flavours keep names the kernel does not have and stay NULL.
+ * before its "___" suffix, in place (compat_libbpf.c, which says when that
+ * can go); libbpf 1.1/1.2 look externs up by that BTF name when the object
+ * is loaded (checked on every kernel of the README's table). The other
+ * flavours keep names the kernel does not have and stay NULL.
  */
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -61,11 +61,11 @@ int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char 
 	for (id = 1; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const struct btf_type *proto;
-		char *name;
+		const char *name;
 
 		if (!t || !btf_is_func(t))
 			continue;
-		name = (char *)btf__name_by_offset(btf, t->name_off);
+		name = btf__name_by_offset(btf, t->name_off);
 		if (!name || strncmp(name, BS_KFUNC_PREFIX, sizeof(BS_KFUNC_PREFIX) - 1))
 			continue;
 		proto = btf__type_by_id(btf, t->type);
@@ -78,7 +78,7 @@ int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char 
 		fit++;
 		if (name[want_len] && !bs_libbpf_resolves_flavours()) {
 			pr_debug("binding extern %s to the kernel's %s\n", name, k->kfunc_name);
-			name[want_len] = '\0';
+			bs_compat_btf_cut_name(btf, t->name_off, want_len);
 		}
 	}
 	if (seen && !fit) {

@@ -384,9 +384,14 @@ struct bpf_stream_reader_opts {
 	 * is read along without consuming it, and a native stream another
 	 * process reads is refused (-EBUSY from __add_*). */
 	bool take_over;
+	/* Block the signals the process has handlers for during each waiting
+	 * __poll(), so that one arriving while a callback runs still ends the
+	 * wait at once (see __poll()). Off: no sigaction() or sigprocmask()
+	 * calls; such a signal is seen when the wait ends. (since 1.1.0) */
+	bool mask_signals;
 	size_t :0;
 };
-#define bpf_stream_reader_opts__last_field take_over
+#define bpf_stream_reader_opts__last_field mask_signals
 
 /**
  * bpf_stream_reader__new() - a reader that delivers lines of many programs.
@@ -430,22 +435,32 @@ BPF_STREAM_API int bpf_stream_reader__remove_id(struct bpf_stream_reader *r, __u
  * more (at most 2 s), so that idling costs at most about 2% of a CPU however
  * many programs it follows (a cycle reading 2,000 native streams takes
  * milliseconds); BPF_STREAM_IDLE=fixed in the environment (read by
- * __new()) keeps the cap at idle_max_ms. Ring-buffer transport objects wake it at once. Where the kernel has
- * the pollable stream proposed by this project's kernel series
- * (BPF_PROG_STREAM_GET_FD, kernel-patch/ patch 7; no released kernel has
- * it), programs read natively are followed through one stream fd each: their
- * data wakes the reader at once, a reader following only such programs does
- * not wake while idle, the reader holds no reference on them, and a program
- * freed by the kernel is no longer followed (its last partial line is
- * delivered UNTERMINATED; what it wrote and was not read by then is freed
- * with it). Whether the kernel has the command is probed once per process;
- * BPF_STREAM_WAIT=backoff in the environment (read once, at that probe)
- * keeps the adaptive sleep everywhere. A signal the process has a handler for
- * ends the wait at once, even if it arrived while a callback ran (such
- * signals are blocked during __poll() and unblocked only inside its wait;
- * signals at their default action are never blocked). A line without '\n'
- * is held until a cycle finds no new bytes on its stream, then delivered
- * flagged UNTERMINATED. Each stream gives at most 256 KiB per cycle.
+ * __new()) keeps the cap at idle_max_ms. Ring-buffer transport objects wake
+ * it at once. Where the kernel has
+ * Linux 7.4's stream file descriptors (probed once per process against
+ * upstream's contract), programs read natively are followed through one
+ * stream fd each: their data wakes the reader at once, a reader following
+ * only such programs does not wake while idle, the reader holds no
+ * reference on them, and a program freed by the kernel is no longer
+ * followed (its last partial line is delivered UNTERMINATED; what it wrote
+ * and was not read by then is freed with it). BPF_STREAM_WAIT=backoff in
+ * the environment (read once, at that probe) keeps the adaptive sleep
+ * everywhere.
+ *
+ * Signals: a signal that arrives during the wait ends it (-EINTR). One that
+ * arrives while a cycle runs (a callback, say) is handled at once but seen
+ * by the wait only when the wait ends: after the adaptive sleep (its cap
+ * above), the timeout, or, for a reader of stream fds only with
+ * @timeout_ms -1, the next line; a loop that checks a flag set by its
+ * handler should pass a finite timeout. With opts.mask_signals the signals
+ * the process has a handler for are blocked during __poll() and unblocked
+ * only inside its wait, so such a signal ends the wait at once (22
+ * sigaction() queries and two pthread_sigmask() per waiting call; signals
+ * at their default action are never blocked).
+ *
+ * A line without '\n' is held until a cycle finds no new bytes on its
+ * stream, then delivered flagged UNTERMINATED. Each stream gives at most
+ * 256 KiB per cycle.
  * Return: lines delivered (0 on timeout), the callback's non-zero value, or
  * -errno (-EINTR when a signal arrived before any line).
  */
@@ -455,9 +470,29 @@ BPF_STREAM_API int bpf_stream_reader__poll(struct bpf_stream_reader *r, int time
  * bpf_stream_reader__consume() - drain everything queued now, no waiting.
  * Ring streams are read up to where their producer was when the call began
  * (a 20,000-line backlog in one call); a native stream gives at most
- * 256 KiB per call (more than its kernel capacity). Return: as __poll().
+ * 256 KiB per call (more than its kernel capacity). Call it when
+ * __epoll_fd() is readable. Never blocks signals. Return: as __poll().
  */
 BPF_STREAM_API int bpf_stream_reader__consume(struct bpf_stream_reader *r);
+
+/**
+ * bpf_stream_reader__epoll_fd() - an fd for the caller's own event loop.
+ * @r: reader.
+ *
+ * Like libbpf's ring_buffer__epoll_fd(): an epoll fd (owned by @r, closed
+ * by __free()) that becomes readable (EPOLLIN) when the reader has work: a
+ * ring buffer of a followed ring-transport object has data, a stream fd
+ * has data or hung up, or the timer of the adaptive polling (the wake-ups
+ * __poll() would make: streams without an fd, a held partial line) fired.
+ * Add it to your epoll/poll set and call __consume() each time it is
+ * readable; __consume() re-arms the timer and keeps the set in step with
+ * the programs followed (__add_*, __remove_id() and programs the kernel
+ * freed). Do not read it or wait on it from two threads. The first call
+ * creates it; later calls return the same fd. __poll() may still be used
+ * on the same reader.
+ * Return: the fd, or -errno.
+ */
+BPF_STREAM_API int bpf_stream_reader__epoll_fd(struct bpf_stream_reader *r);
 
 /** bpf_stream_reader__free() - free a reader and its fds (NULL is fine). */
 BPF_STREAM_API void bpf_stream_reader__free(struct bpf_stream_reader *r);

@@ -17,7 +17,6 @@
  * streams work here" (on some kernels the write path fails, e.g. -ENOMEM
  * when the allocator refuses; see the README's kernel table).
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <linux/bpf.h>
@@ -25,9 +24,10 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "stream_internal.h"
+#include "stream_features.h"
 
-static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool probe_done;
+/* Written by the probe only, under features.c's lock, before the cache
+ * publishes its answer. */
 static struct bs_kernel probe_res;
 
 /* Candidates, most recent first: on 7.x both names exist and only
@@ -161,17 +161,30 @@ static void probe_kernel(struct bs_kernel *k)
 	btf__free(btf);
 }
 
+/* BS_FEAT_NATIVE_WRITE of the feature table: yes where a native write
+ * landed and read back. */
+int bs_probe_native_write(void)
+{
+	probe_kernel(&probe_res);
+	return !bs_kernel_native_problem(&probe_res);
+}
+
 struct bs_kernel bs_kernel_probe(void)
 {
+	int yes = bs_feat_probe(BS_FEAT_NATIVE_WRITE);
 	struct bs_kernel k;
 
-	pthread_mutex_lock(&probe_lock);
-	if (!probe_done) {
-		probe_kernel(&probe_res);
-		probe_done = true;
+	if (!bs_feat_overridden(BS_FEAT_NATIVE_WRITE))
+		return probe_res;
+	/* forced by a test: as if the kernel had (or not) a five-argument
+	 * bpf_stream_vprintk_impl whose writes land */
+	memset(&k, 0, sizeof(k));
+	k.kfunc_in_btf = yes > 0;
+	if (yes > 0) {
+		k.kfunc_name = "bpf_stream_vprintk_impl";
+		k.kfunc_nr_args = 5;
 	}
-	k = probe_res;
-	pthread_mutex_unlock(&probe_lock);
+	k.write_err = yes > 0 ? 0 : -EOPNOTSUPP;
 	return k;
 }
 
@@ -203,25 +216,4 @@ const char *bs_kernel_native_problem(const struct bs_kernel *k)
 	default:
 		return "native stream writes fail on this kernel";
 	}
-}
-
-void bs_kernel_test_set(bool kfunc_present, int write_err)
-{
-	pthread_mutex_lock(&probe_lock);
-	memset(&probe_res, 0, sizeof(probe_res));
-	probe_res.kfunc_in_btf = kfunc_present;
-	if (kfunc_present) {
-		probe_res.kfunc_name = "bpf_stream_vprintk_impl";
-		probe_res.kfunc_nr_args = 5;
-	}
-	probe_res.write_err = kfunc_present ? write_err : -EOPNOTSUPP;
-	probe_done = true;
-	pthread_mutex_unlock(&probe_lock);
-}
-
-void bs_kernel_test_reset(void)
-{
-	pthread_mutex_lock(&probe_lock);
-	probe_done = false;
-	pthread_mutex_unlock(&probe_lock);
 }

@@ -27,11 +27,14 @@
  * data wakes the reader at once. An fd that wakes the reader twice in a
  * row for no line (a writer charges the stream a moment before its message
  * is readable) is left out until a line arrives, so it cannot make the
- * reader spin. The wait is a ppoll() whose signal mask is
- * the caller's while every other moment of __poll() runs with the signals
- * the process has handlers for blocked: such a signal arriving anywhere in
- * __poll(), even inside a callback, ends the wait at once with -EINTR; none
- * is lost between a check and the sleep. Each stream gives at most
+ * reader spin. A signal that arrives during the wait (a ppoll()) ends it
+ * with -EINTR. With opts.mask_signals the wait's signal mask is the
+ * caller's while every other moment of __poll() runs with the signals the
+ * process has handlers for blocked: such a signal arriving anywhere in
+ * __poll(), even inside a callback, then ends the wait at once; none is
+ * lost between a check and the sleep (block_handled_signals() says what
+ * that costs). __epoll_fd() puts the same set, and a timerfd for the
+ * adaptive sleep, into the caller's event loop. Each stream gives at most
  * RD_CYCLE_MAX_BYTES per cycle, so a stream refilled as fast as it is read
  * cannot hold the reader.
  *
@@ -46,6 +49,8 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
 #include <bpf/bpf.h>
 #include "stream_internal.h"
 #include "stream_fd.h"
@@ -104,6 +109,7 @@ struct bpf_stream_reader {
 	int idle_max_ms;
 	bool order_by_time;
 	bool take_over;
+	bool mask_signals;	/* opts.mask_signals: see do_poll() */
 	struct rd_prog **progs;
 	size_t nr_progs, cap_progs;
 	int sleep_ms;
@@ -118,6 +124,13 @@ struct bpf_stream_reader {
 	int cycle_lines;
 	struct rd_stream *cur;
 	__u32 cur_insn1;	/* call site of the bytes being framed */
+	/* __epoll_fd(): created on first call, -1 before */
+	int epfd;
+	int tfd;		/* timerfd of the adaptive sleep, in epfd */
+	bool ep_timed;		/* the set needs timed wake-ups (tfd armed) */
+	bool ep_dirty;		/* programs changed: rebuild the set */
+	int ep_fds[RD_MAX_POLL_FDS];	/* ring and stream fds in epfd */
+	int nr_ep_fds;
 	char buf[RD_BUF];
 };
 
@@ -142,8 +155,10 @@ struct bpf_stream_reader *bpf_stream_reader__new(bpf_stream_msg_fn fn, void *ctx
 	r->idle_max_ms = OPTS_GET(opts, idle_max_ms, 0) ?: RD_DEFAULT_IDLE_MAX_MS;
 	r->order_by_time = OPTS_GET(opts, order_by_time, false);
 	r->take_over = OPTS_GET(opts, take_over, false);
+	r->mask_signals = OPTS_GET(opts, mask_signals, false);
 	r->sleep_ms = RD_MIN_SLEEP_MS;
 	r->idle_fixed = getenv("BPF_STREAM_IDLE") && !strcmp(getenv("BPF_STREAM_IDLE"), "fixed");
+	r->epfd = r->tfd = -1;
 	return r;
 }
 
@@ -260,6 +275,7 @@ static int prog_append(struct bpf_stream_reader *r, struct rd_prog *p)
 		r->cap_progs = cap;
 	}
 	r->progs[r->nr_progs++] = p;
+	r->ep_dirty = true;
 	return 0;
 }
 
@@ -350,9 +366,22 @@ err_out:
 	return err;
 }
 
+static int ep_sync(struct bpf_stream_reader *r);
+
+/* After programs came or went: the caller's epoll set follows. */
+static int ep_after(struct bpf_stream_reader *r, int ret)
+{
+	int err;
+
+	if (ret < 0 || !r || r->epfd < 0)
+		return ret;
+	err = ep_sync(r);
+	return err ? err : ret;
+}
+
 int bpf_stream_reader__add_prog(struct bpf_stream_reader *r, int prog_fd, __u32 streams)
 {
-	return bs_err(add_fd(r, prog_fd, streams, NULL));
+	return bs_err(ep_after(r, add_fd(r, prog_fd, streams, NULL)));
 }
 
 int bpf_stream_reader__add_id(struct bpf_stream_reader *r, __u32 prog_id, __u32 streams)
@@ -366,7 +395,7 @@ int bpf_stream_reader__add_id(struct bpf_stream_reader *r, __u32 prog_id, __u32 
 		return bs_err(-errno);
 	err = add_fd(r, fd, streams, NULL);
 	close(fd);
-	return bs_err(err);
+	return bs_err(ep_after(r, err));
 }
 
 int bpf_stream_reader__add_object(struct bpf_stream_reader *r, struct bpf_object *obj,
@@ -388,11 +417,13 @@ int bpf_stream_reader__add_object(struct bpf_stream_reader *r, struct bpf_object
 		err = add_fd(r, fd, streams, bpf_program__name(prog));
 		if (err == -EEXIST)
 			continue;
-		if (err)
+		if (err) {
+			ep_after(r, 0);
 			return bs_err(err);
+		}
 		added++;
 	}
-	return added;
+	return bs_err(ep_after(r, added));
 }
 
 int bs_reader_add_src(struct bpf_stream_reader *r, const struct bs_stream_src *src)
@@ -440,8 +471,9 @@ int bpf_stream_reader__remove_id(struct bpf_stream_reader *r, __u32 prog_id)
 		return bs_err(-ENOENT);
 	memmove(&r->progs[i], &r->progs[i + 1], (r->nr_progs - i - 1) * sizeof(*r->progs));
 	r->nr_progs--;
+	r->ep_dirty = true;
 	prog_free(p);
-	return 0;
+	return bs_err(ep_after(r, 0));
 }
 
 static void lines_clear(struct bpf_stream_reader *r)
@@ -464,6 +496,10 @@ void bpf_stream_reader__free(struct bpf_stream_reader *r)
 	free(r->progs);
 	lines_clear(r);
 	free(r->lines);
+	if (r->tfd >= 0)
+		close(r->tfd);
+	if (r->epfd >= 0)
+		close(r->epfd);
 	free(r);
 }
 
@@ -656,6 +692,7 @@ static void reap_gone(struct bpf_stream_reader *r)
 		memmove(&r->progs[i], &r->progs[i + 1],
 			(r->nr_progs - i - 1) * sizeof(*r->progs));
 		r->nr_progs--;
+		r->ep_dirty = true;
 		prog_free(p);
 	}
 }
@@ -768,11 +805,17 @@ static int stream_fds(struct bpf_stream_reader *r, struct pollfd *pfd, int n, in
 }
 
 /*
- * Block, for the time of one __poll(), the asynchronous signals the process
- * handles with a handler: their arrival anywhere in __poll() then ends the
- * ppoll() wait at once. Signals left at their default action (SIGTERM
- * kills at once, also inside a callback blocked in write()), ignored ones,
- * SIGPIPE and synchronous faults are never blocked.
+ * opts.mask_signals: block, for the time of one __poll(), the asynchronous
+ * signals the process handles with a handler: their arrival anywhere in
+ * __poll() (a callback included) then ends the ppoll() wait at once, where
+ * without the mask a handler that ran during a cycle is only seen when the
+ * next wait ends (the adaptive sleep, at most idle_max_ms, or the caller's
+ * timeout; a reader of stream fds only with timeout -1 waits for a line).
+ * It costs one sigaction() query per signal number (22) and two
+ * pthread_sigmask() per waiting __poll(), hence opt-in. Signals left at
+ * their default action (SIGTERM kills at once, also inside a callback
+ * blocked in write()), ignored ones, SIGPIPE and synchronous faults are
+ * never blocked.
  */
 static void block_handled_signals(sigset_t *old)
 {
@@ -822,6 +865,138 @@ static int idle_cap_ms(const struct bpf_stream_reader *r)
 	return cost_ms < RD_IDLE_COST_MAX_MS ? (int)cost_ms : RD_IDLE_COST_MAX_MS;
 }
 
+/* ---- the caller's event loop: __epoll_fd() ------------------------------ */
+
+/* The poll set as do_poll() would wait on it now; *timed as stream_fds(). */
+static int wait_set(struct bpf_stream_reader *r, struct pollfd *pfd, bool *timed)
+{
+	bool fds_out = r->ring_misses >= 2;
+	int n = fds_out ? 0 : ring_fds(r, pfd, RD_MAX_RING_FDS);
+
+	return stream_fds(r, pfd, n, RD_MAX_POLL_FDS, fds_out, timed);
+}
+
+/*
+ * Make the epoll set what a wait would poll now: the ring and stream fds,
+ * and the timerfd armed for the adaptive sleep when some stream needs timed
+ * wake-ups. A changed set (or changed programs: a closed fd's number may be
+ * reused) is rebuilt whole; an unchanged one costs one timerfd_settime().
+ */
+static int ep_sync(struct bpf_stream_reader *r)
+{
+	struct pollfd pfd[RD_MAX_POLL_FDS];
+	struct itimerspec its = {};
+	struct epoll_event ev = { .events = EPOLLIN };
+	bool timed, same;
+	int i, n;
+
+	if (r->epfd < 0)
+		return 0;
+	n = wait_set(r, pfd, &timed);
+	same = !r->ep_dirty && n == r->nr_ep_fds;
+	for (i = 0; same && i < n; i++)
+		same = pfd[i].fd == r->ep_fds[i];
+	if (!same) {
+		for (i = 0; i < r->nr_ep_fds; i++) /* a closed fd is gone already */
+			epoll_ctl(r->epfd, EPOLL_CTL_DEL, r->ep_fds[i], NULL);
+		r->nr_ep_fds = 0;
+		for (i = 0; i < n; i++) {
+			ev.data.fd = pfd[i].fd;
+			if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, pfd[i].fd, &ev) && errno != EEXIST)
+				return -errno;
+			r->ep_fds[r->nr_ep_fds++] = pfd[i].fd;
+		}
+		r->ep_dirty = false;
+	}
+	r->ep_timed = timed;
+	if (timed) {
+		its.it_value.tv_sec = r->sleep_ms / 1000;
+		its.it_value.tv_nsec = (r->sleep_ms % 1000) * 1000000L;
+	}
+	/* one-shot; all zero disarms */
+	if (timerfd_settime(r->tfd, 0, &its, NULL))
+		return -errno;
+	return 0;
+}
+
+/*
+ * What woke the caller's loop, before a __consume() cycle: the timer
+ * (read, so that it stops being ready) and/or a ring or stream fd.
+ */
+static void ep_woken(struct bpf_stream_reader *r, bool *timer, bool *fd)
+{
+	struct epoll_event ev[8];
+	__u64 ticks;
+	int i, n;
+
+	*timer = *fd = false;
+	n = epoll_wait(r->epfd, ev, 8, 0);
+	for (i = 0; i < n; i++) {
+		if (ev[i].data.fd == r->tfd)
+			*timer = true;
+		else
+			*fd = true;
+	}
+	if (*timer && read(r->tfd, &ticks, sizeof(ticks)) < 0)
+		*timer = false;
+}
+
+int bpf_stream_reader__epoll_fd(struct bpf_stream_reader *r)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int err;
+
+	if (!r)
+		return bs_err(-EINVAL);
+	if (r->epfd >= 0)
+		return r->epfd;
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epfd < 0)
+		return bs_err(-errno);
+	r->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (r->tfd < 0)
+		goto err_out;
+	ev.data.fd = r->tfd;
+	if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->tfd, &ev))
+		goto err_out;
+	r->ep_dirty = true;
+	err = ep_sync(r);
+	if (err) {
+		errno = -err;
+		goto err_out;
+	}
+	return r->epfd;
+err_out:
+	err = -errno;
+	if (r->tfd >= 0)
+		close(r->tfd);
+	close(r->epfd);
+	r->epfd = r->tfd = -1;
+	r->nr_ep_fds = 0;
+	return bs_err(err);
+}
+
+/* __consume() where the caller waits on __epoll_fd(): the backoff of
+ * do_poll()'s wait, driven by what woke the caller, then the set re-armed. */
+static int ep_consume(struct bpf_stream_reader *r)
+{
+	bool timer, fd;
+	int ret, err;
+
+	ep_woken(r, &timer, &fd);
+	ret = cycle_once(r);
+	if (!ret && fd) {
+		r->ring_misses++;
+		r->sleep_ms = RD_MIN_SLEEP_MS;
+	} else if (!ret && timer && r->ep_timed) {
+		int cap = idle_cap_ms(r);
+
+		r->sleep_ms = r->sleep_ms * 2 > cap ? cap : r->sleep_ms * 2;
+	}
+	err = ep_sync(r);
+	return ret ? ret : err;
+}
+
 static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 {
 	struct pollfd pfd[RD_MAX_POLL_FDS];
@@ -829,25 +1004,23 @@ static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 	struct timespec ts;
 	sigset_t old;
 	long long wait;
-	bool timed, fds_out;
+	bool timed;
 	int ret, n, nfds;
 
-	/* No wait, no race with a signal: __consume() skips the mask (and its
-	 * sigaction queries, most of an idle cycle's syscalls). */
+	/* No wait, no race with a signal: __consume() never masks. */
 	if (timeout_ms == 0) {
-		ret = cycle_once(r);
+		ret = r->epfd >= 0 ? ep_consume(r) : cycle_once(r);
 		return ret < 0 ? bs_err(ret) : ret;
 	}
-	block_handled_signals(&old);
+	if (r->mask_signals)
+		block_handled_signals(&old);
 	for (;;) {
 		ret = cycle_once(r);
 		if (ret)
 			break;
 		/* Fds that woke us twice for nothing are left out until a
 		 * line arrives again, so a busy ring cannot make us spin. */
-		fds_out = r->ring_misses >= 2;
-		nfds = fds_out ? 0 : ring_fds(r, pfd, RD_MAX_RING_FDS);
-		nfds = stream_fds(r, pfd, nfds, RD_MAX_POLL_FDS, fds_out, &timed);
+		nfds = wait_set(r, pfd, &timed);
 		/* only stream fds (and nothing held): sleep until one is ready */
 		wait = timed ? r->sleep_ms * 1000000LL : -1;
 		if (timeout_ms > 0) {
@@ -860,7 +1033,7 @@ static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 		}
 		ts.tv_sec = wait / 1000000000LL;
 		ts.tv_nsec = wait % 1000000000LL;
-		n = ppoll(pfd, nfds, wait < 0 ? NULL : &ts, &old);
+		n = ppoll(pfd, nfds, wait < 0 ? NULL : &ts, r->mask_signals ? &old : NULL);
 		if (n < 0) {
 			if (errno == EINTR) {
 				ret = -EINTR;
@@ -878,7 +1051,14 @@ static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 			r->sleep_ms = r->sleep_ms * 2 > cap ? cap : r->sleep_ms * 2;
 		}
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r->mask_signals)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r->epfd >= 0) {
+		int err = ep_sync(r);
+
+		if (!ret)
+			ret = err;
+	}
 	return ret < 0 ? bs_err(ret) : ret;
 }
 

@@ -44,7 +44,6 @@
  */
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +51,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include "stream_fd.h"
+#include "stream_features.h"
 
 /* libbpf's opts of bpf_prog_stream_open(), as upstream's selftests use it */
 struct bs_libbpf_stream_open_opts {
@@ -70,10 +70,10 @@ typedef int (*opener_fn)(int prog_fd, __u32 stream_id, __u32 flags);
 
 #define HUP_WAIT_MS 2000	/* the program is freed after an RCU grace period */
 
-static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+/* Written by the probe only, under features.c's lock, before the cache
+ * publishes its answer. */
 static opener_fn probe_res;		/* the opener that passed, or NULL */
 static const char *probe_name;
-static int test_force = -1;		/* bs_stream_fd_test_force(): -1 none, 0, 1 */
 
 static int open_raw(int prog_fd, __u32 stream_id, __u32 flags)
 {
@@ -257,17 +257,23 @@ static void probe(void)
 	pr_debug("stream fds: not available, adaptive polling\n");
 }
 
+/* BS_FEAT_STREAM_FD of the feature table (stream_features.h). */
+int bs_probe_stream_fd(void)
+{
+	probe();
+	return probe_res != NULL;
+}
+
+/* A test's forced "yes" cannot enable an opener the probe refused: the
+ * override probes before it takes effect, and probe_res stays NULL. */
 bool bs_stream_fd_available(void)
 {
-	if (test_force >= 0)
-		return test_force && probe_res;
-	pthread_once(&probe_once, probe);
-	return probe_res;
+	return bs_feat_supported(BS_FEAT_STREAM_FD) && probe_res;
 }
 
 const char *bs_stream_fd_opener(void)
 {
-	pthread_once(&probe_once, probe);
+	bs_feat_probe(BS_FEAT_STREAM_FD);
 	return probe_name;
 }
 
@@ -288,10 +294,4 @@ int bs_stream_get_fd(int prog_fd, __u32 stream_id)
 		return -EIO;
 	}
 	return fd;
-}
-
-void bs_stream_fd_test_force(int use)
-{
-	pthread_once(&probe_once, probe);
-	test_force = use < 0 ? -1 : !!use;
 }

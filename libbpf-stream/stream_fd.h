@@ -32,8 +32,8 @@ struct bs_stream_open_attr {
 };
 
 /* True where the running kernel has stream fds keeping the upstream
- * contract and BPF_STREAM_WAIT does not say "backoff" (probed once per
- * process; thread-safe). */
+ * contract and BPF_STREAM_WAIT does not say "backoff": BS_FEAT_STREAM_FD
+ * of the feature table (stream_features.h; probed once per process; thread-safe). */
 bool bs_stream_fd_available(void);
 /* A new close-on-exec, read-only, non-blocking fd of (@prog_fd,
  * @stream_id): POLLIN while data is queued, POLLHUP once the program is
@@ -42,10 +42,9 @@ bool bs_stream_fd_available(void);
  * program. Return: fd, or -errno (-EOPNOTSUPP where bs_stream_fd_available()
  * is false, -EIO if the kernel gave a blocking fd). */
 int bs_stream_get_fd(int prog_fd, __u32 stream_id);
-/* Test hook (never exported): 0 turns stream fds off, 1 back on where the
- * probe found them (it cannot enable what the probe refused), -1 goes back
- * to the probe's answer. Affects readers' later __add_* calls only. */
-void bs_stream_fd_test_force(int use);
+/* Tests turn stream fds off (and back on where the probe found them; a
+ * forced yes cannot enable what the probe refused) with
+ * bs_feat_test_override(BS_FEAT_STREAM_FD, 0 / 1 / -1) of stream_features.h. */
 /* Which opener the probe accepted: "libbpf" (bpf_prog_stream_open() of the
  * libbpf loaded at run time), "bpf(2)" (the library's own wrapper), or NULL
  * (none). For tests and debug output. */

@@ -352,6 +352,8 @@ int bs_source_read(int prog_fd, __u32 prog_id, __u32 stream_id, void *buf, size_
 
 /* ---- the kernel's stream kfunc (probe.c, bind.c) ---------------------- */
 
+#include "stream_features.h"
+
 /* What the running kernel offers for BPF streams (probed once per process). */
 struct bs_kernel {
 	int btf_err;		/* -errno if the kernel's BTF could not be read */
@@ -362,15 +364,14 @@ struct bs_kernel {
 	int write_err;		/* 0: a native write landed and read back; else -errno */
 };
 
-/* The probe's answer (probes on first use; thread-safe). */
+/* The probe's answer: BS_FEAT_NATIVE_WRITE of the feature table
+ * (stream_features.h; probes on first use; thread-safe). Where a test forced that
+ * feature with bs_feat_test_override(), the answer is as if the kernel had
+ * (1) a five-argument bpf_stream_vprintk_impl whose writes land, or (0) no
+ * stream kfunc. */
 struct bs_kernel bs_kernel_probe(void);
 /* Why native streams cannot carry messages here, or NULL if they can. */
 const char *bs_kernel_native_problem(const struct bs_kernel *k);
-/* Test hook (never exported): force the probe's answer, as if the kernel
- * had (or not) a five-argument bpf_stream_vprintk_impl whose writes give
- * @write_err. bs_kernel_test_reset() makes the next use probe again. */
-void bs_kernel_test_set(bool kfunc_present, int write_err);
-void bs_kernel_test_reset(void);
 
 /* True if the linked libbpf resolves kfunc externs by flavour (>= 1.3). */
 bool bs_libbpf_resolves_flavours(void);
@@ -381,6 +382,10 @@ bool bs_libbpf_resolves_flavours(void);
  * fits the kernel's kfunc.
  */
 int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char **why);
+/* libbpf < 1.3 only (compat_libbpf.c): cut the BTF string at @name_off of
+ * @btf to its first @len bytes, in place. */
+struct btf;
+void bs_compat_btf_cut_name(const struct btf *btf, __u32 name_off, size_t len);
 
 /* ---- ring-buffer records and queues (ringbuf.c) ------------------------ */
 

@@ -13,6 +13,8 @@
 #   MATRIX_PROBE_ONLY=1   boot, write RESULTS/booted, power off (KVM check)
 # Writes RESULTS/console.log, qemu-rc, time-wall; exit status 0 when the
 # guest ran to its end (RESULTS/guest-rc exists).
+# Not set -e: QEMU's exit and the guest's failures are results written to
+# RESULTS (qemu-rc, guest-rc), not errors of this script.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # MATRIX_ROOT: the root file system the guest runs in (default the host's,
@@ -41,6 +43,7 @@ MATRIX_TEST_TIMEOUT='${MATRIX_TEST_TIMEOUT:-900}'
 MATRIX_PROBE_ONLY='${MATRIX_PROBE_ONLY:-0}'
 MATRIX_TEST_SCALE='${MATRIX_TEST_SCALE:-10}'
 CFG
+# shellcheck disable=SC2054 # "tcg,thread=single" is one QEMU argument
 case ${MATRIX_ACCEL:-tcg} in
 kvm) accel=(-accel kvm -cpu host) ;;
 *) accel=(-accel tcg,thread=single -cpu max) ;;
@@ -48,11 +51,12 @@ esac
 # no_timer_check: under a loaded TCG host the kernel's IO-APIC timer check
 # can time out and panic before init ("IO-APIC + timer doesn't work!").
 boot() {
+	# shellcheck disable=SC2154 # set by the SERIES.env sourced above
 	timeout --kill-after=10 "${MATRIX_GUEST_TIMEOUT:-1500}" \
 		qemu-system-x86_64 "${accel[@]}" -m 2G -smp 2 -machine q35 -nographic -no-reboot \
 		-nic none -kernel "$vmlinuz" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=4 no_timer_check rdinit=/init" \
-		-virtfs local,path=${MATRIX_ROOT:-/},mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=${MATRIX_ROOT:-/},mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 		-virtfs "local,path=$res,mount_tag=results,security_model=none,multidevs=remap" \
 		< /dev/null > "$res/console.log" 2>&1
 }

@@ -69,6 +69,7 @@ from_cache() {
 		# shellcheck disable=SC1090
 		. "$cache/$series.env"
 		if [ -r "$vmlinuz" ]; then
+			# shellcheck disable=SC2154 # set by the SERIES.env sourced above
 			echo "fetch $series: $version ($release) from the cache: $1"
 			exit 0
 		fi
@@ -93,7 +94,7 @@ image) name_re="^linux-image-${re_series}(\.[0-9]+|\.0-[0-9]+)(\+deb[0-9]+)?-amd
 binary) name_re="^linux-binary-${re_series}\.[0-9]+(\+deb[0-9]+)?-amd64\$" ;;
 *) echo "fetch $series: bad kind $kind" >&2; exit 1 ;;
 esac
-best_pkg= best_ver=
+best_pkg='' best_ver=
 mapfile -t names < <(apt-cache "${apt_opts[@]}" --names-only search "$name_re" 2>/dev/null |
 		     awk '{print $1}')
 if [ ${#names[@]} -gt 0 ]; then
@@ -114,10 +115,12 @@ pkgs=("$best_pkg")
 root=$cache/root/$release
 if [ ! -e "$root/.unpacked" ]; then
 	for p in "${pkgs[@]}"; do
+		# shellcheck disable=SC2012 # the first match; Debian file names are plain
 		deb=$(ls "$cache/debs/${p}_"*.deb 2>/dev/null | head -n 1 || true)
 		if [ -z "$deb" ]; then
 			(cd "$cache/debs" && apt-get "${apt_opts[@]}" -qq download "$p" > /dev/null) ||
 				from_cache "apt-get download $p failed"
+			# shellcheck disable=SC2012 # as above
 			deb=$(ls "$cache/debs/${p}_"*.deb | head -n 1)
 		fi
 		rm -rf "$root.tmp"; mkdir -p "$root.tmp"

@@ -10,6 +10,8 @@
 #   kreport/        raw kernel reports test_kreport read (kreport_KIND_RELEASE.in)
 # Before each part it writes "matrix-guest: start NAME" to the kernel log,
 # so matrix/table.sh can name the part a kernel splat came in.
+# Not set -e: a failing test or example is a result written to RESULTS;
+# every part must run and the guest must reach its poweroff.
 set -u
 res=$1
 # shellcheck disable=SC1091

@@ -25,6 +25,7 @@ trap 'rm -rf "$work"' EXIT
 # depmod wants BASE/lib/modules/RELEASE; 7.x packages use usr/lib/modules.
 base=$work/base
 mkdir -p "$base/lib/modules"
+# shellcheck disable=SC2154 # set by the SERIES.env sourced above
 ln -s "$modules" "$base/lib/modules/$release"
 if [ ! -s "$modules/modules.dep" ] || [ "$modules/modules.dep" -ot "$modules/modules.order" ]; then
 	depmod -b "$base" "$release"

@@ -3,7 +3,7 @@
 # source whose suites are Debian's own, not the security archive), so the
 # matrix fetches from the same place without naming it anywhere.
 #   matrix/mirror.sh    -> e.g. the URI of /etc/apt/sources.list.d/debian.sources
-set -u
+set -eu
 for f in /etc/apt/sources.list.d/*.sources; do
 	[ -r "$f" ] || continue
 	awk '

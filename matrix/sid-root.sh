@@ -23,6 +23,8 @@
 # cannot be installed, or the archive cannot be reached and nothing is
 # cached), 1 the project failed to build in it, 3 built, but `make check`
 # failed in it (ROOT DIR printed: the guests can still run the build).
+# Not set -e: each stage that fails maps to its own exit status (above),
+# checked where it runs.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "${1:?usage: sid-root.sh SRC}" && pwd)
@@ -53,6 +55,7 @@ if [ -z "$mirror" ]; then
 fi
 
 mounted=()
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	local i
 	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
@@ -102,8 +105,7 @@ if [ "${MATRIX_SID_REFRESH:-0}" = 1 ] || [ ! -e "$stamp" ]; then
 	# The archive's sid Release file may have passed its Valid-Until date.
 	echo 'Acquire::Check-Valid-Until "false";' > "$root/etc/apt/apt.conf.d/99libbpf-stream"
 	mount_kernel_fs
-	# shellcheck disable=SC2086
-	if ! in_root sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $(echo $pkgs)" \
+	if ! in_root sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends ${pkgs//$'\n'/ }" \
 			>> "$log" 2>&1; then
 		say "installing sid's packages failed: $(tail -n 1 "$log")"
 		exit 2
@@ -134,7 +136,8 @@ git clone -q "$src" "$root$dir" || exit 1
 # DIR/build/sid-check.{rc,time}; a failing test leaves the build usable by
 # the matrix's guests (exit status 3).
 sid_make() {
-	local t0=$(date +%s) rc
+	local t0 rc
+	t0=$(date +%s)
 	in_root sh -c "cd $dir && $1" >> "$root$dir.log" 2>&1
 	rc=$?
 	say "'$1' in sid: $(( $(date +%s) - t0 )) s$( [ $rc = 0 ] || echo ", exit $rc")"

@@ -8,10 +8,12 @@
 # ROOT, DIR: what matrix/sid-root.sh printed (the built tree in ROOT/DIR);
 # KERNEL_ENV: matrix/fetch.sh's SERIES.env of the kernel; TAP: report.
 # Exit status: 0 every variant did what it must, 1 otherwise.
+# Not set -e: a variant that fails is a TAP line to write, not an error.
 set -u
 root=$1 dir=$2 kenv=$3 tap=$4
 # shellcheck disable=SC1090
 . "$kenv"
+# shellcheck disable=SC2154 # set by the SERIES.env sourced above
 work=$dir/build/vmlinux-$release
 mkdir -p "$root$work"
 fail() {
@@ -19,6 +21,7 @@ fail() {
 	exit 1
 }
 # vmlinuz is a bzImage: the kernel ELF is the first compressed payload.
+# shellcheck disable=SC2154 # as above
 python3 - "$vmlinuz" "$root$work/vmlinux" <<'PY' || fail "cannot decompress $vmlinuz"
 import lzma, subprocess, sys, zlib
 data = open(sys.argv[1], 'rb').read()
@@ -51,6 +54,7 @@ rc=$?
 cc=$(chroot "$root" clang --version | head -n 1)
 {
 	echo "TAP version 13"
+	# shellcheck disable=SC2016 # ${Version} is dpkg-query's, not the shell's
 	echo "# $cc, libbpf $(chroot "$root" dpkg-query -W -f '${Version}' libbpf-dev), vmlinux.h of $release"
 	n=0
 	while read -r word _ name rest; do

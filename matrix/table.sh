@@ -18,7 +18,12 @@
 # or a hung task (blocked for more than N seconds) fails that kernel's
 # column, one "SERIES::kernel: splat" failure each, named after the part
 # that ran when it came (guest-run.sh's "matrix-guest: start NAME" marks).
+#
+# Counting: scripts/tap.sh (shared with tests/run-tests.sh).
+# Not set -e: failed tests and missing reports are results to count.
 set -u
+# shellcheck source=scripts/tap.sh
+. "$(cd "$(dirname "$0")" && pwd)/../scripts/tap.sh"
 root=$1 tap=$2; shift 2
 series=("$@")
 : > "$tap"
@@ -76,23 +81,18 @@ for s in "${series[@]}"; do
 		[ -e "$t" ] || continue
 		suite=$(basename "$t" .tap); suite=${suite#test_}
 		[[ " ${suites[*]} " == *" $suite "* ]] || suites+=("$suite")
-		p=0 f=0 k=0
 		while IFS= read -r line; do
-			case $line in
-			# left out by a Criterion --filter: not run, not counted
-			"ok "*"# SKIP test was skipped") continue ;;
-			"ok "*"# SKIP"*) k=$((k + 1)) ;;
-			"ok "*) p=$((p + 1)) ;;
-			"not ok "*) f=$((f + 1)) ;;
-			*) continue ;;
-			esac
+			# a test a Criterion --filter left out is class none
+			tap_class "$line"
+			[ "$tap_cls" = none ] && continue
 			name=$(echo "$line" | sed -E 's/^(not )?ok ([0-9]+ )?- //')
-			if [[ $line == "not ok "* ]]; then emit "not ok - $s::$name"; else emit "ok - $s::$name"; fi
+			if [ "$tap_cls" = fail ]; then emit "not ok - $s::$name"; else emit "ok - $s::$name"; fi
 		done < "$t"
 		rc=$(cat "${t%.tap}.rc" 2>/dev/null || echo 0)
-		if [ "$rc" != 0 ] && [ "$f" -eq 0 ]; then
+		tap_count "$t" "$rc"
+		p=$tap_passed f=$tap_failed k=$tap_skipped
+		if [ "$tap_exit_fail" = 1 ]; then
 			emit "not ok - $s::$suite: exit $rc with no failed test"
-			f=1
 		fi
 		cell[$s,$suite]="$p/$f/$k"
 		total_p[$s]=$((total_p[$s] + p)); total_f[$s]=$((total_f[$s] + f))

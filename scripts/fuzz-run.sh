@@ -7,6 +7,8 @@
 # FUZZ_OUT/NAME-crash-* (or leak-, timeout-, oom-) and fails the script; copy
 # that file into fuzz/corpus/NAME/ to make it a regression input that
 # make check replays. Prints one summary line per target (runs, coverage).
+# Not set -e: every target runs even when one fails; the status collects
+# the failures.
 set -u
 out=$1 secs=$2; shift 2
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +33,7 @@ for name in "$@"; do
 		grep -E 'ERROR|invariant failed|SUMMARY|runtime error' "$log" | head -n 20
 		fail=1
 	else
-		echo "fuzz $name: ok, ${runs:-?} runs, ${cov:-cov: ?}, corpus $(ls "$work" | wc -l) inputs"
+		echo "fuzz $name: ok, ${runs:-?} runs, ${cov:-cov: ?}, corpus $(find "$work" -mindepth 1 -maxdepth 1 | wc -l) inputs"
 	fi
 done
 exit $fail

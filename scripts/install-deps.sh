@@ -6,7 +6,9 @@ set -eu
 
 # package:file-that-proves-it-is-installed
 # (libsystemd-dev builds the journal output in; systemd's journald and
-# systemd-journal-remote/-upload are what tests/test_journal runs against)
+# systemd-journal-remote/-upload are what tests/test_journal runs against;
+# `make lint` runs ShellCheck, and checkpatch.pl's SPDX check needs ply
+# and GitPython)
 need="
 libbpf-dev:/usr/include/bpf/libbpf.h
 libelf-dev:/usr/include/libelf.h
@@ -27,6 +29,9 @@ gcc:/usr/bin/gcc
 libsystemd-dev:/usr/include/systemd/sd-journal.h
 systemd:/lib/systemd/systemd-journald
 systemd-journal-remote:/lib/systemd/systemd-journal-remote
+shellcheck:/usr/bin/shellcheck
+python3-ply:/usr/lib/python3/dist-packages/ply/__init__.py
+python3-git:/usr/lib/python3/dist-packages/git/__init__.py
 "
 # The kernel matrix (mk/matrix.mk): QEMU and what builds its initramfs.
 # Optional: where they cannot be installed, make check skips the matrix

@@ -13,7 +13,13 @@
 # Sanitizer reports (ASan, LSan, UBSan, TSan) are written to a log folder per
 # binary; a binary that leaves any report counts as one more failure, even if
 # every test passed (LeakSanitizer runs after the test has reported success).
+#
+# Counting: scripts/tap.sh (shared with the kernel matrix).
+# Not set -e: a failing test binary is a result to count, not an error.
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/tap.sh
+. "$here/../scripts/tap.sh"
 out=$1; shift
 tap_dir=$out/tap
 mkdir -p "$tap_dir"
@@ -53,16 +59,21 @@ for bin in "$@"; do
 		failed=$((failed + 1)); failed_names+=("$name")
 		continue
 	fi
-	p=$(grep -c '^ok ' "$tap" | tr -d ' ')
-	s=$(grep -c '^ok .*# SKIP' "$tap" | tr -d ' ')
-	f=$(grep -c '^not ok ' "$tap" | tr -d ' ')
-	p=$((p - s))
-	passed=$((passed + p)); skipped=$((skipped + s)); failed=$((failed + f))
-	if [ "$f" -gt 0 ] || { [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; }; then
-		[ "$f" -eq 0 ] && { failed=$((failed + 1)); echo "$name: exit $rc with no failed test: counted as 1 failure"; }
+	tap_count "$tap" "$rc"
+	passed=$((passed + tap_passed)); skipped=$((skipped + tap_skipped))
+	failed=$((failed + tap_failed))
+	if [ "$tap_exit_fail" = 1 ]; then
+		echo "$name: exit $rc with no failed test: counted as 1 failure"
+	fi
+	if [ "$tap_failed" -gt 0 ]; then
 		failed_names+=("$name")
 	fi
-	grep '# SKIP' "$tap" | sed "s/^ok - /  skipped: /" || true
+	while IFS= read -r line; do
+		tap_class "$line"
+		if [ "$tap_cls" = skip ]; then
+			echo "  skipped: ${line#ok - }"
+		fi
+	done < "$tap"
 done
 
 # kernel-patch harness: its own closing line "N passed, N failed[, N skipped]"

@@ -384,6 +384,9 @@ Test(cli, usage_errors_exit_64_with_one_error_line)
 		ARGV("run", OBJ_HELLO, "--repeat", "0"),
 		ARGV("run", OBJ_HELLO, "--repeat"),
 		ARGV("dump", "id", "1", "--prog", "x"),
+		/* run's options are run's: after its name only */
+		ARGV("--prog", "x", "run", OBJ_HELLO),
+		ARGV("run", OBJ_HELLO, "--bogus"),
 	};
 	size_t i;
 

@@ -17,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
+#include <dlfcn.h>
 #include <bpf/bpf.h>
 #include "cons_helpers.h"
 #include "kernel_probe.h"
@@ -727,4 +729,200 @@ Test(reader, example_skeleton_prints_its_calls, .timeout = 30)
 	cr_assert_not_null(strstr(out, "[skeleton_sys_enter:stdout] system call "), "%s", out);
 	cr_assert_not_null(strstr(out, "(#1)\n"), "%s", out);
 	free(out);
+}
+
+/* ---- the caller's event loop: __epoll_fd() --------------------------------- */
+
+/*
+ * sigaction() as the library sees it: the library is linked statically
+ * into this binary, so its calls resolve to this definition, which counts
+ * them (while counting is on) and hands them to libc's.
+ */
+static volatile int sigaction_calls;
+static volatile bool sigaction_counting;
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	static int (*real)(int, const struct sigaction *, struct sigaction *);
+
+	if (!real)
+		real = (int (*)(int, const struct sigaction *, struct sigaction *))
+			dlsym(RTLD_NEXT, "sigaction");
+	if (sigaction_counting)
+		__atomic_add_fetch(&sigaction_calls, 1, __ATOMIC_RELAXED);
+	return real(sig, act, old);
+}
+
+/* sigaction() calls of one waiting __poll() of a quiet reader. */
+static int poll_sigactions(bool mask_signals)
+{
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .mask_signals = mask_signals,
+		    .idle_max_ms = 5);
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	struct cons_print *skel;
+	int fd, ret, n;
+
+	cr_assert_not_null(r);
+	fd = follow_quiet(r, &skel);
+	sigaction_calls = 0;
+	sigaction_counting = true;
+	ret = bpf_stream_reader__poll(r, 30);
+	sigaction_counting = false;
+	n = sigaction_calls;
+	cr_assert_eq(ret, 0, "a quiet reader times out: %d", ret);
+	bpf_stream_reader__free(r);
+	unfollow_quiet(fd, skel);
+	return n;
+}
+
+Test(reader, poll_masks_signals_only_when_asked)
+{
+	int with = poll_sigactions(true), without = poll_sigactions(false);
+
+	/* the counter sees the library's calls: with the opt-in, one query per
+	 * signal number it may block */
+	cr_assert_geq(with, 20, "sigaction() calls with mask_signals: %d", with);
+	cr_assert_eq(without, 0, "sigaction() calls without mask_signals: %d", without);
+}
+
+/* A source whose first read raises SIGUSR1 and finds nothing: a signal
+ * that arrives while __poll() runs its cycle, before the wait. */
+static int raised;
+
+static int raise_on_read(void *ctx, void *buf, size_t len, struct bs_source_meta *meta)
+{
+	bs_meta_next(meta);
+	if (!raised++)
+		raise(SIGUSR1);
+	return 0;
+}
+
+static int no_drops(void *ctx, __u64 *count)
+{
+	*count = 0;
+	return 0;
+}
+
+/* -EINTR or 0 of one __poll(r, @ms) whose cycle sees a signal; *us: time. */
+static int signal_in_cycle(bool mask_signals, int ms, long long *us)
+{
+	struct sigaction sa = { .sa_handler = noop_handler };
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .mask_signals = mask_signals,
+		    .idle_max_ms = 2000);
+	struct bs_stream_src src = { .read = raise_on_read, .prog_id = 21, .prog_name = "s",
+				     .stream_id = BPF_STDOUT, .dropped = no_drops };
+	struct bpf_stream_reader *r;
+	long long t0;
+	int ret;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	raised = 0;
+	r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	cr_assert_not_null(r);
+	cr_assert_eq(bs_reader_add_src(r, &src), 0);
+	t0 = now_us();
+	ret = bpf_stream_reader__poll(r, ms);
+	*us = now_us() - t0;
+	bpf_stream_reader__free(r);
+	return ret;
+}
+
+/* What mask_signals is for: a signal that arrives while the cycle runs
+ * (a callback, a read) ends the wait at once; without it the wait runs to
+ * its end (here the timeout) and the caller sees the handler's effect then. */
+Test(reader, masked_signal_in_cycle_ends_the_wait)
+{
+	long long us;
+	int ret;
+
+	ret = signal_in_cycle(true, 3000, &us);
+	cr_assert_eq(ret, -EINTR, "poll with mask_signals: %d", ret);
+	cr_assert_lt(us, TS_MAX(500000), "%lld us", us);
+	ret = signal_in_cycle(false, 300, &us);
+	cr_assert_eq(ret, 0, "poll without mask_signals: %d", ret);
+	cr_assert_geq(us, 300000, "%lld us", us);
+}
+
+/* A caller's epoll loop over the reader's fd, __consume() when it fires,
+ * until @want lines came or @ms passed. Returns the lines; *wakes: times the
+ * loop woke. */
+static int epoll_loop(struct bpf_stream_reader *r, int want, int ms, int *wakes)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	int ep = epoll_create1(EPOLL_CLOEXEC), fd, n = 0, ret;
+	long long end = now_us() + ms * 1000LL;
+
+	cr_assert_geq(ep, 0);
+	fd = bpf_stream_reader__epoll_fd(r);
+	cr_assert_geq(fd, 0, "epoll_fd: %d", fd);
+	cr_assert_eq(bpf_stream_reader__epoll_fd(r), fd, "the same fd each call");
+	ev.data.fd = fd;
+	cr_assert_eq(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev), 0);
+	*wakes = 0;
+	while (n < want && now_us() < end) {
+		ret = epoll_wait(ep, &out, 1, (int)((end - now_us()) / 1000) + 1);
+		if (ret <= 0)
+			continue;
+		(*wakes)++;
+		ret = bpf_stream_reader__consume(r);
+		cr_assert_geq(ret, 0, "consume: %d", ret);
+		n += ret;
+	}
+	close(ep);
+	return n;
+}
+
+static void epoll_delivers(struct cons_print *skel)
+{
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .idle_max_ms = 100);
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	int n, wakes;
+
+	cr_assert_not_null(r);
+	cr_assert_eq(bpf_stream_skel_follow(r, skel), 3, "three loaded programs");
+	skel->data->nr_lines = 2;
+	run(skel->progs.cons_out);
+	n = epoll_loop(r, 4, 5000, &wakes);
+	cr_assert_eq(n, 4, "2 stdout + 2 stderr lines of cons_out: %d", n);
+	cr_assert_str_eq(col.msgs[0].text, "out 1.0");
+	cr_assert_str_eq(col.msgs[0].name, "cons_out");
+	cr_assert_str_eq(col.msgs[3].text, "err 1.1");
+	/* idle: the timer backs off to idle_max_ms, it does not spin */
+	n = epoll_loop(r, 1, 600, &wakes);
+	cr_assert_eq(n, 0);
+	cr_assert_lt(wakes, 30, "woke %d times in 600 ms idle", wakes);
+	/* a program that comes later joins the set */
+	cr_assert_eq(bpf_stream_reader__remove_id(r, col.msgs[0].prog_id), 0);
+	cr_assert_eq(bpf_stream_reader__add_prog(r, bpf_program__fd(skel->progs.cons_out), 0), 0);
+	run(skel->progs.cons_out);
+	n = epoll_loop(r, 4, 5000, &wakes);
+	cr_assert_eq(n, 4, "after re-adding: %d", n);
+	bpf_stream_reader__free(r);
+}
+
+Test(reader, epoll_fd_in_the_callers_loop_ringbuf)
+{
+	struct cons_print *skel = open_prepared();
+
+	epoll_delivers(skel);
+	bpf_stream_release(skel->obj);
+	cons_print__destroy(skel);
+}
+
+Test(reader, epoll_fd_in_the_callers_loop_native)
+{
+	struct cons_print *skel;
+	LIBBPF_OPTS(bpf_stream_prepare_opts, nopts, .transport = BPF_STREAM_TRANSPORT_NATIVE);
+	int err;
+
+	if (kp_native_write())
+		cr_skip_test("native streams do not work here: %s", kp_native_write_why());
+	skel = cons_print__open();
+	cr_assert_not_null(skel);
+	err = bpf_stream_prepare_opts(skel->obj, &nopts);
+	cr_assert_eq(err, 0, "prepare native: %d", err);
+	cr_assert_eq(cons_print__load(skel), 0);
+	epoll_delivers(skel);
+	bpf_stream_release(skel->obj);
+	cons_print__destroy(skel);
 }

@@ -175,7 +175,7 @@ Test(transport, no_kfunc_picks_ringbuf)
 	struct tr_multi *skel = tr_multi__open();
 	const char *reason = NULL;
 
-	bs_kernel_test_set(false, 0);
+	bs_feat_test_override(BS_FEAT_NATIVE_WRITE, 0);
 	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
 	cr_assert_eq(bpf_stream_object_transport(skel->obj, &reason), BPF_STREAM_TRANSPORT_RINGBUF);
 	cr_assert(strstr(reason, "no BPF streams") != NULL, "reason: %s", reason);
@@ -186,7 +186,7 @@ Test(transport, no_kfunc_picks_ringbuf)
 	setenv("BPF_STREAM_TRANSPORT", "native", 1);
 	cr_assert_eq(bpf_stream_skel_prepare(skel), -EOPNOTSUPP);
 	tr_multi__destroy(skel);
-	bs_kernel_test_reset();
+	bs_feat_test_override(BS_FEAT_NATIVE_WRITE, -1);
 }
 
 /* Transport: auto on a kernel whose native write works (forced probe answer). */
@@ -195,14 +195,14 @@ Test(transport, working_native_picks_native)
 	struct tr_multi *skel = tr_multi__open();
 	const char *reason = NULL;
 
-	bs_kernel_test_set(true, 0);
+	bs_feat_test_override(BS_FEAT_NATIVE_WRITE, 1);
 	cr_assert_eq(bpf_stream_skel_prepare(skel), 0);
 	cr_assert_eq(bpf_stream_object_transport(skel->obj, &reason), BPF_STREAM_TRANSPORT_NATIVE);
 	cr_assert_str_eq(reason, "native streams work on this kernel");
 	cr_assert_eq(skel->rodata->bpf_stream_transport_sel, BPF_STREAM_SEL_NATIVE);
 	bpf_stream_skel_release(skel);
 	tr_multi__destroy(skel);
-	bs_kernel_test_reset();
+	bs_feat_test_override(BS_FEAT_NATIVE_WRITE, -1);
 }
 
 Test(transport, bad_env_value_is_einval)

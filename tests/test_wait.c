@@ -148,7 +148,7 @@ Test(wait, fallback_delivers)
 
 	NEED_NATIVE_WRITES();
 	if (kp_has_stream_open())
-		bs_stream_fd_test_force(0);
+		bs_feat_test_override(BS_FEAT_STREAM_FD, 0);
 	skel = open_native();
 	r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
 	cr_assert_not_null(r);

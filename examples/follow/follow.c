@@ -7,7 +7,8 @@
  *   [follow_switch:stdout] cpu 1: switch away from bash (pid 812), 3204 switches since
  *
  * The reader waits in bpf_stream_reader__poll(); SIGINT/SIGTERM end the wait
- * at once (-EINTR), so the loop exits without delay.
+ * at once (-EINTR), so the loop exits without delay: mask_signals makes that
+ * hold also for a signal that arrives while a line is being printed.
  */
 #include <errno.h>
 #include <signal.h>
@@ -37,6 +38,7 @@ int main(int argc, char **argv)
 {
 	struct bpf_stream_printer *printer = NULL;
 	struct bpf_stream_reader *reader = NULL;
+	LIBBPF_OPTS(bpf_stream_reader_opts, ropts, .mask_signals = true);
 	struct follow *skel;
 	const char *reason = "";
 	long interval_ms = 500;
@@ -87,7 +89,7 @@ int main(int argc, char **argv)
 
 	/* Lines go to stdout as "[prog:stream] text"; escaped on a terminal. */
 	printer = bpf_stream_printer__new(stdout, NULL);
-	reader = bpf_stream_reader__new(bpf_stream_printer__print, printer, NULL);
+	reader = bpf_stream_reader__new(bpf_stream_printer__print, printer, &ropts);
 	if (!printer || !reader) {
 		err = -errno;
 		fprintf(stderr, "failed to create the reader: %d\n", err);

@@ -11,6 +11,8 @@
 # here is skipped with the reason. Always exits 0: the counts tell.
 #
 #   linux-check.sh MAKE OBJ CACHE SERIES [make arguments...]
+# Not set -e: each step's failure is logged and counted in the closing
+# line, and the later steps still run.
 set -u
 
 mk=$1
@@ -60,6 +62,7 @@ done
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" = 0 ]; then
 		echo "linux-check: installing Debian packages:$missing"
+		# shellcheck disable=SC2086 # a list of package names
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing \
 			>/dev/null 2>&1 || skip_all "cannot install$missing"
 	else
@@ -92,9 +95,10 @@ for v in released patched; do
 	"$mk" --no-print-directory "test-tree-$v" "$@" > "$obj/linux-tree-$v.out" 2>&1
 	rc=$?
 	cat "$obj/linux-tree-$v.out"
-	[ -f "$obj/test-tree-$v.log" ] && grep -qE '^[0-9]+ passed, ' "$obj/test-tree-$v.log" || {
+	if ! { [ -f "$obj/test-tree-$v.log" ] &&
+	       grep -qE '^[0-9]+ passed, ' "$obj/test-tree-$v.log"; }; then
 		fail=$((fail + 1))
 		say "FAIL linux-tree-$v: no result (exit $rc)"
-	}
+	fi
 done
 finish

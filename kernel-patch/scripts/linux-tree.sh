@@ -31,6 +31,7 @@ apt_opts="-o Dir::Etc::sourcelist=$aptdir/sources.list -o Dir::Etc::sourceparts=
  -o Dir::Cache::archives=$aptdir/archives -o APT::Get::List-Cleanup=0
  -o Debug::NoLocking=1 -o APT::Sandbox::User=root"
 
+# shellcheck disable=SC2012 # the newest by time; Debian file names are plain
 deb=$(ls -t "$cache/${pkg}_"*.deb 2>/dev/null | head -n 1 || true)
 if [ -z "$deb" ] || [ -n "${REFRESH:-}" ]; then
 	# shellcheck disable=SC2086
@@ -47,6 +48,7 @@ if [ -z "$deb" ] || [ -n "${REFRESH:-}" ]; then
 				exit 77
 			fi
 		}
+		# shellcheck disable=SC2012 # the newest by time; Debian file names are plain
 		deb=$(ls -t "$cache/${pkg}_"*.deb | head -n 1)
 	fi
 fi

@@ -21,7 +21,9 @@ tree=$2
 git_t() { git -C "$tree" "$@"; }
 
 patches() {
-	ls "$1"/0*.patch | grep -v '/0000-cover-letter.patch$'
+	for p in "$1"/0*.patch; do
+		case $p in */0000-cover-letter.patch) ;; *) [ -e "$p" ] && echo "$p" ;; esac
+	done
 }
 
 # format-patch options: no commit ids (they would depend on the base
@@ -37,7 +39,7 @@ format_patch() {
 case $cmd in
 apply)
 	dir=$(cd "$3" && pwd)
-	hash=$(cat $(patches "$dir") | sha256sum | cut -d' ' -f1)
+	hash=$(patches "$dir" | while read -r p; do cat "$p"; done | sha256sum | cut -d' ' -f1)
 	if [ "$(git_t rev-parse --abbrev-ref HEAD)" = patched ] &&
 	   [ "$(cat "$tree/.git/series-hash" 2>/dev/null)" = "$hash" ] &&
 	   [ -z "$(git_t status --porcelain --untracked-files=no)" ]; then
@@ -65,7 +67,7 @@ check)
 			fail=1
 		fi
 	done
-	if [ "$(ls "$out" | wc -l)" != "$(patches "$dir" | wc -l)" ]; then
+	if [ "$(find "$out" -mindepth 1 -maxdepth 1 | wc -l)" != "$(patches "$dir" | wc -l)" ]; then
 		echo "series: patch count differs from the regenerated series"
 		fail=1
 	fi
@@ -121,7 +123,7 @@ export)
 	dir=$(cd "$3" && pwd)
 	mkdir -p "$dir"
 	rm -f "$dir"/0*.patch.new
-	for p in $(ls "$dir"/0*.patch 2>/dev/null | grep -v 0000-cover-letter); do rm -f "$p"; done
+	patches "$dir" | while read -r p; do rm -f "$p"; done
 	format_patch -o "$dir" released..work
 	ls "$dir"
 	;;

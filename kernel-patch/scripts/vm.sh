@@ -57,7 +57,7 @@ boot() {
 	bz=$1 out=$2 mode=$3 cpu=$4
 	start=$(date +%s)
 	rm -f "$out/results/$mode.log"
-	timeout 900 qemu-system-x86_64 -accel tcg,thread=single -cpu $cpu -m 2G -smp 2 \
+	timeout 900 qemu-system-x86_64 -accel tcg,thread=single -cpu "$cpu" -m 2G -smp 2 \
 		-machine q35 -nographic -no-reboot -kernel "$bz" -initrd "$out/initramfs.gz" \
 		-append "console=ttyS0 panic=-1 stream_mode=$mode ${VM_APPEND:-}" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
@@ -91,13 +91,14 @@ test)
 	bz=$1 out=$2 guest=$3 obj=$4
 	# the guest is run as "GUEST MODE OBJ"
 	mkdir -p "$out"
+	# shellcheck disable=SC2016 # "$1" is the guest script's own argument
 	printf '#!/bin/sh\nexec %s "$1" %s\n' "$guest" "$obj" > "$out/guest.sh"
 	chmod +x "$out/guest.sh"
 	initramfs "$out" "$out/guest.sh"
 	for mode in $([ "${VM_REFUND:-0}" = 1 ] && echo refund) poll; do
 		cpu=max
-		[ $mode = refund ] && cpu=max,-cx16
-		boot "$bz" "$out" $mode $cpu
+		[ "$mode" = refund ] && cpu=max,-cx16
+		boot "$bz" "$out" "$mode" "$cpu"
 	done
 	! grep -h '^FAIL' "$out/results/"*.log >/dev/null 2>&1
 	;;

@@ -8,6 +8,8 @@
 # timing bounds scaled for TCG, then bench section 6 (waiting). test_reader's
 # two example tests are left out: the examples attach to tracepoints, which
 # the tinyconfig kernel does not have (they exit with -EINVAL).
+# Not set -e: every test runs; rc collects the failures.
+set -u
 out=$1
 export BPF_STREAM_TEST_SCALE=10
 cd /tmp || exit 1
