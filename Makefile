@@ -36,7 +36,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 VERSION_MAJOR := 1
-VERSION := 1.0.0
+VERSION := 1.1.0
 
 CC ?= cc
 ifeq ($(origin CC),default)
@@ -150,7 +150,7 @@ demo:
 	$(Q)$(MAKE) --no-print-directory demo-run
 
 check:
-	$(Q)scripts/install-deps.sh
+	$(Q)DEB=$(DEB_CHECK) scripts/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory test-run
 
 deps:

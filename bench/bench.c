@@ -45,7 +45,7 @@ static void usage(const char *prog)
 
 int main(int argc, char **argv)
 {
-	const char *sections = "1234567";
+	const char *sections = "12345678";
 	int opt, err;
 
 	while ((opt = getopt(argc, argv, "r:n:l:m:o:k:s:P:R:Fh")) != -1) {
@@ -110,6 +110,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: waiting: %s\n", strerror(-err));
 	if (strchr(sections, '7') && (err = bench_ctl()))
 		fprintf(stderr, "bench: call-site control: %s\n", strerror(-err));
+	if (strchr(sections, '8') && (err = bench_idle()))
+		fprintf(stderr, "bench: idle cost of follow all: %s\n", strerror(-err));
 
 	bench_print();
 	if (bench_write_json(bench_cfg.out, bench_cfg.kernel_json)) {

@@ -87,6 +87,7 @@ int bench_memory(void);
 int bench_kernel_patch(void);
 int bench_wait(void);
 int bench_ctl(void);
+int bench_idle(void);
 
 /* Error-name helper for return-value histograms. */
 const char *bench_errname(int err);

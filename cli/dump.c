@@ -9,7 +9,7 @@
 void help_dump(FILE *f)
 {
 	fprintf(f,
-		"Usage: " BIN_NAME " dump PROG [STREAM]\n"
+		"Usage: " BIN_NAME " dump PROG... [STREAM]\n"
 		"  Print every line queued now on the streams of the programs PROG names,\n"
 		"  then exit. A program whose object another live process reads (the one\n"
 		"  that prepared it, or consumes it now) keeps its lines for that process:\n"
@@ -58,7 +58,7 @@ int do_dump(int argc, char **argv)
 
 	if (cmd_no_options(&argc, argv))
 		return EXIT_USAGE;
-	ret = parse_progs(&argc, &argv, 1, &sels, &nr_sels, &streams);
+	ret = parse_progs(&argc, &argv, 1 << 20, &sels, &nr_sels, &streams);
 	if (ret)
 		return ret;
 	ret = resolve_progs(sels, nr_sels, true, NULL, 0, &refs, &nr_refs);

@@ -3,7 +3,7 @@
  * bpf-stream follow PROG... [stdout|stderr|all]: print lines as they arrive
  * until SIGINT or SIGTERM. Selectors that scan (all, name NAME, tag TAG)
  * also pick up programs loaded later: the program ids are rescanned every
- * RESCAN_MS.
+ * RESCAN_MS, backing off to RESCAN_MAX_MS while no new program comes.
  */
 #include <errno.h>
 #include <signal.h>
@@ -16,14 +16,17 @@
 #include "main.h"
 
 /*
- * The reader sleeps in ppoll() with SIGINT/SIGTERM unblocked, so a signal
- * during a wait ends it at once. One arriving between our check of the flag
- * and the reader's wait is only seen when that wait ends: POLL_MS bounds
- * this to less than the promised 100 ms. Each poll call reads every stream
- * once, so POLL_MS is also the slowest read rate while idle.
+ * The reader blocks SIGINT/SIGTERM during __poll() and sleeps in ppoll()
+ * with them unblocked (opts.mask_signals, out_reader_new()), so a signal
+ * ends its wait at once wherever it arrives. POLL_MS is the reader's idle
+ * back-off cap (the slowest read rate of streams that cannot wake it, while
+ * idle; the reader raises it for a cycle that costs more, see
+ * RD_IDLE_COST_FACTOR). Each __poll() call starts with a cycle, so calls
+ * are made only as often as rescans need.
  */
 #define POLL_MS 80
-#define RESCAN_MS 250	/* how often new programs are looked for */
+#define RESCAN_MS 250		/* how often new programs are looked for */
+#define RESCAN_MAX_MS 2000	/* ... backing off to this while none comes */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -252,22 +255,32 @@ static int follow_start(struct follow *f, struct prog_ref *refs, int nr_refs)
  * RESCAN_MS; then what arrived up to the signal. */
 static int follow_loop(struct follow *f, struct out_ctx *o)
 {
-	long long last_scan = now_ms();
-	int n, ret;
+	long long last_scan = now_ms(), wait;
+	int n, ret, rescan_ms = RESCAN_MS, nr_seen;
+	/* BPF_STREAM_IDLE=fixed: the reader's cap and the rescans do not back
+	 * off (latency over CPU; the bench's "before") */
+	const char *idle = getenv("BPF_STREAM_IDLE");
+	bool fixed = idle && !strcmp(idle, "fixed");
 
 	while (!stop_signal) {
-		n = bpf_stream_reader__poll(f->reader, POLL_MS);
+		/* until the next rescan: each call begins with a read of every stream */
+		wait = fixed ? POLL_MS : f->scanning ? last_scan + rescan_ms - now_ms() : RESCAN_MAX_MS;
+		n = bpf_stream_reader__poll(f->reader, wait < 1 ? 1 : (int)wait);
 		if (o->err)
 			return out_err_status(o->err);
 		if (n < 0 && n != -EINTR && n != -EAGAIN)
 			return p_err_errno(n, "reading streams");
 		if (fflush(stdout))
 			return out_err_status(-errno);
-		if (f->scanning && !stop_signal && now_ms() - last_scan >= RESCAN_MS) {
+		if (f->scanning && !stop_signal && now_ms() - last_scan >= rescan_ms) {
+			nr_seen = f->nr_seen;
 			ret = rescan(f, f->sels, f->nr_sels);
 			if (ret)
 				return ret;
 			last_scan = now_ms();
+			/* programs came: look again soon; none: less often */
+			rescan_ms = fixed || f->nr_seen != nr_seen ? RESCAN_MS
+				    : rescan_ms * 2 > RESCAN_MAX_MS ? RESCAN_MAX_MS : rescan_ms * 2;
 		}
 	}
 	p_verbose("stopped by signal %d", (int)stop_signal);

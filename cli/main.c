@@ -28,6 +28,7 @@ bool raw_output;
 bool journal_output;
 bool timestamps;
 bool steal_streams;
+bool arrival_order;
 enum color_mode color_mode = COLOR_AUTO;
 struct json_writer json_wtr;
 
@@ -64,6 +65,8 @@ static void help_options(FILE *f)
 		"                          each line; \"(read)\" marks a time of reading\n"
 		"      --journal           follow, dump: one systemd journal entry per line\n"
 		"      --steal             consume programs another process reads (see dump)\n"
+		"      --arrival-order     do not merge stamped lines of several programs and\n"
+		"                          streams by time: each stream's lines as read\n"
 		"  -v, --verbose           libbpf and libbpf-stream debug output on stderr\n"
 		"  -h, --help              this help\n"
 		"  -V, --version           version\n");
@@ -519,7 +522,7 @@ static int global_long(const char *arg, bool *show_help, bool *show_version)
 {
 	static const char *const names[] = {
 		"json", "pretty", "color", "colour", "no-prefix", "raw", "journal",
-		"timestamps", "verbose", "help", "version", "steal",
+		"timestamps", "verbose", "help", "version", "steal", "arrival-order",
 	};
 	const char *eq = strchr(arg, '='), *name = NULL;
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg), i;
@@ -571,6 +574,8 @@ static int global_long(const char *arg, bool *show_help, bool *show_version)
 		*show_version = true;
 	} else if (!strcmp(name, "steal")) {
 		steal_streams = true;
+	} else if (!strcmp(name, "arrival-order")) {
+		arrival_order = true;
 	}
 	return 1;
 }

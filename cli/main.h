@@ -21,7 +21,7 @@
 #endif
 
 #define BIN_NAME "bpf-stream"
-#define BPF_STREAM_CLI_VERSION "1.0.0"
+#define BPF_STREAM_CLI_VERSION "1.1.0"
 
 /*
  * Exit statuses. Errors use sysexits(3)-style values at 64 and above, so
@@ -54,6 +54,7 @@ extern bool raw_output;
 extern bool journal_output;	/* --journal: entries to the systemd journal */
 extern bool timestamps;		/* --timestamps: wall-clock time on each line */
 extern bool steal_streams;	/* --steal: take over from the process reading a program */
+extern bool arrival_order;	/* --arrival-order: no merge by time stamp */
 extern enum color_mode color_mode;
 extern struct json_writer json_wtr;	/* valid when json_output */
 

@@ -130,9 +130,15 @@ struct bpf_stream_reader *out_reader_new(struct out_ctx *o, int idle_max_ms)
 	ropts.report_fn = out_report;
 	ropts.report_ctx = o;
 	ropts.idle_max_ms = idle_max_ms;
-	/* objects built with BPF_STREAM_TIMESTAMP: stdout and stderr in the
-	 * order they were written (unstamped lines keep their stream's order) */
-	ropts.order_by_time = true;
+	/* objects built with BPF_STREAM_TIMESTAMP: the lines of all programs
+	 * and streams read in one cycle in the order they were written
+	 * (unstamped lines keep their stream's order); --arrival-order: each
+	 * stream's lines as read, without the copy the merge costs */
+	ropts.order_by_time = !arrival_order;
+	/* a reader that waits (follow: idle_max_ms set): a SIGINT/SIGTERM that
+	 * comes while a cycle runs ends the next wait at once, so follow can
+	 * wait long between its rescans and still stop within 100 ms */
+	ropts.mask_signals = idle_max_ms > 0;
 	/* another process's programs: read along (ring) or refuse (native)
 	 * unless told to take them over */
 	ropts.take_over = steal_streams;

@@ -100,19 +100,35 @@ struct id_set {
 
 static struct id_set plain_ids, released_ids, plain_btf_ids;
 
+/* Sorted: asked on every read of every program a reader follows (a
+ * `follow all` of 1,000 programs asks 2,000 times per cycle). */
+static size_t id_set_pos(const struct id_set *s, __u32 id)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static bool id_set_has(const struct id_set *s, __u32 id)
 {
-	size_t i;
+	size_t i = id_set_pos(s, id);
 
-	for (i = 0; i < s->n; i++)
-		if (s->ids[i] == id)
-			return true;
-	return false;
+	return i < s->n && s->ids[i] == id;
 }
 
 static void id_set_add(struct id_set *s, __u32 id)
 {
-	if (id_set_has(s, id))
+	size_t i = id_set_pos(s, id);
+
+	if (i < s->n && s->ids[i] == id)
 		return;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 16;
@@ -123,7 +139,9 @@ static void id_set_add(struct id_set *s, __u32 id)
 		s->ids = p;
 		s->cap = cap;
 	}
-	s->ids[s->n++] = id;
+	memmove(&s->ids[i + 1], &s->ids[i], (s->n - i) * sizeof(*s->ids));
+	s->ids[i] = id;
+	s->n++;
 }
 
 static void tport_unclaim(struct bs_tport *t);
@@ -484,16 +502,16 @@ static bool prog_gone(__u32 id)
  * reader meets many programs. */
 static void id_set_prune(struct id_set *s)
 {
-	size_t i = 0;
+	size_t i, n = 0;
 
-	while (i < s->n) {
-		if (prog_gone(s->ids[i])) {
+	/* keeps the order (sorted) */
+	for (i = 0; i < s->n; i++) {
+		if (prog_gone(s->ids[i]))
 			bs_pending_forget(s->ids[i]);
-			s->ids[i] = s->ids[--s->n];
-		} else {
-			i++;
-		}
+		else
+			s->ids[n++] = s->ids[i];
 	}
+	s->n = n;
 }
 
 /* Free instances none of whose programs is left in the kernel (objects

@@ -12,7 +12,9 @@
  *   cached), BPF_STREAM ("stdout"/"stderr"), BPF_PROG_OWNER_PID (when the
  *   caller knows it), BPF_TS_NS and BPF_TS_REALTIME (when the BPF side
  *   stamped the record), BPF_DROPPED=N (drop notices), BPF_KERNEL=1 (a line
- *   of a kernel report), BPF_PARTIAL/BPF_UNTERMINATED/BPF_TRUNCATED=1.
+ *   of a kernel report), BPF_PARTIAL/BPF_UNTERMINATED/BPF_TRUNCATED=1,
+ *   CODE_FILE/CODE_LINE/CODE_FUNC of the bpf_stream_printk() call when a
+ *   reader delivers a ring record whose call site it knows (srcline.c).
  * A report (bpf_stream_journal_report) adds BPF_REPORT_KIND, the report's
  * cpu/uid/pid/comm, one BPF_REPORT_FRAME per frame, and CODE_FILE/CODE_LINE/
  * CODE_FUNC from the first frame with a source line.
@@ -221,6 +223,7 @@ static int send_entry(struct entry *e)
 int bpf_stream_journal_print(void *ctx, const struct bpf_stream_msg *msg)
 {
 	const struct bpf_stream_journal_opts *opts = ctx;
+	struct bs_srcline_loc loc;
 	struct entry e = {};
 	char rt[40];
 	int pri, err;
@@ -241,6 +244,13 @@ int bpf_stream_journal_print(void *ctx, const struct bpf_stream_msg *msg)
 		goto out;
 	add_fmt(&e, "PRIORITY=%d", pri);
 	add_prog_fields(&e, opts, msg->prog_id, msg->prog_name, msg->stream_id);
+	/* delivered by a reader: the call site's line from the program's BTF */
+	if (!bs_msg_srcline(msg, &loc)) {
+		add_fmt(&e, "CODE_FILE=%s", loc.file);
+		add_fmt(&e, "CODE_LINE=%u", loc.line);
+		if (loc.func)
+			add_fmt(&e, "CODE_FUNC=%s", loc.func);
+	}
 	if (msg->ts_ns) {
 		add_fmt(&e, "BPF_TS_NS=%llu", (unsigned long long)msg->ts_ns);
 		realtime_of(msg->ts_ns, rt, sizeof(rt));

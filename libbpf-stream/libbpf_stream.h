@@ -78,7 +78,7 @@ extern "C" {
 #endif
 
 #define LIBBPF_STREAM_MAJOR_VERSION 1
-#define LIBBPF_STREAM_MINOR_VERSION 0
+#define LIBBPF_STREAM_MINOR_VERSION 1
 
 /* Stream ids, as the kernel numbers them (enum bpf_stream_id in the kernel,
  * BPF_STREAM_STDOUT/BPF_STREAM_STDERR in the UAPI header). */
@@ -384,7 +384,20 @@ struct bpf_stream_reader_opts {
 	bpf_stream_report_fn report_fn;	/* optional: structured kernel reports */
 	void *report_ctx;
 	int idle_max_ms;		/* poll backoff cap when idle; 0: 200 ms */
-	bool order_by_time;		/* within one poll, order lines of all streams by ts_ns */
+	/* Deliver the lines one cycle (one __poll() or __consume() call, or
+	 * the rest of a cycle a callback stopped) read from all followed
+	 * programs and streams in the order of their ts_ns. Each line's key is
+	 * the largest ts_ns seen so far on its stream (0 before any), so every
+	 * stream keeps its own order and a line without a stamp (native
+	 * streams, objects without BPF_STREAM_TIMESTAMP, drop notices) follows
+	 * the line before it; the sort is stable (ties: the order read).
+	 * Lines read in different cycles are not reordered: a line written
+	 * while a cycle read other streams may come in the next cycle, after
+	 * a later line of another stream. A cycle reads a ring up to where its
+	 * producer was when the read began and a native stream up to 256 KiB.
+	 * Costs one copy of each line. Off: each stream's lines as read, the
+	 * streams in the order they were added, stdout before stderr. */
+	bool order_by_time;
 	/* Take over the objects this reader follows from the process that
 	 * consumes them now (see "Readers share programs" above). Off: a ring
 	 * is read along without consuming it, and a native stream another
@@ -437,7 +450,12 @@ BPF_STREAM_API int bpf_stream_reader__remove_id(struct bpf_stream_reader *r, __u
  *
  * Released kernels have no wake-up for streams, so the reader sleeps
  * adaptively: short while data flows, backing off up to idle_max_ms when
- * idle. Ring-buffer transport objects wake it at once. Where the kernel has
+ * idle, or up to 50 times as long as its last idle cycle took when that is
+ * more (at most 2 s), so that idling costs at most about 2% of a CPU however
+ * many programs it follows (a cycle reading 2,000 native streams takes
+ * milliseconds); BPF_STREAM_IDLE=fixed in the environment (read by
+ * __new()) keeps the cap at idle_max_ms. Ring-buffer transport objects wake
+ * it at once. Where the kernel has
  * Linux 7.4's stream file descriptors (probed once per process against
  * upstream's contract), programs read natively are followed through one
  * stream fd each: their data wakes the reader at once, a reader following
@@ -450,8 +468,8 @@ BPF_STREAM_API int bpf_stream_reader__remove_id(struct bpf_stream_reader *r, __u
  *
  * Signals: a signal that arrives during the wait ends it (-EINTR). One that
  * arrives while a cycle runs (a callback, say) is handled at once but seen
- * by the wait only when the wait ends: after the adaptive sleep (at most
- * idle_max_ms), the timeout, or, for a reader of stream fds only with
+ * by the wait only when the wait ends: after the adaptive sleep (its cap
+ * above), the timeout, or, for a reader of stream fds only with
  * @timeout_ms -1, the next line; a loop that checks a flag set by its
  * handler should pass a finite timeout. With opts.mask_signals the signals
  * the process has a handler for are blocked during __poll() and unblocked
@@ -724,8 +742,12 @@ struct bpf_stream_journal_opts {
  * records stamped by BPF_STREAM_TIMESTAMP, BPF_DROPPED=N for drop notices,
  * BPF_KERNEL=1 for report lines and BPF_PARTIAL, BPF_UNTERMINATED,
  * BPF_TRUNCATED=1 after the message flags. Stateless: each piece of a long
- * line is an entry. No CODE_FILE/CODE_LINE: a message does not carry its
- * call site. Usable as the callback of drains, iterators' loops and readers.
+ * line is an entry. CODE_FILE, CODE_LINE, CODE_FUNC (the bpf_stream_printk()
+ * call, from the program's BTF line info) for a ring-transport line when
+ * called by a reader, or from a reader's callback with the message (or a
+ * copy with the same text pointer) it was given; not for native streams,
+ * drains or iterators. Usable as the callback of drains, iterators' loops
+ * and readers.
  * Return: 0, or -errno: -EOPNOTSUPP when the library was built without
  * libsystemd, -EINVAL for a NULL msg or bad opts, the error of
  * sd_journal_sendv() (e.g. -ECONNREFUSED when journald's socket exists but

@@ -6,8 +6,9 @@
  * One poll cycle drains every followed stream in the order they were added
  * (stdout before stderr), so callbacks see one merged order, arrival order
  * within each stream. With order_by_time the lines of one cycle are instead
- * sorted by ts_ns (stable; a line without a stamp keeps the place of the
- * line before it in its stream).
+ * sorted by a key per line: the largest ts_ns seen so far on its stream (so
+ * a line without a stamp, or with a stamp older than its stream's last one,
+ * keeps its place after the line before it), ties in the order read.
  *
  * Waiting. Where the kernel has Linux 7.4's stream file descriptors (opened
  * non-blocking, accepted only after stream_fd.c's probe of the whole
@@ -57,6 +58,12 @@
 #define RD_BUF 16384
 #define RD_MIN_SLEEP_MS 1
 #define RD_DEFAULT_IDLE_MAX_MS 200
+/* An idle cycle that reads many streams (a `follow all` of 1,000 programs
+ * makes 2,000 reads) costs milliseconds: while idle the reader sleeps at
+ * least RD_IDLE_COST_FACTOR times as long as its last idle cycle took, so
+ * idling costs at most about 2% of a CPU, up to RD_IDLE_COST_MAX_MS. */
+#define RD_IDLE_COST_FACTOR 50
+#define RD_IDLE_COST_MAX_MS 2000
 #define RD_MAX_RING_FDS 64
 /* poll set: ring epoll fds, then stream fds; streams beyond it fall back to
  * timed polling */
@@ -83,12 +90,15 @@ struct rd_prog {
 	__u32 id;
 	char *name;
 	struct rd_stream st[2];	/* [0] stdout, [1] stderr */
+	struct bs_srcline srcline;	/* call sites' source lines (srcline.c) */
 };
 
 struct rd_line {
 	struct bpf_stream_msg msg;	/* text points into the line's own copy */
 	__u64 key;
 	size_t seq;
+	struct rd_prog *prog;	/* lives until the line is delivered, like msg.prog_name */
+	__u32 insn1;		/* call site (bs_source_meta.insn1) */
 };
 
 struct bpf_stream_reader {
@@ -103,6 +113,8 @@ struct bpf_stream_reader {
 	struct rd_prog **progs;
 	size_t nr_progs, cap_progs;
 	int sleep_ms;
+	long long idle_cycle_ns;	/* how long the last cycle that found nothing took */
+	bool idle_fixed;		/* BPF_STREAM_IDLE=fixed: cap idle_max_ms, whatever the cost */
 	int ring_misses;	/* fd wake-ups (ring or stream) that gave no line */
 	__u64 cycles;		/* cycles run (bs_reader_cycles) */
 	/* order_by_time: lines of the cycle; [next_line, nr_lines) not delivered */
@@ -111,6 +123,7 @@ struct bpf_stream_reader {
 	/* while a cycle runs */
 	int cycle_lines;
 	struct rd_stream *cur;
+	__u32 cur_insn1;	/* call site of the bytes being framed */
 	/* __epoll_fd(): created on first call, -1 before */
 	int epfd;
 	int tfd;		/* timerfd of the adaptive sleep, in epfd */
@@ -144,6 +157,7 @@ struct bpf_stream_reader *bpf_stream_reader__new(bpf_stream_msg_fn fn, void *ctx
 	r->take_over = OPTS_GET(opts, take_over, false);
 	r->mask_signals = OPTS_GET(opts, mask_signals, false);
 	r->sleep_ms = RD_MIN_SLEEP_MS;
+	r->idle_fixed = getenv("BPF_STREAM_IDLE") && !strcmp(getenv("BPF_STREAM_IDLE"), "fixed");
 	r->epfd = r->tfd = -1;
 	return r;
 }
@@ -191,6 +205,7 @@ static void prog_free(struct rd_prog *p)
 	}
 	if (p->fd >= 0)
 		close(p->fd);
+	bs_srcline__clear(&p->srcline);
 	free(p->name);
 	free(p);
 }
@@ -514,12 +529,30 @@ static int collect(struct bpf_stream_reader *r, const struct bpf_stream_msg *msg
 	l = &r->lines[r->nr_lines];
 	l->msg = *msg;
 	l->msg.text = copy;
-	if (msg->ts_ns)
+	/* the key never goes back on a stream: its own order is kept */
+	if (msg->ts_ns > s->last_key)
 		s->last_key = msg->ts_ns;
 	l->key = s->last_key;
 	l->seq = r->nr_lines;
+	l->prog = s->prog;
+	l->insn1 = r->cur_insn1;
 	r->nr_lines++;
 	return 0;
+}
+
+/* The callback, told which call site the message came from (for
+ * bpf_stream_journal_print()'s CODE_ fields). */
+static int deliver(struct bpf_stream_reader *r, const struct bpf_stream_msg *msg,
+		   struct rd_prog *p, __u32 insn1)
+{
+	int ret;
+
+	if (!insn1)
+		return r->fn(r->ctx, msg);
+	bs_msg_cur_set(msg, &p->srcline, p->fd, insn1);
+	ret = r->fn(r->ctx, msg);
+	bs_msg_cur_set(NULL, NULL, -1, 0);
+	return ret;
 }
 
 /* A message of the current stream: through the report parser, then out. */
@@ -539,7 +572,7 @@ static int emit_msg(struct bpf_stream_reader *r, struct bpf_stream_msg *msg)
 	if (r->order_by_time)
 		return collect(r, msg);
 	r->cycle_lines++;
-	return r->fn(r->ctx, msg);
+	return deliver(r, msg, s->prog, r->cur_insn1);
 }
 
 static int rd_line(void *ctx, const char *line, size_t len, __u64 ts_ns, __u32 flags)
@@ -570,6 +603,7 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 	int ret, n;
 
 	r->cur = s;
+	r->cur_insn1 = 0;
 	ret = bs_framer_resume(s->f, rd_line, r);
 	/* a ring read bounds the cycle by what was queued at its start
 	 * (meta.limit); other streams by RD_CYCLE_MAX_BYTES */
@@ -583,6 +617,7 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 			break;
 		got_bytes = true;
 		total += n;
+		r->cur_insn1 = meta.insn1;
 		struct bs_chunk c = { .data = r->buf, .len = n, .ts_ns = meta.ts_ns,
 				      .flags = meta.flags };
 
@@ -597,6 +632,7 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 		if (ret)
 			return ret;
 	}
+	r->cur_insn1 = 0;
 	bs_src_drops(&s->src, &drops);
 	while (bs_drops_next(&drops, &msg, text, s->prog->name)) {
 		ret = emit_msg(r, &msg);
@@ -624,7 +660,7 @@ static int deliver_collected(struct bpf_stream_reader *r)
 		struct rd_line *l = &r->lines[r->next_line++];
 
 		r->cycle_lines++;
-		ret = r->fn(r->ctx, &l->msg);
+		ret = deliver(r, &l->msg, l->prog, l->insn1);
 		if (ret)
 			return ret;
 	}
@@ -806,6 +842,7 @@ static void block_handled_signals(sigset_t *old)
  * non-zero value, -errno, or 0 when nothing arrived. */
 static int cycle_once(struct bpf_stream_reader *r)
 {
+	long long t0 = now_ns();
 	int ret = cycle(r);
 
 	r->cycles++;
@@ -813,8 +850,20 @@ static int cycle_once(struct bpf_stream_reader *r)
 		r->sleep_ms = RD_MIN_SLEEP_MS;
 		r->ring_misses = 0;
 		ret = r->cycle_lines;
+	} else if (!ret) {
+		r->idle_cycle_ns = now_ns() - t0;
 	}
 	return ret;
+}
+
+/* The cap of the idle back-off: idle_max_ms, or more for a costly cycle. */
+static int idle_cap_ms(const struct bpf_stream_reader *r)
+{
+	long long cost_ms = r->idle_cycle_ns * RD_IDLE_COST_FACTOR / 1000000;
+
+	if (r->idle_fixed || cost_ms <= r->idle_max_ms)
+		return r->idle_max_ms;
+	return cost_ms < RD_IDLE_COST_MAX_MS ? (int)cost_ms : RD_IDLE_COST_MAX_MS;
 }
 
 /* ---- the caller's event loop: __epoll_fd() ------------------------------ */
@@ -940,8 +989,10 @@ static int ep_consume(struct bpf_stream_reader *r)
 	if (!ret && fd) {
 		r->ring_misses++;
 		r->sleep_ms = RD_MIN_SLEEP_MS;
-	} else if (!ret && timer && r->ep_timed && r->sleep_ms < r->idle_max_ms) {
-		r->sleep_ms = r->sleep_ms * 2 > r->idle_max_ms ? r->idle_max_ms : r->sleep_ms * 2;
+	} else if (!ret && timer && r->ep_timed) {
+		int cap = idle_cap_ms(r);
+
+		r->sleep_ms = r->sleep_ms * 2 > cap ? cap : r->sleep_ms * 2;
 	}
 	err = ep_sync(r);
 	return ret ? ret : err;
@@ -995,9 +1046,10 @@ static int do_poll(struct bpf_stream_reader *r, int timeout_ms)
 		if (n > 0) {
 			r->ring_misses++;
 			r->sleep_ms = RD_MIN_SLEEP_MS;
-		} else if (timed && r->sleep_ms < r->idle_max_ms) {
-			r->sleep_ms = r->sleep_ms * 2 > r->idle_max_ms ? r->idle_max_ms
-								     : r->sleep_ms * 2;
+		} else if (timed) {
+			int cap = idle_cap_ms(r);
+
+			r->sleep_ms = r->sleep_ms * 2 > cap ? cap : r->sleep_ms * 2;
 		}
 	}
 	if (r->mask_signals)

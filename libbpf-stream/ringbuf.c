@@ -115,7 +115,7 @@ struct bs_rq_ent {
 	__u32 flags;	/* BPF_STREAM_MSG_F_TRUNCATED */
 	__u32 len;
 	__u32 off;	/* bytes already handed out */
-	__u32 pad;
+	__u32 insn1;	/* 1 + the call site's instruction index in the program, 0: unknown */
 	char text[];
 };
 
@@ -220,11 +220,12 @@ static struct bs_rq *ring_queue(struct bs_ring *r, size_t idx, __u32 stream_id)
  * call site; else the first program (index 0), so that nothing is lost.
  * *nprogs: how many programs contain the site (more than one: the writer
  * cannot be told). */
-static size_t ring_route(struct bs_ring *r, __u32 site, __u32 *nprogs)
+static size_t ring_route(struct bs_ring *r, __u32 site, __u32 *nprogs, __u32 *insn1)
 {
-	__u32 idx = 0;
+	__u32 idx = 0, insn = 0;
 
-	*nprogs = bs_sites__find(&r->sites, site, &idx);
+	*nprogs = bs_sites__find_insn(&r->sites, site, &idx, &insn);
+	*insn1 = *nprogs ? insn + 1 : 0;
 	if (!*nprogs) {
 		*nprogs = 1;
 		idx = 0;
@@ -247,7 +248,7 @@ static int ring_on_record(struct bs_ring *r, const void *data, size_t size)
 	const char *text;
 	size_t len, last;
 	bool add_nl, cut;
-	__u32 nprogs;
+	__u32 nprogs, insn1;
 	size_t idx;
 	int err;
 
@@ -266,7 +267,7 @@ static int ring_on_record(struct bs_ring *r, const void *data, size_t size)
 	for (last = len; last && !text[last - 1]; last--)
 		;
 	add_nl = cut && last && text[last - 1] != '\n';
-	idx = ring_route(r, v.site, &nprogs);
+	idx = ring_route(r, v.site, &nprogs, &insn1);
 	q = ring_queue(r, idx, v.stream_id);
 	e = rq_append(q, len + add_nl);
 	if (!e) {
@@ -284,6 +285,7 @@ static int ring_on_record(struct bs_ring *r, const void *data, size_t size)
 		e->flags |= BPF_STREAM_MSG_F_WRITER_UNKNOWN;
 	e->len = len + add_nl;
 	e->off = 0;
+	e->insn1 = insn1;
 	memcpy(e->text, text, len);
 	if (add_nl)
 		e->text[len] = '\n';
@@ -562,17 +564,20 @@ int bs_ring__read(struct bs_ring *r, size_t prog_idx, __u32 stream_id, void *buf
 	memcpy(buf, e->text + e->off, n);
 	e->off += n;
 	meta->ts_ns = e->ts_ns;
+	meta->insn1 = e->insn1;
 	/* TRUNCATED: the message was cut at its end, so only the piece that
 	 * ends it says so (the framer flags that piece's last line) */
 	meta->flags = e->off == e->len ? e->flags : e->flags & ~(__u32)BPF_STREAM_MSG_F_TRUNCATED;
 	done = n;
 	if (e->off == e->len) {
 		bool plain = !e->ts_ns && !e->flags;
+		__u32 insn1 = e->insn1;
 
 		r->queued_bytes -= e->len;
 		rq_pop(q, e);
+		/* records of one call site without stamp or flags: one read */
 		while (plain && (e = rq_head(q)) && !e->ts_ns && !e->flags && !e->off &&
-		       e->len <= len - done) {
+		       e->insn1 == insn1 && e->len <= len - done) {
 			memcpy((char *)buf + done, e->text, e->len);
 			done += e->len;
 			r->queued_bytes -= e->len;

@@ -29,10 +29,12 @@ static int site_cmp(const void *a, const void *b)
 
 	if (x->site != y->site)
 		return x->site < y->site ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
+	if (x->idx != y->idx)
+		return x->idx < y->idx ? -1 : 1;
+	return x->insn < y->insn ? -1 : x->insn > y->insn;
 }
 
-static int sites_push(struct bs_sites *s, __u32 site, __u32 idx)
+static int sites_push(struct bs_sites *s, __u32 site, __u32 idx, __u32 insn)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
@@ -46,6 +48,7 @@ static int sites_push(struct bs_sites *s, __u32 site, __u32 idx)
 	s->v[s->n].site = site;
 	s->v[s->n].idx = idx;
 	s->v[s->n].nprogs = 1;
+	s->v[s->n].insn = insn;
 	s->n++;
 	return 0;
 }
@@ -107,7 +110,7 @@ int bs_sites__learn(struct bs_sites *s, int prog_fd, __u32 idx, __u32 rodata_id,
 		if (insns[j].src_reg == BPF_PSEUDO_MAP_VALUE && (__u32)insns[j].imm == rodata_id) {
 			site = (__s64)(__u32)insns[j + 1].imm - (__s64)base;
 			if (site && site > INT32_MIN && site <= INT32_MAX)
-				err = sites_push(s, (__u32)site, idx);
+				err = sites_push(s, (__u32)site, idx, j);
 		}
 		j++;	/* the second half of ld_imm64 */
 	}
@@ -119,6 +122,13 @@ out:
 
 __u32 bs_sites__find(const struct bs_sites *s, __u32 site, __u32 *idx)
 {
+	__u32 insn;
+
+	return bs_sites__find_insn(s, site, idx, &insn);
+}
+
+__u32 bs_sites__find_insn(const struct bs_sites *s, __u32 site, __u32 *idx, __u32 *insn)
+{
 	size_t lo = 0, hi = s->n;
 
 	while (lo < hi) {
@@ -126,6 +136,7 @@ __u32 bs_sites__find(const struct bs_sites *s, __u32 site, __u32 *idx)
 
 		if (s->v[mid].site == site) {
 			*idx = s->v[mid].idx;
+			*insn = s->v[mid].insn;
 			return s->v[mid].nprogs;
 		}
 		if (s->v[mid].site < site)

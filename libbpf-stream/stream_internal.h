@@ -23,6 +23,8 @@
  *   sites.c      call site -> programs containing it (translated instructions)
  *   ctl.c        call-site levels, switches, rate limits (bpf_stream_sites__*,
  *                bpf_stream_ctl_set()), suppressed counts for the notices
+ *   srcline.c    call site -> source file, line, function (BTF line/func info),
+ *                for journal.c's CODE_* fields of the message a reader delivers
  *   ringbuf.c    ring-buffer record decoding, attribution by call site, queues
  *   ringmap.c    a ring buffer map's pages and positions (consume, or read as a tap)
  *   consumer.c   which process consumes an object's messages (the reading model)
@@ -327,6 +329,9 @@ int bs_object_check(const struct bpf_object *obj);
 struct bs_source_meta {
 	__u64 ts_ns;
 	__u32 flags;	/* BPF_STREAM_MSG_F_TRUNCATED, _WRITER_UNKNOWN */
+	/* ring records: 1 + the translated instruction index of the call
+	 * site in the program read (0: unknown), for its BTF line info */
+	__u32 insn1;
 	/* In and out, kept by the caller across the reads of one drain: the
 	 * ring position the drain stops at (0: not set yet; the first read of
 	 * a ring sets it to the producer position it sees). A drain so ends
@@ -339,6 +344,7 @@ static inline void bs_meta_next(struct bs_source_meta *m)
 {
 	m->ts_ns = 0;
 	m->flags = 0;
+	m->insn1 = 0;
 }
 
 /*
@@ -455,6 +461,7 @@ struct bs_site {
 	__u32 site;
 	__u32 idx;	/* the owner's index of the first program containing it */
 	__u32 nprogs;	/* programs whose code contains it */
+	__u32 insn;	/* its first load in the first program (xlated insn index) */
 };
 
 /* Sorted by site; plain data, locked by its owner. Zeroed = empty. */
@@ -469,7 +476,41 @@ struct bs_sites {
 int bs_sites__learn(struct bs_sites *s, int prog_fd, __u32 idx, __u32 rodata_id, size_t base);
 /* Programs containing @site (0: none known) and, if any, the first's index. */
 __u32 bs_sites__find(const struct bs_sites *s, __u32 site, __u32 *idx);
+/* bs_sites__find() that also gives the site's first load in that program
+ * (translated instruction index: where its BTF line info is). */
+__u32 bs_sites__find_insn(const struct bs_sites *s, __u32 site, __u32 *idx, __u32 *insn);
 void bs_sites__clear(struct bs_sites *s);
+
+/* ---- source lines of call sites (srcline.c) ------------------------------ */
+
+/* A program's BTF line and function info, fetched on first use. */
+struct bs_srcline {
+	bool tried;
+	int err;
+	struct bpf_line_info *linfo;
+	struct bpf_func_info *finfo;
+	__u32 nr_linfo, nr_finfo;
+	struct btf *btf;
+};
+
+/* Strings point into the cache's BTF: valid until bs_srcline__clear(). */
+struct bs_srcline_loc {
+	const char *file;
+	__u32 line;
+	const char *func;	/* NULL if not known */
+};
+
+/* Where translated instruction @insn of the program came from. 0 or -errno
+ * (-ENOENT: no line info there). */
+int bs_srcline__find(struct bs_srcline *c, int prog_fd, __u32 insn, struct bs_srcline_loc *loc);
+void bs_srcline__clear(struct bs_srcline *c);
+/* A reader about to call its callback with @msg (NULL: after it): the call
+ * site is instruction @insn1 - 1 of @prog_fd (0: unknown), line info in @cache. */
+void bs_msg_cur_set(const struct bpf_stream_msg *msg, struct bs_srcline *cache, int prog_fd,
+		    __u32 insn1);
+/* The call site's source line of @msg (or of a copy of it with the same
+ * text pointer) while its reader's callback runs. 0 or -errno. */
+int bs_msg_srcline(const struct bpf_stream_msg *msg, struct bs_srcline_loc *loc);
 
 /* ---- a ring buffer map's memory (ringmap.c) ------------------------------ */
 

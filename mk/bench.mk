@@ -16,10 +16,11 @@ bench-build: $(BENCH_BIN)
 
 # The bench also times library internals (the framer, the drain engine):
 # it links the static library and includes stream_internal.h.
-$(BENCH_BIN): $(BENCH_SRCS) $(wildcard bench/*.h) $(LIB_A) $(BENCH_SKELS)
+# Section 7 runs the CLI (bpf-stream follow all) and measures its CPU time.
+$(BENCH_BIN): $(BENCH_SRCS) $(wildcard bench/*.h) $(LIB_A) $(BENCH_SKELS) $(CLI)
 	$(call msg,BINARY,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Ibench -I$(OUT)/bench -o $@ $(BENCH_SRCS) \
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibench -I$(OUT)/bench -DBENCH_CLI='"$(abspath $(CLI))"' -o $@ $(BENCH_SRCS) \
 		$(LIB_A) $(ALL_LDFLAGS) $(LIB_DEP_LIBS) -lm
 
 bench: $(BENCH_BIN)

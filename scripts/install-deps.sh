@@ -45,9 +45,11 @@ cpio:/usr/bin/cpio
 xz-utils:/usr/bin/xz
 "
 
-# `make deb` (DEB=1): what dpkg-buildpackage and lintian need.
+# `make deb` and `make check` (DEB=1): what dpkg-buildpackage (its build
+# dependency check wants build-essential) and lintian need.
 if [ "${DEB:-0}" = 1 ]; then
 	need="$need debhelper:/usr/bin/dh dpkg-dev:/usr/bin/dpkg-buildpackage lintian:/usr/bin/lintian"
+	need="$need build-essential:/usr/share/build-essential/essential-packages-list"
 fi
 
 # The default clang's sanitizer runtimes (Debian 12: clang 14; sid: 21).

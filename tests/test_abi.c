@@ -317,6 +317,32 @@ Test(abi, map_is_sorted_and_local_star)
 	symset_free(&map);
 }
 
+/* One version everywhere: the Makefile's VERSION, the header's macros, the
+ * newest node of the version map, the pkg-config file, debian/changelog. */
+Test(abi, versions_agree)
+{
+	char *mk, *map, *pc, *deb, want[64];
+
+	cr_assert_eq(run("sed -n 's/^VERSION := //p' " SRC_DIR "/Makefile", &mk), 0);
+	cr_assert_eq(run("grep -o '^LIBBPF_STREAM_[0-9.]*' " MAP_FILE " | tail -n 1", &map), 0);
+	cr_assert_eq(run("sed -n 's/^Version: //p' " BUILD_DIR "/libbpf-stream.pc", &pc), 0);
+	cr_assert_eq(run("head -n 1 " SRC_DIR "/debian/changelog | "
+			 "sed 's/^[^(]*(\\([^)]*\\)).*/\\1/'", &deb), 0);
+	mk[strcspn(mk, "\n")] = map[strcspn(map, "\n")] = '\0';
+	pc[strcspn(pc, "\n")] = deb[strcspn(deb, "\n")] = '\0';
+	snprintf(want, sizeof(want), "%d.%d.", LIBBPF_STREAM_MAJOR_VERSION,
+		 LIBBPF_STREAM_MINOR_VERSION);
+	cr_expect(!strncmp(mk, want, strlen(want)), "Makefile VERSION %s, header %s", mk, want);
+	snprintf(want, sizeof(want), "LIBBPF_STREAM_%s", mk);
+	cr_expect_str_eq(map, want, "newest map node");
+	cr_expect_str_eq(pc, mk, "pkg-config Version");
+	cr_expect_str_eq(deb, mk, "debian/changelog");
+	free(mk);
+	free(map);
+	free(pc);
+	free(deb);
+}
+
 Test(abi, soname_is_major_version)
 {
 	char *out;

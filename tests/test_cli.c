@@ -35,6 +35,7 @@
 #include <bpf/libbpf.h>
 #include <libbpf_stream.h>
 #include "cli_hello.skel.h"
+#include "cons_ts.skel.h"
 #include "rd_backlog.skel.h"
 #include "kernel_probe.h"
 
@@ -351,7 +352,7 @@ Test(cli, version_plain_and_json)
 	struct proc p;
 
 	cr_assert_eq(cli(&p, NULL, ARGV("-V")), 0);
-	cr_expect(matches(buf_str(&p.out), "^bpf-stream 1\\.0\\.0 \\(libbpf-stream 1\\.0, libbpf "),
+	cr_expect(matches(buf_str(&p.out), "^bpf-stream 1\\.1\\.0 \\(libbpf-stream 1\\.1, libbpf "),
 		  "%s", buf_str(&p.out));
 	proc_free(&p);
 	cr_assert_eq(cli(&p, NULL, ARGV("--version")), 0);
@@ -360,7 +361,7 @@ Test(cli, version_plain_and_json)
 	proc_free(&p);
 	cr_assert_eq(cli(&p, NULL, ARGV("-j", "version")), 0);
 	cr_assert_eq(jq(buf_str(&p.out), ".version", &v), 0, "%s", buf_str(&p.out));
-	cr_expect_str_eq(buf_str(&v), "1.0.0\n");
+	cr_expect_str_eq(buf_str(&v), "1.1.0\n");
 	free(v.data);
 	proc_free(&p);
 }
@@ -419,7 +420,7 @@ Test(cli, usage_error_names_the_word_in_excess)
 		{ ARGV("dump", "name", "x", "stdout", "extra"), "unexpected argument 'extra'" },
 		{ ARGV("dump", "id", "1", "stderr", "stdout"), "unexpected argument 'stdout'" },
 		{ ARGV("follow", "name", "x", "stdout", "extra"), "unexpected argument 'extra'" },
-		{ ARGV("dump", "id", "1", "id", "2"), "unexpected argument 'id': one PROG only" },
+		{ ARGV("dump", "id", "1", "id", "2", "extra"), "bad stream 'extra'" },
 		{ ARGV("dump", "id", "1", "extra"), "bad stream 'extra'" },
 	};
 	size_t i;
@@ -1127,6 +1128,66 @@ Test(cli, dump_reads_ring_program_of_another_process)
 	cr_assert_geq(bpf_stream_skel_drain(skel, count_msgs, &n), 0);
 	cr_expect_eq(n, 0, "the ring was consumed by dump --steal: %d", n);
 	unload_hello(skel);
+}
+
+/* Two objects (two rings), records stamped (BPF_STREAM_TIMESTAMP), written
+ * interleaved: dump of both prints them in stamp order; --arrival-order
+ * prints each program's lines together. */
+static struct cons_ts *load_ts(void)
+{
+	LIBBPF_OPTS(bpf_stream_prepare_opts, opts, .transport = BPF_STREAM_TRANSPORT_RINGBUF);
+	struct cons_ts *skel = cons_ts__open();
+
+	cr_assert(skel, "open cons_ts: %s", strerror(errno));
+	cr_assert_eq(bpf_stream_prepare_opts(skel->obj, &opts), 0);
+	cr_assert_eq(cons_ts__load(skel), 0, "load cons_ts: %s", strerror(errno));
+	return skel;
+}
+
+Test(cli, dump_of_two_programs_is_in_stamp_order)
+{
+	struct cons_ts *one = load_ts(), *two = load_ts();
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	int fa = bpf_program__fd(one->progs.cons_ts_a), fb = bpf_program__fd(two->progs.cons_ts_b);
+	unsigned long long last = 0;
+	char ida[16], idb[16], *end;
+	const char *s;
+	struct buf v = {};
+	struct proc p;
+	int i;
+
+	snprintf(ida, sizeof(ida), "%u", prog_id(one->progs.cons_ts_a, NULL));
+	snprintf(idb, sizeof(idb), "%u", prog_id(two->progs.cons_ts_b, NULL));
+	/* a 1, b 1, a 2, b 2, a 3, b 3: each object counts its own */
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(bpf_prog_test_run_opts(fa, &topts), 0);
+		cr_assert_eq(bpf_prog_test_run_opts(fb, &topts), 0);
+	}
+	/* b's object first: without the merge its lines would come first */
+	cr_assert_eq(cli(&p, NULL, ARGV("--no-prefix", "dump", "id", idb, "id", ida)), 0, "%s",
+		     buf_str(&p.err));
+	cr_expect_str_eq(buf_str(&p.out), "a 1\nb 1\na 2\nb 2\na 3\nb 3\n");
+	proc_free(&p);
+	/* the same backlog again (read along), JSON: stamps rise */
+	cr_assert_eq(cli(&p, NULL, ARGV("-j", "dump", "id", idb, "id", ida)), 0, "%s",
+		     buf_str(&p.err));
+	cr_assert_eq(jq(buf_str(&p.out), "select(.stream) | .ts_ns", &v), 0, "%s", buf_str(&p.out));
+	for (i = 0, s = buf_str(&v); i < 6; i++, s = end) {
+		unsigned long long ts = strtoull(s, &end, 10);
+
+		cr_expect(ts > last, "line %d: ts_ns %llu after %llu", i, ts, last);
+		last = ts;
+	}
+	free(v.data);
+	proc_free(&p);
+	cr_assert_eq(cli(&p, NULL, ARGV("--no-prefix", "--arrival-order", "dump", "id", idb, "id",
+					ida)), 0, "%s", buf_str(&p.err));
+	cr_expect_str_eq(buf_str(&p.out), "b 1\nb 2\nb 3\na 1\na 2\na 3\n");
+	proc_free(&p);
+	bpf_stream_skel_release(one);
+	bpf_stream_skel_release(two);
+	cons_ts__destroy(one);
+	cons_ts__destroy(two);
 }
 
 /* 'follow' reads a ring-transport program's lines as they arrive. */

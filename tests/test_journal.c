@@ -562,6 +562,48 @@ static const struct bpf_stream_prepare_opts ring_opts = {
 	.transport = BPF_STREAM_TRANSPORT_RINGBUF,
 };
 
+/* The line of @path (under the source tree) that holds @marker, first one. */
+static unsigned int source_line_of(const char *path, const char *marker)
+{
+	char full[1024], line[1024];
+	unsigned int n = 0;
+	FILE *f;
+
+	snprintf(full, sizeof(full), "%s/%s", SRC_DIR, path);
+	f = fopen(full, "r");
+	cr_assert(f, "%s: %s", full, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		n++;
+		if (strstr(line, marker)) {
+			fclose(f);
+			return n;
+		}
+	}
+	fclose(f);
+	cr_assert_fail("no '%s' in %s", marker, full);
+	return 0;
+}
+
+/* CODE_FILE/CODE_LINE/CODE_FUNC of the entry of @message: the call of
+ * tests/progs/cli_hello.bpf.c that printed it, from the program's BTF. */
+static void expect_code_fields(const char *message, const char *marker)
+{
+	char filter[512], want[256], *got;
+	unsigned int line = source_line_of("tests/progs/cli_hello.bpf.c", marker);
+	size_t len;
+
+	snprintf(filter, sizeof(filter),
+		 "select(.MESSAGE == \"%s\") | [(.CODE_FILE // \"-\"), (.CODE_LINE // \"-\"), "
+		 "(.CODE_FUNC // \"-\")] | join(\"|\")", message);
+	got = journal_query(filter);
+	snprintf(want, sizeof(want), "cli_hello.bpf.c|%u|cli_hello\n", line);
+	len = strlen(got);
+	cr_expect(len >= strlen(want) && !strcmp(got + len - strlen(want), want) &&
+		  (len == strlen(want) || got[len - strlen(want) - 1] == '/'),
+		  "%s: want CODE_FILE ending in /%s, got %s", message, want, got);
+	free(got);
+}
+
 /* follow --journal of a program: its lines as entries with the program's
  * fields, this process as the owner, priorities by stream. */
 static void follow_hello(bool native)
@@ -598,6 +640,11 @@ static void follow_hello(bool native)
 	cr_expect(strstr(got, want), "no '%s' in:\n%s", want, got);
 	cr_expect_eq(count_lines(got), 2, "%s", got);
 	free(got);
+	/* ring records name their call site: the source line of each call */
+	if (!native) {
+		expect_code_fields("hello from cli_hello 42", "\"hello from cli_hello %d\\n\"");
+		expect_code_fields("cli_hello error line 7", "\"cli_hello error line %d\\n\"");
+	}
 	journald_stop();
 	bpf_stream_skel_release(skel);
 	cli_hello__destroy(skel);

@@ -108,6 +108,75 @@ Test(reader, order_by_time_is_stable)
 	bpf_stream_reader__free(r);
 }
 
+/* A stamp older than its stream's last one (records of several CPUs in one
+ * ring) does not move the line before the lines read before it. */
+Test(reader, order_by_time_keeps_each_stream_order)
+{
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .order_by_time = true);
+	struct cons_script x = {}, y = {};
+	struct bpf_stream_reader *r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	static const char *want[] = { "y10", "x30", "x20", "y35", "x40" };
+	int i;
+
+	add_script(r, &x, 23, "x", BPF_STDOUT);
+	add_script(r, &y, 24, "y", BPF_STDOUT);
+	cons_script_add(&x, "x30\n", 4, 30, 0);
+	cons_script_add(&x, "x20\n", 4, 20, 0);	/* older: stays after x30 */
+	cons_script_add(&x, "x40\n", 4, 40, 0);
+	cons_script_add(&y, "y10\n", 4, 10, 0);
+	cons_script_add(&y, "y35\n", 4, 35, 0);
+	cr_assert_eq(bpf_stream_reader__consume(r), 5);
+	for (i = 0; i < 5; i++)
+		cr_assert_str_eq(col.msgs[i].text, want[i], "message %d", i);
+	bpf_stream_reader__free(r);
+}
+
+/* A source whose empty read costs 20 ms (like thousands of native reads):
+ * the idle back-off goes past idle_max_ms to 50 times the cycle's cost;
+ * BPF_STREAM_IDLE=fixed keeps it at idle_max_ms. */
+static int slow_read(void *ctx, void *buf, size_t len, struct bs_source_meta *meta)
+{
+	usleep(20000);
+	return cons_script_read(ctx, buf, len, meta);
+}
+
+static __u64 idle_cycles(bool fixed)
+{
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .idle_max_ms = 10);
+	struct cons_script s = {};
+	struct bs_stream_src src = cons_script_src(&s, 25, "slow", BPF_STDOUT);
+	struct bpf_stream_reader *r;
+	__u64 c0;
+
+	if (fixed)
+		setenv("BPF_STREAM_IDLE", "fixed", 1);
+	else
+		unsetenv("BPF_STREAM_IDLE");
+	r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
+	cr_assert_not_null(r);
+	src.read = slow_read;
+	cr_assert_eq(bs_reader_add_src(r, &src), 0);
+	c0 = bs_reader_cycles(r);
+	cr_assert_eq(bpf_stream_reader__poll(r, 3000), 0);
+	c0 = bs_reader_cycles(r) - c0;
+	bpf_stream_reader__free(r);
+	unsetenv("BPF_STREAM_IDLE");
+	return c0;
+}
+
+Test(reader, idle_backoff_scales_with_cycle_cost, .timeout = 30)
+{
+	__u64 adaptive = idle_cycles(false), fixed = idle_cycles(true);
+
+	/* adaptive: 20 ms cycles, sleeps doubling from 1 ms to 1 s: about 13
+	 * cycles in 3 s; fixed: 20 ms + at most 10 ms each, about 100 */
+	cr_log_info("idle cycles in 3 s: %llu adaptive, %llu fixed", (unsigned long long)adaptive,
+		    (unsigned long long)fixed);
+	cr_expect_leq(adaptive, 20, "idle cycles in 3 s: %llu", (unsigned long long)adaptive);
+	cr_expect_geq(fixed, 50, "idle cycles in 3 s with BPF_STREAM_IDLE=fixed: %llu",
+		      (unsigned long long)fixed);
+}
+
 Test(reader, partial_line_held_one_cycle)
 {
 	struct cons_script s = {};
