@@ -68,7 +68,7 @@ int do_dump(int argc, char **argv)
 	if (ret)
 		goto out_refs;
 	/* a reader, not bpf_stream_drain(), so kernel reports are recognised */
-	rd = out_reader_new(&o, 0);
+	rd = out_reader_new(&o, false);
 	if (!rd) {
 		ret = p_err_errno(errno, "creating the stream reader");
 		goto out_refs;

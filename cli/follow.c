@@ -18,10 +18,10 @@
 /*
  * The reader blocks SIGINT/SIGTERM during __poll() and sleeps in ppoll()
  * with them unblocked (opts.mask_signals, out_reader_new()), so a signal
- * ends its wait at once wherever it arrives. POLL_MS is the reader's idle
- * back-off cap (the slowest read rate of streams that cannot wake it, while
- * idle; the reader raises it for a cycle that costs more, see
- * RD_IDLE_COST_FACTOR). Each __poll() call starts with a cycle, so calls
+ * ends its wait at once wherever it arrives. The reader's idle back-off
+ * cap is the library's default (200 ms, raised for a cycle that costs more,
+ * see RD_IDLE_COST_FACTOR); POLL_MS is the wait of one __poll() call with
+ * BPF_STREAM_IDLE=fixed. Each __poll() call starts with a cycle, so calls
  * are made only as often as rescans need.
  */
 #define POLL_MS 80
@@ -311,7 +311,7 @@ int do_follow(int argc, char **argv)
 	ret = out_init(&o);
 	if (ret)
 		goto out_refs;
-	f.reader = out_reader_new(&o, POLL_MS);
+	f.reader = out_reader_new(&o, true);
 	if (!f.reader) {
 		ret = p_err_errno(errno, "creating the stream reader");
 		goto out_out;

@@ -205,7 +205,7 @@ int out_init(struct out_ctx *o);
 /* Flush stdout; a failure lands in o->err. */
 void out_fini(struct out_ctx *o);
 /* A reader that prints through out_msg/out_report (kernel reports flagged). */
-struct bpf_stream_reader *out_reader_new(struct out_ctx *o, int idle_max_ms);
+struct bpf_stream_reader *out_reader_new(struct out_ctx *o, bool waits);
 /* Deliver everything queued now, trailing unterminated lines included.
  * Returns 0 or an exit status (error printed). */
 int out_consume(struct out_ctx *o, struct bpf_stream_reader *r);

@@ -121,7 +121,7 @@ int out_init(struct out_ctx *o)
 	return EXIT_OK;
 }
 
-struct bpf_stream_reader *out_reader_new(struct out_ctx *o, int idle_max_ms)
+struct bpf_stream_reader *out_reader_new(struct out_ctx *o, bool waits)
 {
 	LIBBPF_OPTS(bpf_stream_reader_opts, ropts);
 
@@ -129,16 +129,17 @@ struct bpf_stream_reader *out_reader_new(struct out_ctx *o, int idle_max_ms)
 	 * parser and flags report lines BPF_STREAM_MSG_F_KERNEL */
 	ropts.report_fn = out_report;
 	ropts.report_ctx = o;
-	ropts.idle_max_ms = idle_max_ms;
+	/* idle_max_ms left 0: the library's cap (200 ms), raised for a cycle
+	 * that costs more (following 1,000 programs), see libbpf_stream.h */
 	/* objects built with BPF_STREAM_TIMESTAMP: the lines of all programs
 	 * and streams read in one cycle in the order they were written
 	 * (unstamped lines keep their stream's order); --arrival-order: each
 	 * stream's lines as read, without the copy the merge costs */
 	ropts.order_by_time = !arrival_order;
-	/* a reader that waits (follow: idle_max_ms set): a SIGINT/SIGTERM that
+	/* a reader that waits (follow): a SIGINT/SIGTERM that
 	 * comes while a cycle runs ends the next wait at once, so follow can
 	 * wait long between its rescans and still stop within 100 ms */
-	ropts.mask_signals = idle_max_ms > 0;
+	ropts.mask_signals = waits;
 	/* another process's programs: read along (ring) or refuse (native)
 	 * unless told to take them over */
 	ropts.take_over = steal_streams;

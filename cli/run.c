@@ -450,7 +450,7 @@ int do_run(int argc, char **argv)
 	 * does (whichever transport bpf_stream_prepare() picked) and also runs
 	 * stderr through the kernel report parser.
 	 */
-	rd = out_reader_new(&o, 0);
+	rd = out_reader_new(&o, false);
 	if (!rd) {
 		ret = p_err_errno(errno, "creating the stream reader");
 		goto out_out;

@@ -383,7 +383,9 @@ struct bpf_stream_reader_opts {
 	size_t sz;
 	bpf_stream_report_fn report_fn;	/* optional: structured kernel reports */
 	void *report_ctx;
-	int idle_max_ms;		/* poll backoff cap when idle; 0: 200 ms */
+	/* poll backoff cap when idle, kept as given; 0: 200 ms, or up to
+	 * 50 times the last idle cycle's cost (at most 2 s; __poll()) */
+	int idle_max_ms;
 	/* Deliver the lines one cycle (one __poll() or __consume() call, or
 	 * the rest of a cycle a callback stopped) read from all followed
 	 * programs and streams in the order of their ts_ns. Each line's key is
@@ -450,8 +452,9 @@ BPF_STREAM_API int bpf_stream_reader__remove_id(struct bpf_stream_reader *r, __u
  *
  * Released kernels have no wake-up for streams, so the reader sleeps
  * adaptively: short while data flows, backing off up to idle_max_ms when
- * idle, or up to 50 times as long as its last idle cycle took when that is
- * more (at most 2 s), so that idling costs at most about 2% of a CPU however
+ * idle, or, unless the caller set idle_max_ms, up to 50 times as long as
+ * its last idle cycle took when that is more (at most 2 s), so that idling
+ * costs at most about 2% of a CPU however
  * many programs it follows (a cycle reading 2,000 native streams takes
  * milliseconds); BPF_STREAM_IDLE=fixed in the environment (read by
  * __new()) keeps the cap at idle_max_ms. Ring-buffer transport objects wake

@@ -157,7 +157,9 @@ struct bpf_stream_reader *bpf_stream_reader__new(bpf_stream_msg_fn fn, void *ctx
 	r->take_over = OPTS_GET(opts, take_over, false);
 	r->mask_signals = OPTS_GET(opts, mask_signals, false);
 	r->sleep_ms = RD_MIN_SLEEP_MS;
-	r->idle_fixed = getenv("BPF_STREAM_IDLE") && !strcmp(getenv("BPF_STREAM_IDLE"), "fixed");
+	/* a cap the caller chose is kept, whatever a cycle costs */
+	r->idle_fixed = OPTS_GET(opts, idle_max_ms, 0) > 0 ||
+			(getenv("BPF_STREAM_IDLE") && !strcmp(getenv("BPF_STREAM_IDLE"), "fixed"));
 	r->epfd = r->tfd = -1;
 	return r;
 }

@@ -132,26 +132,23 @@ Test(reader, order_by_time_keeps_each_stream_order)
 }
 
 /* A source whose empty read costs 20 ms (like thousands of native reads):
- * the idle back-off goes past idle_max_ms to 50 times the cycle's cost;
- * BPF_STREAM_IDLE=fixed keeps it at idle_max_ms. */
+ * with the default cap the idle back-off goes past 200 ms to 50 times the
+ * cycle's cost; a cap the caller set (idle_max_ms) is kept. */
 static int slow_read(void *ctx, void *buf, size_t len, struct bs_source_meta *meta)
 {
 	usleep(20000);
 	return cons_script_read(ctx, buf, len, meta);
 }
 
-static __u64 idle_cycles(bool fixed)
+static __u64 idle_cycles(int idle_max_ms)
 {
-	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .idle_max_ms = 10);
+	LIBBPF_OPTS(bpf_stream_reader_opts, opts, .idle_max_ms = idle_max_ms);
 	struct cons_script s = {};
 	struct bs_stream_src src = cons_script_src(&s, 25, "slow", BPF_STDOUT);
 	struct bpf_stream_reader *r;
 	__u64 c0;
 
-	if (fixed)
-		setenv("BPF_STREAM_IDLE", "fixed", 1);
-	else
-		unsetenv("BPF_STREAM_IDLE");
+	unsetenv("BPF_STREAM_IDLE");
 	r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
 	cr_assert_not_null(r);
 	src.read = slow_read;
@@ -160,21 +157,21 @@ static __u64 idle_cycles(bool fixed)
 	cr_assert_eq(bpf_stream_reader__poll(r, 3000), 0);
 	c0 = bs_reader_cycles(r) - c0;
 	bpf_stream_reader__free(r);
-	unsetenv("BPF_STREAM_IDLE");
 	return c0;
 }
 
 Test(reader, idle_backoff_scales_with_cycle_cost, .timeout = 30)
 {
-	__u64 adaptive = idle_cycles(false), fixed = idle_cycles(true);
+	__u64 adaptive = idle_cycles(0), capped = idle_cycles(10);
 
 	/* adaptive: 20 ms cycles, sleeps doubling from 1 ms to 1 s: about 13
-	 * cycles in 3 s; fixed: 20 ms + at most 10 ms each, about 100 */
-	cr_log_info("idle cycles in 3 s: %llu adaptive, %llu fixed", (unsigned long long)adaptive,
-		    (unsigned long long)fixed);
+	 * cycles in 3 s; the caller's 10 ms cap: 20 ms + at most 10 ms each,
+	 * about 100 */
+	cr_log_info("idle cycles in 3 s: %llu adaptive, %llu with idle_max_ms = 10",
+		    (unsigned long long)adaptive, (unsigned long long)capped);
 	cr_expect_leq(adaptive, 20, "idle cycles in 3 s: %llu", (unsigned long long)adaptive);
-	cr_expect_geq(fixed, 50, "idle cycles in 3 s with BPF_STREAM_IDLE=fixed: %llu",
-		      (unsigned long long)fixed);
+	cr_expect_geq(capped, 50, "idle cycles in 3 s with idle_max_ms = 10: %llu",
+		      (unsigned long long)capped);
 }
 
 Test(reader, partial_line_held_one_cycle)
