@@ -12,7 +12,7 @@
  *      drain      bpf_stream_drain()'s engine (bs_drain_src: reads, framer,
  *                 pending state, struct bpf_stream_msg, callback) with a
  *                 counting callback
- *      framer     the framer alone (bs_framer_push over the same chunks)
+ *      framer     the framer alone (bs_framer__push over the same chunks)
  *    Every pass checks that the lines delivered are exactly the lines written.
  */
 #include <errno.h>
@@ -174,7 +174,7 @@ static double pass_drain(struct script *s, __u64 *lines, __u64 *bytes)
 
 static double pass_framer(struct script *s, char *buf, __u64 *lines, __u64 *bytes)
 {
-	struct bs_framer *f = bs_framer_new();
+	struct bs_framer *f = bs_framer__new();
 	struct count_ctx c = {};
 	struct bs_chunk ch = {};
 	double t0 = now_ns();
@@ -186,11 +186,11 @@ static double pass_framer(struct script *s, char *buf, __u64 *lines, __u64 *byte
 	while (!err && (n = script_read(s, buf, s->chunk, NULL)) > 0) {
 		ch.data = buf;
 		ch.len = n;
-		err = bs_framer_push(f, &ch, count_line, &c);
+		err = bs_framer__push(f, &ch, count_line, &c);
 	}
 	if (!err)
-		err = bs_framer_flush(f, count_line, &c);
-	bs_framer_free(f);
+		err = bs_framer__flush(f, count_line, &c);
+	bs_framer__free(f);
 	if (err)
 		return err < 0 ? err : -EIO;
 	*lines = c.lines;

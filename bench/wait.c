@@ -91,18 +91,18 @@ static int one_run(struct bench_wait_prog *skel, bool fd_mode, double *wakes, do
 	if (!r)
 		return -errno;
 	ret = bpf_stream_reader__add_object(r, skel->obj, 0);
-	if (ret != 1 || bs_reader_stream_fds(r) != (fd_mode ? 2 : 0)) {
+	if (ret != 1 || bs_reader__stream_fds(r) != (fd_mode ? 2 : 0)) {
 		err = ret < 0 ? ret : -EPROTO;
 		goto out;
 	}
 	bpf_stream_reader__consume(r);
-	cycles = bs_reader_cycles(r);
+	cycles = bs_reader__cycles(r);
 	t0 = now_ns();
 	c0 = cpu_s();
 	bpf_stream_reader__poll(r, IDLE_MS);
 	*cpu_us = (cpu_s() - c0) * 1e6 / ((now_ns() - t0) / 1e9);
 	/* one cycle runs before the wait, one when it times out */
-	*wakes = (bs_reader_cycles(r) - cycles - 2) / ((now_ns() - t0) / 1e9);
+	*wakes = (bs_reader__cycles(r) - cycles - 2) / ((now_ns() - t0) / 1e9);
 	for (i = 0; i < LAT_SAMPLES; i++) {
 		l.t_cb = 0;
 		pthread_create(&t, NULL, writer, &l);

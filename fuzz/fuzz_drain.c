@@ -158,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   (unsigned long long)s.notices, (unsigned long long)s.dropped_total);
 	f = bs_pending_take(PROG_ID, BPF_STDERR);
 	FUZZ_CHECK(f != NULL, "pending_take");
-	FUZZ_CHECK(!bs_framer_has_leftover(f), "pending state left after a complete drain");
+	FUZZ_CHECK(!bs_framer__has_leftover(f), "pending state left after a complete drain");
 	bs_pending_put(PROG_ID, BPF_STDERR, f);
 out:
 	free(expect);

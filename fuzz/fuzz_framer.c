@@ -72,7 +72,7 @@ static void settle(struct bs_framer *f, struct fz_state *s, int ret)
 
 	while (ret == STOP_VALUE) {
 		FUZZ_CHECK(++guard < 1000000, "resume does not progress");
-		ret = bs_framer_resume(f, on_line, s);
+		ret = bs_framer__resume(f, on_line, s);
 	}
 	FUZZ_CHECK(ret == 0, "push/resume returned %d", ret);
 }
@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	s.out = malloc(n * 2 + 2);
 	expect = malloc(n + 1);
-	f = bs_framer_new();
+	f = bs_framer__new();
 	if (!s.out || !expect || !f)
 		goto out;
 	for (i = 0; i < n; i++)
@@ -115,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		c.ts_ns = ++s.cur_ts;
 		c.flags = (fz_next(&s.rng) % 16 == 0) ? BPF_STREAM_MSG_F_TRUNCATED : 0;
 		s.any_truncated |= c.flags != 0;
-		ret = bs_framer_push(f, &c, on_line, &s);
+		ret = bs_framer__push(f, &c, on_line, &s);
 		FUZZ_CHECK(ret == 0 || ret == STOP_VALUE, "push returned %d", ret);
 		/* sometimes leave the stopped rest queued across pushes */
 		if (ret == STOP_VALUE && fz_next(&s.rng) % 2)
@@ -127,17 +127,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			c.len = 0;
 			c.ts_ns = s.cur_ts;
 			c.flags = 0;
-			ret = bs_framer_push(f, &c, on_line, &s);
+			ret = bs_framer__push(f, &c, on_line, &s);
 			FUZZ_CHECK(ret == 0 || ret == STOP_VALUE, "push(empty) returned %d", ret);
 			if (ret == STOP_VALUE)
 				settle(f, &s, ret);
 		}
 	}
-	ret = bs_framer_flush(f, on_line, &s);
+	ret = bs_framer__flush(f, on_line, &s);
 	while (ret == STOP_VALUE)
-		ret = bs_framer_flush(f, on_line, &s);
+		ret = bs_framer__flush(f, on_line, &s);
 	FUZZ_CHECK(ret == 0, "flush returned %d", ret);
-	FUZZ_CHECK(!bs_framer_has_leftover(f) && !bs_framer_has_partial(f), "leftover after flush");
+	FUZZ_CHECK(!bs_framer__has_leftover(f) && !bs_framer__has_partial(f), "leftover after flush");
 
 	/* The reconstruction must equal the NUL-free input, except that a
 	 * final line the input did not end with '\n' was UNTERMINATED. */
@@ -148,7 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   "UNTERMINATED flag %d but input ends with %#x", s.unterminated_seen,
 		   expect_len ? (unsigned char)expect[expect_len - 1] : 0);
 out:
-	bs_framer_free(f);
+	bs_framer__free(f);
 	free(expect);
 	free(s.out);
 	return 0;

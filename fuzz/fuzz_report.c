@@ -162,7 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			s.nr_traces++;
 		before = s.nr_reports + s.nr_stacks;
 		s.last_ret = 0;
-		ret = bs_report_parser_push(p, &msg, &in_report);
+		ret = bs_report_parser__push(p, &msg, &in_report);
 		FUZZ_CHECK(ret == (s.nr_reports + s.nr_stacks > before ? s.last_ret : 0),
 			   "push returned %d, callback %d", ret, s.last_ret);
 		if (!drop && !strncmp(msg.text, "ERROR: ", 7))

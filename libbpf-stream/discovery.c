@@ -169,7 +169,7 @@ static void tport_unref(struct bs_tport *t)
 		tport_free(t);
 }
 
-void bs_tport_put(struct bs_tport *t)
+void bs_tport__put(struct bs_tport *t)
 {
 	if (!t)
 		return;
@@ -681,7 +681,7 @@ static struct bs_tport *tport_by_btf(__u32 btf_id)
 	return t;
 }
 
-struct bs_tport *bs_tport_get(int prog_fd, __u32 prog_id, int *ring_idx)
+struct bs_tport *bs_tport__get(int prog_fd, __u32 prog_id, int *ring_idx)
 {
 	struct bs_tport_prog *p = NULL;
 	struct bpf_prog_info info;
@@ -817,7 +817,7 @@ static enum bs_role tport_role(struct bs_tport *t)
 	return role;
 }
 
-enum bs_role bs_tport_role(struct bs_tport *t)
+enum bs_role bs_tport__role(struct bs_tport *t)
 {
 	enum bs_role role;
 
@@ -827,7 +827,7 @@ enum bs_role bs_tport_role(struct bs_tport *t)
 	return role;
 }
 
-void bs_tport_take_over(struct bs_tport *t)
+void bs_tport__take_over(struct bs_tport *t)
 {
 	pthread_mutex_lock(&disc_lock);
 	t->take_over = true;
@@ -836,7 +836,7 @@ void bs_tport_take_over(struct bs_tport *t)
 	pthread_mutex_unlock(&disc_lock);
 }
 
-__u32 bs_tport_consumer(struct bs_tport *t, char *comm, size_t comm_sz)
+__u32 bs_tport__consumer(struct bs_tport *t, char *comm, size_t comm_sz)
 {
 	__u32 pid;
 
@@ -902,33 +902,33 @@ int bs_tport_prog_name(__u32 prog_id, char *buf, size_t sz)
 	return err;
 }
 
-enum bpf_stream_transport bs_tport_transport(const struct bs_tport *t)
+enum bpf_stream_transport bs_tport__transport(const struct bs_tport *t)
 {
 	return t->transport;
 }
 
-int bs_tport_ring_read(struct bs_tport *t, int ring_idx, __u32 stream_id, void *buf, size_t len,
+int bs_tport__ring_read(struct bs_tport *t, int ring_idx, __u32 stream_id, void *buf, size_t len,
 		       struct bs_source_meta *meta)
 {
 	if (!t->ring || ring_idx < 0)
 		return -ENOENT;
 	if (!meta->limit)
-		bs_tport_role(t);
+		bs_tport__role(t);
 	return bs_ring__read(t->ring, ring_idx, stream_id, buf, len, meta);
 }
 
-bool bs_tport_native_stderr(const struct bs_tport *t)
+bool bs_tport__native_stderr(const struct bs_tport *t)
 {
 	/* a tap leaves the kernel's reports to the consumer: reads take them */
 	return t->ring && t->native_stderr && !bs_ring__is_tap(t->ring);
 }
 
-int bs_tport_epoll_fd(const struct bs_tport *t)
+int bs_tport__epoll_fd(const struct bs_tport *t)
 {
 	return t->ring ? bs_ring__epoll_fd(t->ring) : -1;
 }
 
-__u32 bs_tport_stat_id(const struct bs_tport *t)
+__u32 bs_tport__stat_id(const struct bs_tport *t)
 {
 	return t->stat_id;
 }
@@ -991,7 +991,7 @@ static void tport_scan_drops(struct bs_tport *t, __u32 stream_id)
 	}
 }
 
-int bs_tport_drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs_drops *d)
+int bs_tport__drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs_drops *d)
 {
 	struct bpf_stream_stats st;
 	struct bs_tport_prog *p;
@@ -1029,7 +1029,7 @@ out:
 	return err;
 }
 
-__u64 bs_tport_queued(struct bs_tport *t, __u32 prog_id, __u32 stream_id)
+__u64 bs_tport__queued(struct bs_tport *t, __u32 prog_id, __u32 stream_id)
 {
 	struct bs_tport_prog *p;
 	__u64 n = 0, lost;
@@ -1042,7 +1042,7 @@ __u64 bs_tport_queued(struct bs_tport *t, __u32 prog_id, __u32 stream_id)
 	return n;
 }
 
-int bs_tport_dropped(struct bs_tport *t, __u32 stream_id, __u64 *count)
+int bs_tport__dropped(struct bs_tport *t, __u32 stream_id, __u64 *count)
 {
 	struct bpf_stream_stats st;
 	size_t i;
@@ -1104,19 +1104,19 @@ int bpf_stream_prog_transport(int prog_fd, struct bpf_stream_prog_stats *stats)
 	err = bs_prog_identify(prog_fd, &prog_id, NULL, 0);
 	if (err)
 		return bs_err(err);
-	t = bs_tport_get(prog_fd, prog_id, NULL);
+	t = bs_tport__get(prog_fd, prog_id, NULL);
 	if (!t)
 		return bs_err(-ENOENT);
-	ret = bs_tport_transport(t);
+	ret = bs_tport__transport(t);
 	for (sid = BPF_STDOUT; stats && sid <= BPF_STDERR; sid++) {
 		struct bs_drops d;
 
-		if (OPTS_HAS(stats, dropped) && !bs_tport_drops(t, prog_id, sid, &d))
+		if (OPTS_HAS(stats, dropped) && !bs_tport__drops(t, prog_id, sid, &d))
 			stats->dropped[sid] = d.n[BS_DROP_OWN] + d.n[BS_DROP_SHARED] +
 					      d.n[BS_DROP_UNKNOWN] + d.n[BS_DROP_OVERSIZE];
 		if (OPTS_HAS(stats, queued))
-			stats->queued[sid] = bs_tport_queued(t, prog_id, sid);
+			stats->queued[sid] = bs_tport__queued(t, prog_id, sid);
 	}
-	bs_tport_put(t);
+	bs_tport__put(t);
 	return ret;
 }

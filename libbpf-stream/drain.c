@@ -88,15 +88,15 @@ void bs_src_drops(const struct bs_stream_src *src, struct bs_drops *d)
 			d->key = (unsigned long)src->read_ctx;
 		return;
 	}
-	t = bs_tport_get(-1, src->prog_id, NULL);
+	t = bs_tport__get(-1, src->prog_id, NULL);
 	if (!t)
 		return;
-	d->key = bs_tport_stat_id(t);
-	if (d->key && bs_tport_drops(t, src->prog_id, src->stream_id, d))
+	d->key = bs_tport__stat_id(t);
+	if (d->key && bs_tport__drops(t, src->prog_id, src->stream_id, d))
 		d->key = 0;
 	if (d->key)
 		d->n[BS_DROP_SUPPRESSED] = bs_ctl_suppressed(src->prog_id, src->stream_id);
-	bs_tport_put(t);
+	bs_tport__put(t);
 }
 
 bool bs_drops_next(struct bs_drops *d, struct bpf_stream_msg *msg, char *buf, const char *prog_name)
@@ -185,9 +185,9 @@ int bs_drain_src_lines(const struct bs_stream_src *src, bpf_stream_msg_fn fn, vo
 	 * and the drain ends there; a native stream holds at most its
 	 * capacity, BS_DRAIN_MAX_BYTES bounds a stream refilled as it is read. */
 	memset(&meta, 0, sizeof(meta));
-	ret = bs_framer_resume(f, deliver_line, &lc);
+	ret = bs_framer__resume(f, deliver_line, &lc);
 	while (!ret && (meta.limit || total < BS_DRAIN_MAX_BYTES)) {
-		bs_meta_next(&meta);
+		bs_source_meta__next(&meta);
 		n = src->read(src->read_ctx, buf, sizeof(buf), &meta);
 		if (n <= 0) {
 			read_err = n;
@@ -196,12 +196,12 @@ int bs_drain_src_lines(const struct bs_stream_src *src, bpf_stream_msg_fn fn, vo
 		total += n;
 		struct bs_chunk c = { .data = buf, .len = n, .ts_ns = meta.ts_ns, .flags = meta.flags };
 
-		ret = bs_framer_push(f, &c, deliver_line, &lc);
+		ret = bs_framer__push(f, &c, deliver_line, &lc);
 	}
 	/* The end of what is queued now: hand out a trailing partial line
 	 * (not when the budget ran out: the line may go on in the stream). */
 	if (!ret && !read_err && (meta.limit || total < BS_DRAIN_MAX_BYTES))
-		ret = bs_framer_flush(f, deliver_line, &lc);
+		ret = bs_framer__flush(f, deliver_line, &lc);
 	bs_pending_put(src->prog_id, src->stream_id, f);
 	*lines = lc.lines;
 	if (ret)
@@ -273,8 +273,8 @@ int bpf_stream_drain(int prog_fd, __u32 stream_id, bpf_stream_msg_fn fn, void *c
 	if (!bs_stream_id_valid(stream_id))
 		return bs_err(-ENOENT);
 	/* discovered now: the program's full name is known from then on */
-	t = bs_tport_get(prog_fd, prog_id, NULL);
-	bs_tport_put(t);
+	t = bs_tport__get(prog_fd, prog_id, NULL);
+	bs_tport__put(t);
 	bs_tport_prog_name(prog_id, name, sizeof(name));
 	err = drain_fd(prog_fd, prog_id, name, stream_id, fn, ctx, &lines);
 	return err ? err : lines;

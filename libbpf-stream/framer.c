@@ -30,12 +30,12 @@ struct bs_framer {
 	struct bs_qchunk *head, *tail;
 };
 
-struct bs_framer *bs_framer_new(void)
+struct bs_framer *bs_framer__new(void)
 {
 	return calloc(1, sizeof(struct bs_framer));
 }
 
-void bs_framer_free(struct bs_framer *f)
+void bs_framer__free(struct bs_framer *f)
 {
 	struct bs_qchunk *q, *n;
 
@@ -48,12 +48,12 @@ void bs_framer_free(struct bs_framer *f)
 	free(f);
 }
 
-bool bs_framer_has_leftover(const struct bs_framer *f)
+bool bs_framer__has_leftover(const struct bs_framer *f)
 {
 	return f && (f->head || f->started);
 }
 
-bool bs_framer_has_partial(const struct bs_framer *f)
+bool bs_framer__has_partial(const struct bs_framer *f)
 {
 	return f && f->started;
 }
@@ -189,7 +189,7 @@ static int frame(struct bs_framer *f, const char *data, size_t len, __u64 ts, __
 	return 0;
 }
 
-int bs_framer_resume(struct bs_framer *f, bs_line_fn fn, void *ctx)
+int bs_framer__resume(struct bs_framer *f, bs_line_fn fn, void *ctx)
 {
 	struct bs_qchunk *q;
 	size_t used;
@@ -210,7 +210,7 @@ int bs_framer_resume(struct bs_framer *f, bs_line_fn fn, void *ctx)
 	return 0;
 }
 
-int bs_framer_push(struct bs_framer *f, const struct bs_chunk *c, bs_line_fn fn, void *ctx)
+int bs_framer__push(struct bs_framer *f, const struct bs_chunk *c, bs_line_fn fn, void *ctx)
 {
 	size_t used = 0;
 	int ret, err;
@@ -220,7 +220,7 @@ int bs_framer_push(struct bs_framer *f, const struct bs_chunk *c, bs_line_fn fn,
 		err = queue_append(f, c->data, c->len, c->ts_ns, c->flags);
 		if (err)
 			return err;
-		return bs_framer_resume(f, fn, ctx);
+		return bs_framer__resume(f, fn, ctx);
 	}
 	ret = frame(f, c->data, c->len, c->ts_ns, c->flags, fn, ctx, &used);
 	if (ret && used < c->len) {
@@ -231,9 +231,9 @@ int bs_framer_push(struct bs_framer *f, const struct bs_chunk *c, bs_line_fn fn,
 	return ret;
 }
 
-int bs_framer_flush(struct bs_framer *f, bs_line_fn fn, void *ctx)
+int bs_framer__flush(struct bs_framer *f, bs_line_fn fn, void *ctx)
 {
-	int ret = bs_framer_resume(f, fn, ctx);
+	int ret = bs_framer__resume(f, fn, ctx);
 
 	if (ret)
 		return ret;
@@ -242,7 +242,7 @@ int bs_framer_flush(struct bs_framer *f, bs_line_fn fn, void *ctx)
 	return emit(f, BPF_STREAM_MSG_F_UNTERMINATED, fn, ctx);
 }
 
-int bs_framer_absorb(struct bs_framer *dst, struct bs_framer *src)
+int bs_framer__absorb(struct bs_framer *dst, struct bs_framer *src)
 {
 	int err;
 

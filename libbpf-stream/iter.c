@@ -63,7 +63,7 @@ static struct bpf_stream_iter *iter_alloc(const struct bs_stream_src *src, const
 	it->f = bs_pending_take(src->prog_id, src->stream_id);
 	if (!it->name || !it->f) {
 		free(it->name);
-		bs_framer_free(it->f);
+		bs_framer__free(it->f);
 		free(it);
 		return NULL;
 	}
@@ -71,7 +71,7 @@ static struct bpf_stream_iter *iter_alloc(const struct bs_stream_src *src, const
 	return it;
 }
 
-struct bpf_stream_iter *bs_iter_new_src(const struct bs_stream_src *src)
+struct bpf_stream_iter *bs_iter__new_src(const struct bs_stream_src *src)
 {
 	struct bpf_stream_iter *it = iter_alloc(src, src->prog_name);
 
@@ -97,8 +97,8 @@ struct bpf_stream_iter *bpf_stream_iter__new(int prog_fd, __u32 stream_id,
 		return bs_err_ptr(-ENOENT);
 	name = OPTS_GET(opts, prog_name, NULL);
 	if (!name) {
-		t = bs_tport_get(prog_fd, src.prog_id, NULL);
-		bs_tport_put(t);
+		t = bs_tport__get(prog_fd, src.prog_id, NULL);
+		bs_tport__put(t);
 		bs_tport_prog_name(src.prog_id, kname, sizeof(kname));
 		name = kname;
 	}
@@ -130,14 +130,14 @@ const struct bpf_stream_msg *bpf_stream_iter__next(struct bpf_stream_iter *it)
 	if (!it)
 		return iter_error(-EINVAL);
 	it->got = false;
-	ret = bs_framer_resume(it->f, take_one, it);
+	ret = bs_framer__resume(it->f, take_one, it);
 	if (it->got)
 		return &it->msg;
 	if (ret)
 		return iter_error(ret);
 	memset(&meta, 0, sizeof(meta));
 	for (;;) {
-		bs_meta_next(&meta);
+		bs_source_meta__next(&meta);
 		n = it->src.read(it->src.read_ctx, it->buf, sizeof(it->buf), &meta);
 		if (n < 0)
 			return iter_error(n);
@@ -146,14 +146,14 @@ const struct bpf_stream_msg *bpf_stream_iter__next(struct bpf_stream_iter *it)
 		struct bs_chunk c = { .data = it->buf, .len = n, .ts_ns = meta.ts_ns,
 				      .flags = meta.flags };
 
-		ret = bs_framer_push(it->f, &c, take_one, it);
+		ret = bs_framer__push(it->f, &c, take_one, it);
 		if (it->got)
 			return &it->msg;
 		if (ret)
 			return iter_error(ret);
 	}
 	/* End of what is queued now: the trailing partial line, then drops. */
-	ret = bs_framer_flush(it->f, take_one, it);
+	ret = bs_framer__flush(it->f, take_one, it);
 	if (it->got)
 		return &it->msg;
 	if (ret)

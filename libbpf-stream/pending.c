@@ -49,7 +49,7 @@ struct bs_framer *bs_pending_take(__u32 prog_id, __u32 stream_id)
 		}
 	}
 	pthread_mutex_unlock(&pending_lock);
-	return f ? f : bs_framer_new();
+	return f ? f : bs_framer__new();
 }
 
 void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f)
@@ -58,8 +58,8 @@ void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f)
 
 	if (!f)
 		return;
-	if (!bs_framer_has_leftover(f)) {
-		bs_framer_free(f);
+	if (!bs_framer__has_leftover(f)) {
+		bs_framer__free(f);
 		return;
 	}
 	pthread_mutex_lock(&pending_lock);
@@ -67,11 +67,11 @@ void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f)
 		if (p->prog_id == prog_id && p->stream_id == stream_id) {
 			/* Another user of the stream put state back meanwhile:
 			 * keep both, theirs first. */
-			if (bs_framer_absorb(p->f, f))
+			if (bs_framer__absorb(p->f, f))
 				pr_warn("out of memory: leftover bytes of prog %u %s lost\n",
 					prog_id, bs_stream_name(stream_id));
 			pthread_mutex_unlock(&pending_lock);
-			bs_framer_free(f);
+			bs_framer__free(f);
 			return;
 		}
 	}
@@ -87,7 +87,7 @@ void bs_pending_put(__u32 prog_id, __u32 stream_id, struct bs_framer *f)
 	if (!p) {
 		pr_warn("out of memory: leftover bytes of prog %u %s lost\n", prog_id,
 			bs_stream_name(stream_id));
-		bs_framer_free(f);
+		bs_framer__free(f);
 	}
 }
 
@@ -100,7 +100,7 @@ void bs_pending_forget(__u32 prog_id)
 	for (pp = &pending_list; (p = *pp);) {
 		if (p->prog_id == prog_id) {
 			*pp = p->next;
-			bs_framer_free(p->f);
+			bs_framer__free(p->f);
 			free(p);
 		} else {
 			pp = &p->next;

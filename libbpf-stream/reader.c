@@ -116,7 +116,7 @@ struct bpf_stream_reader {
 	long long idle_cycle_ns;	/* how long the last cycle that found nothing took */
 	bool idle_fixed;		/* BPF_STREAM_IDLE=fixed: cap idle_max_ms, whatever the cost */
 	int ring_misses;	/* fd wake-ups (ring or stream) that gave no line */
-	__u64 cycles;		/* cycles run (bs_reader_cycles) */
+	__u64 cycles;		/* cycles run (bs_reader__cycles) */
 	/* order_by_time: lines of the cycle; [next_line, nr_lines) not delivered */
 	struct rd_line *lines;
 	size_t nr_lines, cap_lines, next_line;
@@ -177,7 +177,7 @@ static int rd_sfd_read(void *ctx, void *buf, size_t len, struct bs_source_meta *
 	struct rd_stream *s = ctx;
 	ssize_t n;
 
-	bs_meta_next(meta);
+	bs_source_meta__next(meta);
 	if (s->hup)
 		return 0;
 	n = read(s->sfd, buf, len);
@@ -304,13 +304,13 @@ static int add_fd(struct bpf_stream_reader *r, int prog_fd, __u32 streams, const
 	if (find_prog(r, id, NULL))
 		return -EEXIST;
 	/* read natively: no bpf_stream.h instance, or a native-transport one */
-	t = bs_tport_get(prog_fd, id, NULL);
-	native = !t || bs_tport_transport(t) == BPF_STREAM_TRANSPORT_NATIVE;
+	t = bs_tport__get(prog_fd, id, NULL);
+	native = !t || bs_tport__transport(t) == BPF_STREAM_TRANSPORT_NATIVE;
 	if (t && r->take_over)
-		bs_tport_take_over(t);
+		bs_tport__take_over(t);
 	/* another process reads these native streams: reading would take its lines */
-	err = t && bs_tport_role(t) == BS_ROLE_REFUSED ? -EBUSY : 0;
-	bs_tport_put(t);
+	err = t && bs_tport__role(t) == BS_ROLE_REFUSED ? -EBUSY : 0;
+	bs_tport__put(t);
 	if (err)
 		return err;
 	if (!name)
@@ -429,7 +429,7 @@ int bpf_stream_reader__add_object(struct bpf_stream_reader *r, struct bpf_object
 	return bs_err(ep_after(r, added));
 }
 
-int bs_reader_add_src(struct bpf_stream_reader *r, const struct bs_stream_src *src)
+int bs_reader__add_src(struct bpf_stream_reader *r, const struct bs_stream_src *src)
 {
 	struct rd_prog *p;
 	struct rd_stream *s;
@@ -565,7 +565,7 @@ static int emit_msg(struct bpf_stream_reader *r, struct bpf_stream_msg *msg)
 	int ret;
 
 	if (s->rp) {
-		ret = bs_report_parser_push(s->rp, msg, &in_report);
+		ret = bs_report_parser__push(s->rp, msg, &in_report);
 		if (ret)
 			return ret;
 		if (in_report)
@@ -606,12 +606,12 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 
 	r->cur = s;
 	r->cur_insn1 = 0;
-	ret = bs_framer_resume(s->f, rd_line, r);
+	ret = bs_framer__resume(s->f, rd_line, r);
 	/* a ring read bounds the cycle by what was queued at its start
 	 * (meta.limit); other streams by RD_CYCLE_MAX_BYTES */
 	memset(&meta, 0, sizeof(meta));
 	while (!ret && (meta.limit || total < RD_CYCLE_MAX_BYTES)) {
-		bs_meta_next(&meta);
+		bs_source_meta__next(&meta);
 		n = s->src.read(s->src.read_ctx, r->buf, sizeof(r->buf), &meta);
 		if (n < 0)
 			return n;
@@ -623,14 +623,14 @@ static int drain_stream(struct bpf_stream_reader *r, struct rd_stream *s)
 		struct bs_chunk c = { .data = r->buf, .len = n, .ts_ns = meta.ts_ns,
 				      .flags = meta.flags };
 
-		ret = bs_framer_push(s->f, &c, rd_line, r);
+		ret = bs_framer__push(s->f, &c, rd_line, r);
 	}
 	if (ret)
 		return ret;
 	/* A partial line waits one cycle for its end, no longer; none comes
 	 * once the program is gone. */
-	if ((!got_bytes || s->hup) && bs_framer_has_partial(s->f)) {
-		ret = bs_framer_flush(s->f, rd_line, r);
+	if ((!got_bytes || s->hup) && bs_framer__has_partial(s->f)) {
+		ret = bs_framer__flush(s->f, rd_line, r);
 		if (ret)
 			return ret;
 	}
@@ -684,7 +684,7 @@ static void reap_gone(struct bpf_stream_reader *r)
 			struct rd_stream *s = &p->st[k];
 
 			/* leftover: queued bytes or a partial line */
-			if (s->enabled && (!s->hup || bs_framer_has_leftover(s->f)))
+			if (s->enabled && (!s->hup || bs_framer__has_leftover(s->f)))
 				live++;
 		}
 		if (live || p->fd >= 0 || (p->st[0].sfd < 0 && p->st[1].sfd < 0)) {
@@ -756,9 +756,9 @@ static int ring_fds(struct bpf_stream_reader *r, struct pollfd *pfd, int max)
 		if (r->progs[i]->fd < 0)
 			continue;
 		/* the fd lives while the instance is listed (until release) */
-		t = bs_tport_get(r->progs[i]->fd, r->progs[i]->id, NULL);
-		fd = t ? bs_tport_epoll_fd(t) : -1;
-		bs_tport_put(t);
+		t = bs_tport__get(r->progs[i]->fd, r->progs[i]->id, NULL);
+		fd = t ? bs_tport__epoll_fd(t) : -1;
+		bs_tport__put(t);
 		if (fd < 0)
 			continue;
 		for (j = 0; j < n && pfd[j].fd != fd; j++)
@@ -791,7 +791,7 @@ static int stream_fds(struct bpf_stream_reader *r, struct pollfd *pfd, int n, in
 
 			if (!s->enabled || s->hup)
 				continue;
-			if (s->sfd < 0 || n == max || bs_framer_has_partial(s->f)) {
+			if (s->sfd < 0 || n == max || bs_framer__has_partial(s->f)) {
 				*timed = true;
 				if (s->sfd < 0 || n == max)
 					continue;
@@ -1079,12 +1079,12 @@ int bpf_stream_reader__consume(struct bpf_stream_reader *r)
 	return do_poll(r, 0);
 }
 
-__u64 bs_reader_cycles(const struct bpf_stream_reader *r)
+__u64 bs_reader__cycles(const struct bpf_stream_reader *r)
 {
 	return r->cycles;
 }
 
-int bs_reader_stream_fds(const struct bpf_stream_reader *r)
+int bs_reader__stream_fds(const struct bpf_stream_reader *r)
 {
 	size_t i;
 	int k, n = 0;

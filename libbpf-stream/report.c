@@ -409,7 +409,7 @@ static bool start_stack(struct bpf_stream_report_parser *p, const struct bpf_str
 	return true;
 }
 
-int bs_report_parser_push(struct bpf_stream_report_parser *p, const struct bpf_stream_msg *msg,
+int bs_report_parser__push(struct bpf_stream_report_parser *p, const struct bpf_stream_msg *msg,
 			  bool *in_report)
 {
 	const char *s;
@@ -470,7 +470,7 @@ int bpf_stream_report_parser__push(struct bpf_stream_report_parser *p,
 				   const struct bpf_stream_msg *msg)
 {
 	bool in;
-	int ret = bs_report_parser_push(p, msg, &in);
+	int ret = bs_report_parser__push(p, msg, &in);
 
 	return ret < 0 ? bs_err(ret) : ret;
 }

@@ -31,23 +31,23 @@ int bs_source_read(int prog_fd, __u32 prog_id, __u32 stream_id, void *buf, size_
 	/* no meta: one read, bounded by the producer position now */
 	if (!meta)
 		meta = &one;
-	bs_meta_next(meta);
+	bs_source_meta__next(meta);
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
-	t = bs_tport_get(prog_fd, prog_id, &idx);
+	t = bs_tport__get(prog_fd, prog_id, &idx);
 	if (t) {
-		bool ring = bs_tport_transport(t) == BPF_STREAM_TRANSPORT_RINGBUF;
+		bool ring = bs_tport__transport(t) == BPF_STREAM_TRANSPORT_RINGBUF;
 		bool native_stderr;
 
 		/* native reads are destructive: another process's lines are
 		 * not taken unless this one took over */
-		if (!ring && !meta->limit && bs_tport_role(t) == BS_ROLE_REFUSED) {
-			bs_tport_put(t);
+		if (!ring && !meta->limit && bs_tport__role(t) == BS_ROLE_REFUSED) {
+			bs_tport__put(t);
 			return -EBUSY;
 		}
-		n = bs_tport_ring_read(t, idx, stream_id, buf, len, meta);
-		native_stderr = bs_tport_native_stderr(t);
-		bs_tport_put(t);
+		n = bs_tport__ring_read(t, idx, stream_id, buf, len, meta);
+		native_stderr = bs_tport__native_stderr(t);
+		bs_tport__put(t);
 		if (n != -ENOENT) {
 			if (n != 0 || stream_id != BPF_STDERR || !native_stderr)
 				return n;

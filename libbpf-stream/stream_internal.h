@@ -31,6 +31,17 @@
  *   format.c     formats of binary records: call-site table, kernel-exact formatter
  *   source.c     bs_source_read(): one read from whichever transport carries a stream
  *   stream_fd.c  Linux 7.4's stream fds, non-blocking, probed once
+ *                (stream_fd_contract.h: the contract check it shares with the tests)
+ *   features.c   the one table of kernel features, probed once, cached
+ *   compat_libbpf.c  the one write into libbpf's BTF strings (libbpf < 1.3)
+ *   journal.c    systemd journal printers (libsystemd where built in)
+ *
+ * Names, as libbpf's: bs_<object>__<method>() for a function of a struct
+ * the caller holds (its first argument, or the one it creates):
+ * bs_framer__push(), bs_tport__get()/__put(), bs_ring__read(),
+ * bs_sites__learn(), bs_source_meta__next(); bs_<unit>_<verb>() for a
+ * unit's process-wide state or a function of ids: bs_pending_take(),
+ * bs_feat_probe(), bs_tport_release(ids), bs_consumer_self().
  */
 #ifndef __LIBBPF_STREAM_INTERNAL_H
 #define __LIBBPF_STREAM_INTERNAL_H
@@ -135,23 +146,23 @@ typedef int (*bs_line_fn)(void *ctx, const char *line, size_t len, __u64 ts_ns, 
  *    a chunk with it is a message cut at its end, and only the line holding
  *    the chunk's last byte other than NUL (the cut line) gets it;
  *  - when the callback returns non-zero the framer stops at once and keeps
- *    the undelivered rest; bs_framer_resume() (or the next push) delivers it
+ *    the undelivered rest; bs_framer__resume() (or the next push) delivers it
  *    first.
  * Return of push/resume/flush: 0, the callback's non-zero value, or -ENOMEM.
  */
 struct bs_framer;
 
-struct bs_framer *bs_framer_new(void);
-void bs_framer_free(struct bs_framer *f);
-int bs_framer_push(struct bs_framer *f, const struct bs_chunk *c, bs_line_fn fn, void *ctx);
-int bs_framer_resume(struct bs_framer *f, bs_line_fn fn, void *ctx);
+struct bs_framer *bs_framer__new(void);
+void bs_framer__free(struct bs_framer *f);
+int bs_framer__push(struct bs_framer *f, const struct bs_chunk *c, bs_line_fn fn, void *ctx);
+int bs_framer__resume(struct bs_framer *f, bs_line_fn fn, void *ctx);
 /* Deliver leftovers, then the trailing partial line flagged UNTERMINATED. */
-int bs_framer_flush(struct bs_framer *f, bs_line_fn fn, void *ctx);
+int bs_framer__flush(struct bs_framer *f, bs_line_fn fn, void *ctx);
 /* Undelivered bytes are held (stopped chunk rest or a partial line). */
-bool bs_framer_has_leftover(const struct bs_framer *f);
-bool bs_framer_has_partial(const struct bs_framer *f);
+bool bs_framer__has_leftover(const struct bs_framer *f);
+bool bs_framer__has_partial(const struct bs_framer *f);
 /* Move everything @src holds to the end of @dst (@src is emptied). */
-int bs_framer_absorb(struct bs_framer *dst, struct bs_framer *src);
+int bs_framer__absorb(struct bs_framer *dst, struct bs_framer *src);
 
 /* ---- pending state between drains (pending.c) --------------------------- */
 
@@ -186,7 +197,7 @@ struct bs_stream_src {
 	const char *prog_name;
 	__u32 stream_id;
 	/* Optional drop counter (scripted sources); NULL: the bpf_stream.h
-	 * instance of prog_id, found from the kernel (bs_tport_dropped). */
+	 * instance of prog_id, found from the kernel (bs_tport__dropped). */
 	int (*dropped)(void *read_ctx, __u64 *count);
 };
 
@@ -247,19 +258,19 @@ bool bs_drops_next(struct bs_drops *d, struct bpf_stream_msg *msg, char *buf,
 
 /* ---- iterator and reader over scripted sources (tests) ------------------ */
 
-struct bpf_stream_iter *bs_iter_new_src(const struct bs_stream_src *src);
+struct bpf_stream_iter *bs_iter__new_src(const struct bs_stream_src *src);
 /* Follow a scripted stream; @src is copied (prog_name is duplicated). */
-int bs_reader_add_src(struct bpf_stream_reader *r, const struct bs_stream_src *src);
+int bs_reader__add_src(struct bpf_stream_reader *r, const struct bs_stream_src *src);
 /* Tests and bench: cycles run so far (each poll wake-up runs one), and the
  * stream fds (stream_fd.h) the reader holds now. */
-__u64 bs_reader_cycles(const struct bpf_stream_reader *r);
-int bs_reader_stream_fds(const struct bpf_stream_reader *r);
+__u64 bs_reader__cycles(const struct bpf_stream_reader *r);
+int bs_reader__stream_fds(const struct bpf_stream_reader *r);
 
 /* ---- report parser internals (report.c) --------------------------------- */
 
 /* Like bpf_stream_report_parser__push(); *in_report tells whether the line
  * belongs to a kernel report block. */
-int bs_report_parser_push(struct bpf_stream_report_parser *p, const struct bpf_stream_msg *msg,
+int bs_report_parser__push(struct bpf_stream_report_parser *p, const struct bpf_stream_msg *msg,
 			  bool *in_report);
 
 /* ---- discovery from the kernel (discovery.c) ------------------------------ */
@@ -269,12 +280,12 @@ int bs_report_parser_push(struct bpf_stream_report_parser *p, const struct bpf_s
 struct bs_tport;
 
 /*
- * The instance program @prog_id belongs to, referenced (bs_tport_put()),
+ * The instance program @prog_id belongs to, referenced (bs_tport__put()),
  * and the program's index in its ring (-1: not on a ring). @prog_fd: an
  * fd of the program, or -1 (opened by id). NULL: the program uses no
  * bpf_stream.h instance (read natively), was released, or cannot be asked.
  */
-struct bs_tport *bs_tport_get(int prog_fd, __u32 prog_id, int *ring_idx);
+struct bs_tport *bs_tport__get(int prog_fd, __u32 prog_id, int *ring_idx);
 
 /* This process's part in reading an instance (consumer.c, discovery.c). */
 enum bs_role {
@@ -284,35 +295,35 @@ enum bs_role {
 };
 /* The role now (rechecked at most every 250 ms: a consumer that died or
  * let go is replaced, one that took over is followed). */
-enum bs_role bs_tport_role(struct bs_tport *t);
+enum bs_role bs_tport__role(struct bs_tport *t);
 /* Consume from now on, whoever consumed before (a reader's take_over). */
-void bs_tport_take_over(struct bs_tport *t);
+void bs_tport__take_over(struct bs_tport *t);
 /* The other process's pid and name, when the role is not CONSUMER. */
-__u32 bs_tport_consumer(struct bs_tport *t, char *comm, size_t comm_sz);
-void bs_tport_put(struct bs_tport *t);
-enum bpf_stream_transport bs_tport_transport(const struct bs_tport *t);
+__u32 bs_tport__consumer(struct bs_tport *t, char *comm, size_t comm_sz);
+void bs_tport__put(struct bs_tport *t);
+enum bpf_stream_transport bs_tport__transport(const struct bs_tport *t);
 /* Bytes of the next queued ring message (as bs_ring__read()), -ENOENT if
  * the program is not on a ring. */
-int bs_tport_ring_read(struct bs_tport *t, int ring_idx, __u32 stream_id, void *buf, size_t len,
+int bs_tport__ring_read(struct bs_tport *t, int ring_idx, __u32 stream_id, void *buf, size_t len,
 		       struct bs_source_meta *meta);
 /* Ring transport on a kernel with native streams: stderr is read natively
  * too (kernel error reports exist only there). */
-bool bs_tport_native_stderr(const struct bs_tport *t);
+bool bs_tport__native_stderr(const struct bs_tport *t);
 /* The ring's epoll fd (for the reader's wait), or -1. Valid while referenced. */
-int bs_tport_epoll_fd(const struct bs_tport *t);
+int bs_tport__epoll_fd(const struct bs_tport *t);
 /* Kernel id of the drop-counter map (0 if none): the key of drop notices. */
-__u32 bs_tport_stat_id(const struct bs_tport *t);
+__u32 bs_tport__stat_id(const struct bs_tport *t);
 /* Messages dropped on a stream by all programs of the instance (the BPF
  * side's counters and records this process could not queue). 0 or -errno. */
-int bs_tport_dropped(struct bs_tport *t, __u32 stream_id, __u64 *count);
+int bs_tport__dropped(struct bs_tport *t, __u32 stream_id, __u64 *count);
 /* Messages dropped on a stream by program @prog_id, by kind, since the
  * object was loaded (its call sites' counts, records of it this process
  * could not queue; the first program also gets the drops no program can
  * be named for). 0 or -errno. */
-int bs_tport_drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs_drops *d);
+int bs_tport__drops(struct bs_tport *t, __u32 prog_id, __u32 stream_id, struct bs_drops *d);
 /* Messages of program @prog_id this process took from its ring and has
  * not delivered (0 if not on a ring). */
-__u64 bs_tport_queued(struct bs_tport *t, __u32 prog_id, __u32 stream_id);
+__u64 bs_tport__queued(struct bs_tport *t, __u32 prog_id, __u32 stream_id);
 /* Full name of a program of a discovered instance into @buf: 0, or -ENOENT. */
 int bs_tport_prog_name(__u32 prog_id, char *buf, size_t sz);
 /* bpf_stream_release(): forget the instances of these programs and
@@ -340,7 +351,7 @@ struct bs_source_meta {
 };
 
 /* Start the meta of the next read of a drain (keeps the limit). */
-static inline void bs_meta_next(struct bs_source_meta *m)
+static inline void bs_source_meta__next(struct bs_source_meta *m)
 {
 	m->ts_ns = 0;
 	m->flags = 0;

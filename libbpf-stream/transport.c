@@ -379,11 +379,11 @@ int bpf_stream_object_dropped(struct bpf_object *obj, __u32 stream_id, __u64 *co
 		fd = bpf_program__fd(prog);
 		if (fd < 0 || bs_prog_identify(fd, &id, NULL, 0))
 			continue;
-		t = bs_tport_get(fd, id, NULL);
+		t = bs_tport__get(fd, id, NULL);
 		if (!t)
 			continue;
-		err = bs_tport_dropped(t, stream_id, count);
-		bs_tport_put(t);
+		err = bs_tport__dropped(t, stream_id, count);
+		bs_tport__put(t);
 		return bs_err(err);
 	}
 	/* no program of it prints: its own map */

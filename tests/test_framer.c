@@ -295,18 +295,18 @@ static int count_fn(void *ctx, const char *line, size_t len, __u64 ts, __u32 fla
 
 Test(framer, direct_push_and_flush)
 {
-	struct bs_framer *f = bs_framer_new();
+	struct bs_framer *f = bs_framer__new();
 	struct bs_chunk c = { .data = "x\ny", .len = 3 };
 	int lines = 0;
 
 	cr_assert_not_null(f);
-	cr_assert_eq(bs_framer_push(f, &c, count_fn, &lines), 0);
+	cr_assert_eq(bs_framer__push(f, &c, count_fn, &lines), 0);
 	cr_assert_eq(lines, 1);
-	cr_assert(bs_framer_has_partial(f));
-	cr_assert_eq(bs_framer_flush(f, count_fn, &lines), 0);
+	cr_assert(bs_framer__has_partial(f));
+	cr_assert_eq(bs_framer__flush(f, count_fn, &lines), 0);
 	cr_assert_eq(lines, 2);
-	cr_assert_not(bs_framer_has_leftover(f));
-	bs_framer_free(f);
+	cr_assert_not(bs_framer__has_leftover(f));
+	bs_framer__free(f);
 }
 
 Test(framer, read_error_first_is_returned)

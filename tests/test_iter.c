@@ -51,7 +51,7 @@ Test(iter, scripted_end_then_more)
 {
 	struct cons_script s = {};
 	struct bs_stream_src src = cons_script_src(&s, 501, "it", BPF_STDERR);
-	struct bpf_stream_iter *it = bs_iter_new_src(&src);
+	struct bpf_stream_iter *it = bs_iter__new_src(&src);
 	const struct bpf_stream_msg *m;
 
 	cr_assert_not_null(it);
@@ -86,7 +86,7 @@ Test(iter, scripted_error_sets_errno)
 {
 	struct cons_script s = { .err = -EIO };
 	struct bs_stream_src src = cons_script_src(&s, 502, "it", BPF_STDOUT);
-	struct bpf_stream_iter *it = bs_iter_new_src(&src);
+	struct bpf_stream_iter *it = bs_iter__new_src(&src);
 
 	cr_assert_null(bpf_stream_iter__next(it));
 	cr_assert_eq(errno, EIO);
@@ -98,7 +98,7 @@ Test(iter, leftovers_survive_free)
 {
 	struct cons_script s = {};
 	struct bs_stream_src src = cons_script_src(&s, 503, "it", BPF_STDOUT);
-	struct bpf_stream_iter *it = bs_iter_new_src(&src);
+	struct bpf_stream_iter *it = bs_iter__new_src(&src);
 	struct cons_collect *col = calloc(1, sizeof(*col));
 
 	cons_script_adds(&s, "a\nb\nc\nd\n"); /* one read */
@@ -116,7 +116,7 @@ Test(iter, scripted_drop_notice_at_end)
 {
 	struct cons_script s = { .has_dropped = true, .dropped = 2 };
 	struct bs_stream_src src = cons_script_src(&s, 504, "it", BPF_STDOUT);
-	struct bpf_stream_iter *it = bs_iter_new_src(&src);
+	struct bpf_stream_iter *it = bs_iter__new_src(&src);
 	const struct bpf_stream_msg *m;
 
 	cons_script_adds(&s, "x\n");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * bpf_stream_reader__*. Sources, per test: scripted (merged order, time
- * order, partial lines, reports, stops, drops: bs_reader_add_src feeds the
+ * order, partial lines, reports, stops, drops: bs_reader__add_src feeds the
  * reader's real framing), kernel (add/remove errors, signal and timeout
  * behaviour of __poll on real programs with empty streams: native streams
  * where the kernel has the read command, else a ring-transport object), ringbuf
@@ -48,7 +48,7 @@ static void add_script(struct bpf_stream_reader *r, struct cons_script *s, __u32
 {
 	struct bs_stream_src src = cons_script_src(s, id, name, sid);
 
-	cr_assert_eq(bs_reader_add_src(r, &src), 0);
+	cr_assert_eq(bs_reader__add_src(r, &src), 0);
 }
 
 /* ---- scripted ------------------------------------------------------------ */
@@ -152,10 +152,10 @@ static __u64 idle_cycles(int idle_max_ms)
 	r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
 	cr_assert_not_null(r);
 	src.read = slow_read;
-	cr_assert_eq(bs_reader_add_src(r, &src), 0);
-	c0 = bs_reader_cycles(r);
+	cr_assert_eq(bs_reader__add_src(r, &src), 0);
+	c0 = bs_reader__cycles(r);
 	cr_assert_eq(bpf_stream_reader__poll(r, 3000), 0);
-	c0 = bs_reader_cycles(r) - c0;
+	c0 = bs_reader__cycles(r) - c0;
 	bpf_stream_reader__free(r);
 	return c0;
 }
@@ -788,7 +788,7 @@ static int raised;
 
 static int raise_on_read(void *ctx, void *buf, size_t len, struct bs_source_meta *meta)
 {
-	bs_meta_next(meta);
+	bs_source_meta__next(meta);
 	if (!raised++)
 		raise(SIGUSR1);
 	return 0;
@@ -816,7 +816,7 @@ static int signal_in_cycle(bool mask_signals, int ms, long long *us)
 	raised = 0;
 	r = bpf_stream_reader__new(cons_collect_fn, &col, &opts);
 	cr_assert_not_null(r);
-	cr_assert_eq(bs_reader_add_src(r, &src), 0);
+	cr_assert_eq(bs_reader__add_src(r, &src), 0);
 	t0 = now_us();
 	ret = bpf_stream_reader__poll(r, ms);
 	*us = now_us() - t0;

@@ -132,7 +132,7 @@ static void push_lines(struct bpf_stream_report_parser *p, __u32 stream_id,
 	for (i = 0; lines[i]; i++) {
 		m.text = lines[i];
 		m.len = strlen(lines[i]);
-		cr_assert_eq(bs_report_parser_push(p, &m, &kernel[i]), 0);
+		cr_assert_eq(bs_report_parser__push(p, &m, &kernel[i]), 0);
 	}
 }
 

@@ -153,7 +153,7 @@ Test(wait, fallback_delivers)
 	r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
 	cr_assert_not_null(r);
 	cr_assert_eq(bpf_stream_skel_follow(r, skel), 3);
-	cr_assert_eq(bs_reader_stream_fds(r), 0);
+	cr_assert_eq(bs_reader__stream_fds(r), 0);
 	run(skel->progs.cons_out);
 	expect_one_run(r, 1);
 	bpf_stream_reader__free(r);
@@ -193,24 +193,24 @@ Test(wait, idle_reader_does_not_wake)
 	r = bpf_stream_reader__new(cons_collect_fn, &col, NULL);
 	cr_assert_not_null(r);
 	cr_assert_eq(bpf_stream_skel_follow(r, skel), 3);
-	cr_assert_eq(bs_reader_stream_fds(r), 6, "three programs, two streams each");
+	cr_assert_eq(bs_reader__stream_fds(r), 6, "three programs, two streams each");
 
-	c0 = bs_reader_cycles(r);
+	c0 = bs_reader__cycles(r);
 	t0 = now_us();
 	cr_assert_eq(bpf_stream_reader__poll(r, 500), 0);
 	dt = now_us() - t0;
-	idle = bs_reader_cycles(r) - c0;
+	idle = bs_reader__cycles(r) - c0;
 	cr_assert_geq(dt, 500000, "timeout honoured: %lld us", dt);
 	cr_assert_eq(idle, 2, "cycles in 500 ms idle: %llu", (unsigned long long)idle);
 
 	later_prog = skel->progs.cons_out;
-	c0 = bs_reader_cycles(r);
+	c0 = bs_reader__cycles(r);
 	pthread_create(&t, NULL, run_later, NULL);
 	ret = bpf_stream_reader__poll(r, (int)TS_MAX(5000));
 	lat = now_us();
 	pthread_join(t, NULL);
 	lat -= ran_at_us;
-	busy = bs_reader_cycles(r) - c0;
+	busy = bs_reader__cycles(r) - c0;
 	cr_assert_gt(ret, 0, "poll: %d", ret);
 	cr_assert_lt(lat, TS_MAX(50000), "woke %lld us after the write", lat);
 	cr_assert_leq(busy, 3, "cycles to the data: %llu", (unsigned long long)busy);
@@ -247,9 +247,9 @@ Test(wait, hangup_ends_following)
 	cons_print__destroy(skel);
 	/* programs are freed after an RCU grace period */
 	t0 = now_us();
-	while (bs_reader_stream_fds(r) && now_us() - t0 < TS_MAX(2000000))
+	while (bs_reader__stream_fds(r) && now_us() - t0 < TS_MAX(2000000))
 		cr_assert_eq(bpf_stream_reader__poll(r, 100), 0);
-	cr_assert_eq(bs_reader_stream_fds(r), 0, "every stream fd closed after %lld us",
+	cr_assert_eq(bs_reader__stream_fds(r), 0, "every stream fd closed after %lld us",
 		     now_us() - t0);
 	cr_assert_eq(bpf_stream_reader__remove_id(r, info.id), -ENOENT);
 	cr_assert_eq(col.nr, 2);

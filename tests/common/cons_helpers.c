@@ -206,7 +206,7 @@ int cons_report_run(FILE *in, FILE *out)
 			line[--n] = '\0';
 		msg.text = line;
 		msg.len = n;
-		err = bs_report_parser_push(p, &msg, &in_report);
+		err = bs_report_parser__push(p, &msg, &in_report);
 		if (err)
 			break;
 		/* after the push: a line that ends a report prints after it */
