@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 
 #include "main.h"
+#include "stream_internal.h"	/* bs_fd_is_anon(), shared with the library */
 
 
 static int parse_tag(const char *s, unsigned char tag[8])
@@ -174,17 +175,10 @@ static bool path_is_dir(const char *path)
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
+/* Without /proc, let the info call decide. */
 static bool fd_is_prog(int fd)
 {
-	char path[64], target[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return true; /* no /proc: let the info call decide */
-	target[n] = '\0';
-	return !strcmp(target, "anon_inode:bpf-prog");
+	return access("/proc/self/fd", X_OK) || bs_fd_is_anon(fd, "bpf-prog");
 }
 
 bool prog_uses_ringbuf(int prog_fd)
