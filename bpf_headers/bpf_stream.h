@@ -14,52 +14,13 @@
  * If libbpf's bpf_helpers.h already defined bpf_stream_printk, this header's
  * definition replaces it.
  *
- * Two transports, chosen when the object is loaded (never at compile time):
- *  - native: the kernel's stream kfunc, whichever shape the running kernel
- *    has: 6.17's five-argument bpf_stream_vprintk, 6.18's
- *    bpf_stream_vprintk_impl (five arguments) or 7.x's four-argument
- *    bpf_stream_vprintk (the verifier supplies the program). Each shape is
- *    a weak extern under a libbpf flavour name (kernel name + "___v" +
- *    number of arguments), never under the kernel's own name, so no kernel
- *    can make the load fail with "func_proto incompatible with kernel", and
- *    a vmlinux.h that declares the kfunc does not clash with this header.
- *    libbpf >= 1.3 resolves the flavour that fits by itself; with libbpf
- *    1.1/1.2, bpf_stream_prepare() binds it (libbpf-stream's bind.c). An
- *    unresolved extern reads as NULL and its call is dead code.
- *  - ringbuf: records in the ring buffer map bpf_stream_rb, each of the
- *    exact size of what it carries (layout in bpf_stream_record.h).
- *    A call site whose format userspace reproduces exactly (%d %i %u %x %X
- *    with l/ll, %c, %s, %%, flags "0+- ", a width) writes a BINARY record:
- *    a 16-byte header, the raw 64-bit arguments and the bytes of each %s,
- *    copied at call time (bpf_probe_read_kernel_str, within the kernel's
- *    512-byte budget for one message's arguments and strings); libbpf-stream
- *    formats it exactly as bpf_snprintf() would. A call site with a %p
- *    conversion is formatted in the kernel (bpf_snprintf) into a TEXT record
- *    of the exact length. The choice is made per call site when the program
- *    is compiled: ___bpf_stream_scan() reads the format string and the
- *    compiler folds it to a constant (a build error says when it cannot).
- *    The kernel still verifies every format at load (a bpf_snprintf() on the
- *    format under a branch the verifier explores and the program never
- *    takes), and -Wformat checks it at build.
- *    libbpf-stream reads the records back and delivers them as that
- *    program's stream.
- * The load-time constant bpf_stream_transport_sel (.rodata) picks one;
- * libbpf-stream's bpf_stream_prepare() sets it. Left at 0 it means "native
- * if the kfunc resolved, else ringbuf". The verifier removes the other path.
- *
- * Layouts that must match userspace (libbpf-stream), all in
- * bpf_stream_record.h: struct bpf_stream_rec_hdr (the record header), the
- * sentinel bpf_stream_fmt_base (BPF_STREAM_FMT_BASE_VALUE), the map and variable names
- * BPF_STREAM_RINGBUF_MAP, BPF_STREAM_STATS_MAP, BPF_STREAM_SEL_VAR,
- * BPF_STREAM_FMT_BASE_VAR, the values BPF_STREAM_SEL_*, and struct
- * bpf_stream_stats (value of the drop-counter array, keyed by stream id).
- *
- * Which program wrote a record: its header carries the call site (the
- * format string's .rodata offset relative to the sentinel
- * bpf_stream_fmt_base). libbpf-stream finds, in each loaded program's
- * translated instructions, which call sites that program contains, so a
- * line is attributed by where it was printed, whatever the function is
- * called (BPF_PROG() bodies, inline helpers, subprograms).
+ * Every call returns 0, or a negative errno when the message was not queued
+ * (it is then counted as dropped, under its call site and stream). The
+ * transport (the kernel's native streams, or records in a ring buffer) is
+ * chosen when the object is loaded, by libbpf-stream's bpf_stream_prepare();
+ * how each works, the layouts shared with userspace, wake-ups and linking
+ * several files: docs/bpf-side.md. Levels and run-time switches:
+ * docs/control.md.
  *
  * Overridable before the #include:
  *   BPF_STREAM_MSG_MAX       longest message text in bytes (default 1023, the
@@ -71,7 +32,7 @@
  *   BPF_STREAM_TIMESTAMP     define it to stamp each record with bpf_ktime_get_ns()
  *   BPF_STREAM_WAKEUP_BYTES  bytes waiting in the ring whose crossing wakes
  *                            the reader (default 128 KiB; keep it well below
- *                            BPF_STREAM_RINGBUF_SIZE; see "Wake-ups" below)
+ *                            BPF_STREAM_RINGBUF_SIZE; docs/bpf-side.md, "Wake-ups")
  *   BPF_STREAM_WAKEUP_NS     time since the last wake-up after which the next
  *                            record wakes the reader (default 1 ms)
  *   BPF_STREAM_TICK_NS       the kernel's tick in ns, the unit of that clock
@@ -79,34 +40,6 @@
  *   BPF_STREAM_DROP_SITES    (call site, stream) pairs whose drops are
  *                            counted apart (default 256); drops beyond
  *                            are counted with the writer unknown
- *
- * Wake-ups (ringbuf transport). A record is submitted with BPF_RB_NO_WAKEUP
- * unless it takes the bytes waiting in the ring (bpf_ringbuf_query(
- * BPF_RB_AVAIL_DATA), this record included) across BPF_STREAM_WAKEUP_BYTES,
- * or BPF_STREAM_WAKEUP_NS passed since the last wake-up; then it is
- * submitted with BPF_RB_FORCE_WAKEUP. The ring's default (flags 0) wakes a
- * reader that keeps up once per record, each wake-up an irq_work self-IPI on
- * the writing CPU, which caps a flood far below what the reader can take.
- * Latency: a message written >= BPF_STREAM_WAKEUP_NS after the last wake-up
- * (a lone message after a quiet spell) wakes the reader at once; the tail
- * of a burst shorter than BPF_STREAM_WAKEUP_NS (and smaller than
- * BPF_STREAM_WAKEUP_BYTES) wakes nobody and is picked up by the reader's own
- * timed poll (libbpf-stream's reader polls at least every idle_max_ms,
- * default 200 ms, and 1 ms after a poll that delivered lines) or by the next
- * drain or wake-up. A missing wake-up delays lines; a burst of
- * BPF_STREAM_WAKEUP_BYTES wakes the reader long before the ring is full
- * (two CPUs writing at the same moment can both miss the crossing;
- * then the time rule wakes it). Define BPF_STREAM_WAKEUP_NS 0 to wake on
- * every record.
- *
- * Maps, the selector and the wake-up stamp are __weak, helpers static
- * __always_inline, so several .bpf.c files linked into one object can all
- * include this header (give them the same BPF_STREAM_RINGBUF_SIZE: the object has one ring).
- * A message that could not be queued (ring full, stream full, kernel error)
- * makes bpf_stream_printk() return a negative errno and is counted, per
- * call site and stream, in the bpf_stream_drop map (per stream alone in
- * bpf_stream_stat when that map is full), so writes = deliveries + drops
- * and libbpf-stream announces each drop under the program that dropped it.
  */
 #ifndef __BPF_STREAM_H
 #define __BPF_STREAM_H
@@ -182,7 +115,9 @@ extern int ___BS_KF(bpf_stream_vprintk___v4)(int stream_id, const char *fmt__str
  * bpf_stream_print_stack() below. */
 extern int ___BS_KF(bpf_stream_print_stack___v1)(int stream_id) __weak __ksym;
 
-/* ---- objects shared with userspace (names in bpf_stream_record.h) ---- */
+/* ---- objects shared with userspace (names in bpf_stream_record.h); the
+ * header's own state is prefixed __bpf_stream_ (private, as usdt.bpf.h's
+ * __bpf_usdt_); the bpf_stream_ ones libbpf-stream reads or writes ---- */
 
 /* Transport of this object, set by bpf_stream_prepare() before load. */
 const volatile __u32 bpf_stream_transport_sel __weak = BPF_STREAM_SEL_DEFAULT;
@@ -218,7 +153,7 @@ struct {
  * without atomics: two CPUs that race here at worst both wake the reader,
  * or one stamp overwrites a slightly newer one, so the next wake-up comes
  * a little early. Either is harmless: wake-ups carry no data. */
-__u64 bpf_stream_last_wake_ns __weak;
+__u64 __bpf_stream_last_wake_ns __weak;
 
 /* The sentinel every call site's id is relative to (bpf_stream_record.h). */
 const volatile __u64 bpf_stream_fmt_base __weak = BPF_STREAM_FMT_BASE_VALUE(BPF_STREAM_MSG_MAX);
@@ -226,7 +161,7 @@ const volatile __u64 bpf_stream_fmt_base __weak = BPF_STREAM_FMT_BASE_VALUE(BPF_
 /* Never set by libbpf-stream: the branch it guards is where the verifier
  * checks every binary call site's format with bpf_snprintf(); the program
  * never takes it (setting it only formats into nothing). */
-__u32 bpf_stream_fmt_check __weak;
+__u32 __bpf_stream_fmt_check __weak;
 
 /* Per-CPU room where a record with strings or kernel-formatted text is
  * built before bpf_ringbuf_output() copies it at its exact size. Offsets
@@ -245,7 +180,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ___bpf_stream_scratch);
-} bpf_stream_scratch SEC(".maps") __weak;
+} __bpf_stream_scratch SEC(".maps") __weak;
 
 #ifdef BPF_STREAM_TIMESTAMP
 #define ___BS_TS_SZ 8
@@ -359,8 +294,8 @@ static __always_inline __u64 ___bpf_stream_wake_flags(__u64 now, __u64 sz, int q
 	if (!queued)
 		avail += ring_sz;
 	if ((avail >= BPF_STREAM_WAKEUP_BYTES && avail < BPF_STREAM_WAKEUP_BYTES + ring_sz) ||
-	    now - bpf_stream_last_wake_ns >= BPF_STREAM_WAKEUP_NS) {
-		bpf_stream_last_wake_ns = now;
+	    now - __bpf_stream_last_wake_ns >= BPF_STREAM_WAKEUP_NS) {
+		__bpf_stream_last_wake_ns = now;
 		return BPF_RB_FORCE_WAKEUP;
 	}
 	return BPF_RB_NO_WAKEUP;
@@ -560,7 +495,7 @@ static __always_inline int ___bpf_stream_ring_text(__u32 stream_id, const char *
 	__u64 len, rsz;
 	long n;
 
-	s = bpf_map_lookup_elem(&bpf_stream_scratch, &zero);
+	s = bpf_map_lookup_elem(&__bpf_stream_scratch, &zero);
 	if (!s)
 		return -___BS_ENOSPC;
 	n = bpf_snprintf(s->buf + sizeof(*h) + ___BS_TS_SZ, BPF_STREAM_MSG_MAX + 1, fmt,
@@ -603,7 +538,7 @@ static __always_inline int ___bpf_stream_ring_strs(__u32 stream_id, const char *
 	__u64 used = 0, pos;
 	unsigned long long *a;
 
-	s = bpf_map_lookup_elem(&bpf_stream_scratch, &zero);
+	s = bpf_map_lookup_elem(&__bpf_stream_scratch, &zero);
 	if (!s)
 		return -___BS_ENOSPC;
 	a = (void *)(s->buf + sizeof(*h) + ___BS_TS_SZ);
@@ -698,7 +633,7 @@ static __always_inline int ___bpf_stream_ringbuf(__u32 stream_id, const char *fm
 	if (!__builtin_constant_p(scan) || (scan & ___BS_SCAN_TEXT))
 		return ___bpf_stream_ring_text(stream_id, fmt, args, nargs, now);
 	/* the kernel's own check of the format, on a path it verifies */
-	if (bpf_stream_fmt_check)
+	if (__bpf_stream_fmt_check)
 		bpf_snprintf((char *)0, 0, fmt, (__u64 *)args, nargs * 8);
 	if (scan & ___BS_SCAN_STRS)
 		return ___bpf_stream_ring_strs(stream_id, fmt, args, nargs, scan, now);
