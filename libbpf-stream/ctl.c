@@ -88,35 +88,6 @@ static long datasec_var(const struct bpf_map_info *mi, const char *name, __u32 *
 	return off;
 }
 
-/* Program ids and map ids of @prog_fd (caller frees *maps). */
-static int prog_maps(int prog_fd, struct bpf_prog_info *info, __u32 **maps)
-{
-	__u32 len = sizeof(*info), n;
-
-	*maps = NULL;
-	memset(info, 0, sizeof(*info));
-	if (bpf_obj_get_info_by_fd(prog_fd, info, &len))
-		return -errno;
-	n = info->nr_map_ids;
-	if (!n)
-		return 0;
-	*maps = calloc(n, sizeof(**maps));
-	if (!*maps)
-		return -ENOMEM;
-	memset(info, 0, sizeof(*info));
-	info->nr_map_ids = n;
-	info->map_ids = (__u64)(unsigned long)*maps;
-	len = sizeof(*info);
-	if (bpf_obj_get_info_by_fd(prog_fd, info, &len)) {
-		free(*maps);
-		*maps = NULL;
-		return -errno;
-	}
-	if (info->nr_map_ids > n)
-		info->nr_map_ids = n;
-	return 0;
-}
-
 static int ctl_maps_find(int prog_fd, struct ctl_maps *m, struct bpf_prog_info *pi)
 {
 	__u32 *maps = NULL, i;
@@ -124,7 +95,7 @@ static int ctl_maps_find(int prog_fd, struct ctl_maps *m, struct bpf_prog_info *
 
 	memset(m, 0, sizeof(*m));
 	m->rodata_fd = m->ctl_fd = m->drop_fd = -1;
-	err = prog_maps(prog_fd, pi, &maps);
+	err = bs_prog_info_maps(prog_fd, pi, &maps);
 	if (err)
 		return err;
 	for (i = 0; i < pi->nr_map_ids; i++) {
@@ -188,31 +159,14 @@ static int ctl_maps_find(int prog_fd, struct ctl_maps *m, struct bpf_prog_info *
 /* The .rodata offsets (sites) program @prog_fd loads from map @rodata_id. */
 static int prog_site_offsets(int prog_fd, __u32 rodata_id, __u32 **offs, size_t *n)
 {
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info), ninsns, j;
+	__u32 ninsns, j;
 	struct bpf_insn *insns;
 	size_t cnt = *n;
-	int err = 0;
+	int err;
 
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
-		return -errno;
-	ninsns = info.xlated_prog_len / sizeof(*insns);
-	if (!ninsns)
-		return 0;
-	insns = calloc(ninsns, sizeof(*insns));
-	if (!insns)
-		return -ENOMEM;
-	memset(&info, 0, sizeof(info));
-	info.xlated_prog_len = ninsns * sizeof(*insns);
-	info.xlated_prog_insns = (__u64)(unsigned long)insns;
-	len = sizeof(info);
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
-		err = -errno;
-		goto out;
-	}
-	if (info.xlated_prog_len / sizeof(*insns) < ninsns)
-		ninsns = info.xlated_prog_len / sizeof(*insns);
+	err = bs_prog_xlated(prog_fd, &insns, &ninsns);
+	if (err)
+		return err;
 	for (j = 0; j + 1 < ninsns; j++) {
 		if (insns[j].code != (BPF_LD | BPF_IMM | BPF_DW))
 			continue;

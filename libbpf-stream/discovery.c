@@ -202,8 +202,7 @@ static struct bs_tport_prog *tport_prog(struct bs_tport *t, __u32 prog_id)
 	return NULL;
 }
 
-/* The program's info with its map ids (*maps: caller frees). */
-static int prog_info_maps(int prog_fd, struct bpf_prog_info *info, __u32 **maps)
+int bs_prog_info_maps(int prog_fd, struct bpf_prog_info *info, __u32 **maps)
 {
 	__u32 len = sizeof(*info), n;
 
@@ -397,7 +396,7 @@ static void find_object_maps(__u32 btf_id, struct found *f)
 
 		if (fd < 0)
 			continue;
-		if (!prog_info_maps(fd, &pi, &maps) && pi.btf_id == btf_id && pi.nr_map_ids)
+		if (!bs_prog_info_maps(fd, &pi, &maps) && pi.btf_id == btf_id && pi.nr_map_ids)
 			find_maps(maps, pi.nr_map_ids, f);
 		free(maps);
 		close(fd);
@@ -411,7 +410,7 @@ static bool prog_uses_map(int fd, __u32 map_id)
 	__u32 *maps, i;
 	bool yes = false;
 
-	if (prog_info_maps(fd, &info, &maps))
+	if (bs_prog_info_maps(fd, &info, &maps))
 		return false;
 	for (i = 0; i < info.nr_map_ids && !yes; i++)
 		yes = maps[i] == map_id;
@@ -668,7 +667,7 @@ static struct bs_tport *tport_by_btf(__u32 btf_id)
 
 		if (fd < 0)
 			continue;
-		if (!prog_info_maps(fd, &pi, &maps) && pi.btf_id == btf_id && pi.nr_map_ids) {
+		if (!bs_prog_info_maps(fd, &pi, &maps) && pi.btf_id == btf_id && pi.nr_map_ids) {
 			found_init(&f);
 			find_maps(maps, pi.nr_map_ids, &f);
 			if (f.rodata_id)
@@ -703,7 +702,7 @@ struct bs_tport *bs_tport__get(int prog_fd, __u32 prog_id, int *ring_idx)
 	/* not met yet: ask the kernel */
 	if (fd < 0)
 		fd = bpf_prog_get_fd_by_id(prog_id);
-	if (fd < 0 || prog_info_maps(fd, &info, &maps) || info.id != prog_id)
+	if (fd < 0 || bs_prog_info_maps(fd, &info, &maps) || info.id != prog_id)
 		goto none_close;
 	found_init(&f);
 	find_maps(maps, info.nr_map_ids, &f);

@@ -76,32 +76,46 @@ static void sites_merge(struct bs_sites *s)
 	s->n = n;
 }
 
-int bs_sites__learn(struct bs_sites *s, int prog_fd, __u32 idx, __u32 rodata_id, size_t base)
+int bs_prog_xlated(int prog_fd, struct bpf_insn **insns, __u32 *ninsns)
 {
 	struct bpf_prog_info info;
-	__u32 len = sizeof(info), ninsns, j;
-	struct bpf_insn *insns;
-	int err = 0;
+	__u32 len = sizeof(info), n;
 
+	*insns = NULL;
+	*ninsns = 0;
 	memset(&info, 0, sizeof(info));
 	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
 		return -errno;
-	ninsns = info.xlated_prog_len / sizeof(*insns);
-	if (!ninsns)
+	n = info.xlated_prog_len / sizeof(**insns);
+	if (!n)
 		return 0;
-	insns = calloc(ninsns, sizeof(*insns));
-	if (!insns)
+	*insns = calloc(n, sizeof(**insns));
+	if (!*insns)
 		return -ENOMEM;
 	memset(&info, 0, sizeof(info));
-	info.xlated_prog_len = ninsns * sizeof(*insns);
-	info.xlated_prog_insns = (__u64)(unsigned long)insns;
+	info.xlated_prog_len = n * sizeof(**insns);
+	info.xlated_prog_insns = (__u64)(unsigned long)*insns;
 	len = sizeof(info);
 	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
-		err = -errno;
-		goto out;
+		free(*insns);
+		*insns = NULL;
+		return -errno;
 	}
-	if (info.xlated_prog_len / sizeof(*insns) < ninsns)
-		ninsns = info.xlated_prog_len / sizeof(*insns);
+	/* the program may have been replaced in between: the shorter */
+	*ninsns = info.xlated_prog_len / sizeof(**insns) < n ?
+			  info.xlated_prog_len / sizeof(**insns) : n;
+	return 0;
+}
+
+int bs_sites__learn(struct bs_sites *s, int prog_fd, __u32 idx, __u32 rodata_id, size_t base)
+{
+	__u32 ninsns, j;
+	struct bpf_insn *insns;
+	int err;
+
+	err = bs_prog_xlated(prog_fd, &insns, &ninsns);
+	if (err)
+		return err;
 	for (j = 0; j + 1 < ninsns && !err; j++) {
 		__s64 site;
 
@@ -114,7 +128,6 @@ int bs_sites__learn(struct bs_sites *s, int prog_fd, __u32 idx, __u32 rodata_id,
 		}
 		j++;	/* the second half of ld_imm64 */
 	}
-out:
 	free(insns);
 	sites_merge(s);
 	return err;

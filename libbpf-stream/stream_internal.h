@@ -201,6 +201,14 @@ struct bs_stream_src {
 	int (*dropped)(void *read_ctx, __u64 *count);
 };
 
+/* The program's info with its map ids (discovery.c; *maps: caller frees).
+ * Return: 0 or -errno. */
+int bs_prog_info_maps(int prog_fd, struct bpf_prog_info *info, __u32 **maps);
+/* The program's translated instructions (sites.c; *insns: caller frees,
+ * NULL and *ninsns 0 for none). Return: 0 or -errno. */
+struct bpf_insn;
+int bs_prog_xlated(int prog_fd, struct bpf_insn **insns, __u32 *ninsns);
+
 /* Check that @prog_fd is a BPF program; fill its id and kernel name.
  * Return: 0, -EBADF (not an open fd), -EINVAL (not a program). */
 int bs_prog_identify(int prog_fd, __u32 *prog_id, char *name, size_t name_sz);
