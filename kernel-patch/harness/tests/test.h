@@ -2,12 +2,14 @@
 /*
  * Minimal test runner in the style of the kernel's userspace harnesses.
  * TEST() registers a test; CONCURRENT_TEST() one that also runs under
- * ThreadSanitizer. Assertions print both values and end the test.
+ * ThreadSanitizer. Assertions print both values and return whether they
+ * held (below).
  */
 #ifndef _STREAM_TEST_H
 #define _STREAM_TEST_H
 
 #include <linux/bpf.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,33 +48,41 @@ extern __thread int test_failed;
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-#define ASSERT_EQ(a, b) do {						\
+/*
+ * Assertions are bool-valued, as test_progs' ASSERT_*(): true when they
+ * hold; otherwise the failure is printed with both values, the test is
+ * marked failed, and the caller decides what to do, most often
+ *	if (!ASSERT_EQ(ret, 0))
+ *		goto out;
+ * to free what the test holds.
+ */
+#define ASSERT_EQ(a, b) ({						\
 	long long __a = (long long)(a), __b = (long long)(b);		\
-	if (__a != __b) {						\
+	bool __ok = __a == __b;						\
+	if (!__ok)							\
 		test_fail(__FILE__, __LINE__, "%s == %s: got %lld, expected %lld", \
 			  #a, #b, __a, __b);				\
-		return;							\
-	}								\
-} while (0)
+	__ok;								\
+})
 
-#define ASSERT_TRUE(c) do {						\
-	if (!(c)) {							\
+#define ASSERT_TRUE(c) ({						\
+	bool __ok = !!(c);						\
+	if (!__ok)							\
 		test_fail(__FILE__, __LINE__, "%s is false", #c);	\
-		return;							\
-	}								\
-} while (0)
+	__ok;								\
+})
 
-#define ASSERT_MEM(got, exp, n) do {					\
+#define ASSERT_MEM(got, exp, n) ({					\
 	size_t __n = (n);						\
-	if (memcmp((got), (exp), __n)) {				\
+	bool __ok = !memcmp((got), (exp), __n);				\
+	if (!__ok)							\
 		test_fail(__FILE__, __LINE__,				\
 			  "%s == %s (%zu bytes): got \"%.*s\", expected \"%.*s\"", \
 			  #got, #exp, __n, (int)(__n > 80 ? 80 : __n),	\
 			  (const char *)(got), (int)(__n > 80 ? 80 : __n), \
 			  (const char *)(exp));				\
-		return;							\
-	}								\
-} while (0)
+	__ok;								\
+})
 
 /* fixture.c: programs, drains and a seeded PRNG shared by the tests */
 struct bpf_prog *prog_new(void);

@@ -22,23 +22,32 @@ TEST(exhaustion_exactly_at_capacity_arithmetic)
 {
 	struct bpf_prog *prog = prog_new();
 	long n = 0, queued;
-	char *buf;
+	char *buf = NULL;
 	int ret;
 
-	ASSERT_EQ(sizeof(MSG54) - 1, 54);
-	ASSERT_EQ(expected_full_queue(100000, 54), 99954);
+	if (!ASSERT_EQ(sizeof(MSG54) - 1, 54))
+		goto out;
+	if (!ASSERT_EQ(expected_full_queue(100000, 54), 99954))
+		goto out;
 	while (!(ret = PRINTK(prog, BPF_STDOUT, MSG54)))
 		n++;
-	ASSERT_EQ(ret, -ENOSPC);
+	if (!ASSERT_EQ(ret, -ENOSPC))
+		goto out;
 	queued = stream_queued(prog, BPF_STDOUT);
-	ASSERT_EQ(queued, expected_full_queue(BPF_STREAM_MAX_CAPACITY, 54));
-	ASSERT_EQ(queued, n * 54);
+	if (!ASSERT_EQ(queued, expected_full_queue(BPF_STREAM_MAX_CAPACITY, 54)))
+		goto out;
+	if (!ASSERT_EQ(queued, n * 54))
+		goto out;
 	/* a smaller message may still fit: the rule is per length */
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "x"), 0);
-	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), queued + 1);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "x"), 0))
+		goto out;
+	if (!ASSERT_EQ(stream_queued(prog, BPF_STDOUT), queued + 1))
+		goto out;
 
 	buf = malloc(BPF_STREAM_MAX_CAPACITY);
-	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, BPF_STREAM_MAX_CAPACITY, 65536), queued + 1);
+	if (!ASSERT_EQ(drain(prog, BPF_STDOUT, buf, BPF_STREAM_MAX_CAPACITY, 65536), queued + 1))
+		goto out;
+out:
 	free(buf);
 	prog_free(prog);
 }
@@ -54,17 +63,26 @@ TEST(full_stream_refuses_with_enospc_and_accepts_after_drain)
 
 		while (!PRINTK(prog, BPF_STDERR, MSG54))
 			n++;
-		ASSERT_EQ(PRINTK(prog, BPF_STDERR, MSG54), -ENOSPC);
-		ASSERT_EQ(PRINTK(prog, BPF_STDERR, MSG54), -ENOSPC);
+		if (!ASSERT_EQ(PRINTK(prog, BPF_STDERR, MSG54), -ENOSPC))
+			goto out;
+		if (!ASSERT_EQ(PRINTK(prog, BPF_STDERR, MSG54), -ENOSPC))
+			goto out;
 		/* the other stream has its own budget */
-		ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "ok"), 0);
-		ASSERT_EQ(drain(prog, BPF_STDERR, buf, BPF_STREAM_MAX_CAPACITY, 1 << 20),
-			  n * 54);
-		ASSERT_EQ(stream_queued(prog, BPF_STDERR), 0);
-		ASSERT_EQ(PRINTK(prog, BPF_STDERR, MSG54), 0);
-		ASSERT_EQ(drain(prog, BPF_STDERR, buf, 64, 64), 54);
-		ASSERT_EQ(drain(prog, BPF_STDOUT, buf, 64, 64), 2);
+		if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "ok"), 0))
+			goto out;
+		if (!ASSERT_EQ(drain(prog, BPF_STDERR, buf, BPF_STREAM_MAX_CAPACITY, 1 << 20),
+			       n * 54))
+			goto out;
+		if (!ASSERT_EQ(stream_queued(prog, BPF_STDERR), 0))
+			goto out;
+		if (!ASSERT_EQ(PRINTK(prog, BPF_STDERR, MSG54), 0))
+			goto out;
+		if (!ASSERT_EQ(drain(prog, BPF_STDERR, buf, 64, 64), 54))
+			goto out;
+		if (!ASSERT_EQ(drain(prog, BPF_STDOUT, buf, 64, 64), 2))
+			goto out;
 	}
+out:
 	free(buf);
 	prog_free(prog);
 }
@@ -79,7 +97,8 @@ TEST(failed_allocations_leave_capacity_unchanged)
 	long i, writes = BPF_STREAM_MAX_CAPACITY / 53 + 1000;
 	char buf[128];
 
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "before\n"), 0);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "before\n"), 0))
+		goto out;
 	harness_kmalloc_fail_after(0);
 	for (i = 0; i < writes; i++) {
 		int ret = PRINTK(prog, BPF_STDOUT, "%s\n",
@@ -91,13 +110,20 @@ TEST(failed_allocations_leave_capacity_unchanged)
 			break;
 		}
 	}
-	ASSERT_TRUE(!test_failed);
-	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 7);
+	if (!ASSERT_TRUE(!test_failed))
+		goto out;
+	if (!ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 7))
+		goto out;
 	harness_kmalloc_fail_after(-1);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "after\n"), 0);
-	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, sizeof(buf), 128), 13);
-	ASSERT_MEM(buf, "before\nafter\n", 13);
-	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "after\n"), 0))
+		goto out;
+	if (!ASSERT_EQ(drain(prog, BPF_STDOUT, buf, sizeof(buf), 128), 13))
+		goto out;
+	if (!ASSERT_MEM(buf, "before\nafter\n", 13))
+		goto out;
+	if (!ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0))
+		goto out;
+out:
 	prog_free(prog);
 }
 
@@ -124,13 +150,18 @@ TEST(allocation_failures_at_every_budget_keep_accounting_exact)
 			else if (ret == -ENOMEM)
 				fails++;
 			else
-				ASSERT_EQ(ret, 0);
+				if (!ASSERT_EQ(ret, 0))
+					goto out;
 		}
-		ASSERT_EQ(stream_queued(prog, BPF_STDOUT), ok_bytes);
+		if (!ASSERT_EQ(stream_queued(prog, BPF_STDOUT), ok_bytes))
+			goto out;
 	}
 	harness_kmalloc_fail_after(-1);
-	ASSERT_EQ(fails, 6 * 400 - (0 + 1 + 2 + 3 + 4 + 5));
-	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, 1 << 20, 4096), ok_bytes);
+	if (!ASSERT_EQ(fails, 6 * 400 - (0 + 1 + 2 + 3 + 4 + 5)))
+		goto out;
+	if (!ASSERT_EQ(drain(prog, BPF_STDOUT, buf, 1 << 20, 4096), ok_bytes))
+		goto out;
+out:
 	free(buf);
 	prog_free(prog);
 }
@@ -156,11 +187,17 @@ TEST(nested_write_inside_allocator_fails_cleanly)
 	nmi_prog = prog;
 	nmi_ret = 1;
 	harness_irq_hook_once(nmi_write, NULL);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "outer\n"), 0);
-	ASSERT_EQ(nmi_ret, -ENOMEM);
-	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 6);
-	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, sizeof(buf), 32), 6);
-	ASSERT_MEM(buf, "outer\n", 6);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "outer\n"), 0))
+		goto out;
+	if (!ASSERT_EQ(nmi_ret, -ENOMEM))
+		goto out;
+	if (!ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 6))
+		goto out;
+	if (!ASSERT_EQ(drain(prog, BPF_STDOUT, buf, sizeof(buf), 32), 6))
+		goto out;
+	if (!ASSERT_MEM(buf, "outer\n", 6))
+		goto out;
+out:
 	prog_free(prog);
 }
 
@@ -178,14 +215,22 @@ TEST(full_stream_is_refused_before_formatting)
 	while (!PRINTK(prog, BPF_STDOUT, MSG54))
 		n++;
 	calls = harness_bprintf_calls();
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, MSG54), -ENOSPC);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%d %s " MSG54, 1, PTR("x")), -ENOSPC);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%pI4 %% %llx " MSG54, PTR("abcd"), 1), -ENOSPC);
-	ASSERT_EQ(harness_bprintf_calls(), calls);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, MSG54), -ENOSPC))
+		goto out;
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%d %s " MSG54, 1, PTR("x")), -ENOSPC))
+		goto out;
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%pI4 %% %llx " MSG54, PTR("abcd"), 1), -ENOSPC))
+		goto out;
+	if (!ASSERT_EQ(harness_bprintf_calls(), calls))
+		goto out;
 	/* only conversions: the bound is 1 byte, so it is formatted, then refused */
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%s", PTR(MSG54)), -ENOSPC);
-	ASSERT_EQ(harness_bprintf_calls(), calls + 1);
-	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, BPF_STREAM_MAX_CAPACITY, 1 << 20), n * 54);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%s", PTR(MSG54)), -ENOSPC))
+		goto out;
+	if (!ASSERT_EQ(harness_bprintf_calls(), calls + 1))
+		goto out;
+	if (!ASSERT_EQ(drain(prog, BPF_STDOUT, buf, BPF_STREAM_MAX_CAPACITY, 1 << 20), n * 54))
+		goto out;
+out:
 	free(buf);
 	prog_free(prog);
 }
@@ -206,12 +251,18 @@ TEST(long_literal_format_is_e2big_without_formatting)
 	memset(fmt, 'L', 2000);
 	fmt[2000] = 0;
 	calls = harness_bprintf_calls();
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, fmt), -E2BIG);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, fmt), -E2BIG))
+		goto out;
 	while (!PRINTK(prog, BPF_STDOUT, MSG54))
 		n++;
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, fmt), -E2BIG);
-	ASSERT_EQ(harness_bprintf_calls() - calls, n);	/* the MSG54 writes */
-	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, BPF_STREAM_MAX_CAPACITY, 1 << 20), n * 54);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, fmt), -E2BIG))
+		goto out;
+	/* the MSG54 writes */
+	if (!ASSERT_EQ(harness_bprintf_calls() - calls, n))
+		goto out;
+	if (!ASSERT_EQ(drain(prog, BPF_STDOUT, buf, BPF_STREAM_MAX_CAPACITY, 1 << 20), n * 54))
+		goto out;
+out:
 	free(fmt);
 	free(buf);
 	prog_free(prog);
@@ -230,17 +281,25 @@ TEST(error_cap_stops_kernel_reports_after_limit)
 			bpf_stream_printk(ss, "ERROR: report %ld\n", i);
 			bpf_stream_printk(ss, "CPU: %d\n", 0);
 		}));
-	ASSERT_EQ(atomic_read(&prog->aux->stream_error_cnt), BPF_PROG_STREAM_ERROR_CNT);
-	ASSERT_TRUE(bpf_prog_stream_error_limit(prog));
-	ASSERT_EQ(atomic_read(&prog->aux->stream_error_cnt), BPF_PROG_STREAM_ERROR_CNT);
+	if (!ASSERT_EQ(atomic_read(&prog->aux->stream_error_cnt), BPF_PROG_STREAM_ERROR_CNT))
+		goto out;
+	if (!ASSERT_TRUE(bpf_prog_stream_error_limit(prog)))
+		goto out;
+	if (!ASSERT_EQ(atomic_read(&prog->aux->stream_error_cnt), BPF_PROG_STREAM_ERROR_CNT))
+		goto out;
 	len = drain(prog, BPF_STDERR, buf, 1 << 20, 4096);
-	ASSERT_TRUE(len > 0);
+	if (!ASSERT_TRUE(len > 0))
+		goto out;
 	for (i = 0; i < len; i++)
 		lines += buf[i] == '\n';
-	ASSERT_EQ(lines, 2 * BPF_PROG_STREAM_ERROR_CNT);
+	if (!ASSERT_EQ(lines, 2 * BPF_PROG_STREAM_ERROR_CNT))
+		goto out;
 	/* programs' own writes are not capped */
-	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "still here"), 0);
-	ASSERT_EQ(drain(prog, BPF_STDERR, buf, 64, 64), 10);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDERR, "still here"), 0))
+		goto out;
+	if (!ASSERT_EQ(drain(prog, BPF_STDERR, buf, 64, 64), 10))
+		goto out;
+out:
 	free(buf);
 	prog_free(prog);
 }

@@ -76,7 +76,8 @@ CONCURRENT_TEST(concurrent_writers_under_capacity_pressure_keep_per_writer_order
 		done = atomic_load(&kwriters_done) == 2;
 		n = bpf_prog_stream_read(prog, BPF_STDOUT, buf + carry, 1 + rnd(&seed) % 4096);
 
-		ASSERT_TRUE(n >= 0);
+		if (!ASSERT_TRUE(n >= 0))
+			goto out;
 		if (!n && done)
 			break;
 		if (!n) {
@@ -108,15 +109,24 @@ CONCURRENT_TEST(concurrent_writers_under_capacity_pressure_keep_per_writer_order
 	}
 	for (i = 0; i < 2; i++)
 		pthread_join(w[i].th, NULL);
-	ASSERT_TRUE(!test_failed);
-	ASSERT_EQ(carry, 0);
-	ASSERT_EQ(next[0], PER_WRITER);
-	ASSERT_EQ(next[1], PER_WRITER);
-	ASSERT_EQ(total, w[0].bytes + w[1].bytes);
-	ASSERT_TRUE(total > BPF_STREAM_MAX_CAPACITY);
-	ASSERT_TRUE(w[0].enospc + w[1].enospc > 0);
-	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0);
+	if (!ASSERT_TRUE(!test_failed))
+		goto out;
+	if (!ASSERT_EQ(carry, 0))
+		goto out;
+	if (!ASSERT_EQ(next[0], PER_WRITER))
+		goto out;
+	if (!ASSERT_EQ(next[1], PER_WRITER))
+		goto out;
+	if (!ASSERT_EQ(total, w[0].bytes + w[1].bytes))
+		goto out;
+	if (!ASSERT_TRUE(total > BPF_STREAM_MAX_CAPACITY))
+		goto out;
+	if (!ASSERT_TRUE(w[0].enospc + w[1].enospc > 0))
+		goto out;
+	if (!ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0))
+		goto out;
 	printf("     %ld writes refused with -ENOSPC and retried\n", w[0].enospc + w[1].enospc);
+out:
 	free(buf);
 	prog_free(prog);
 }
@@ -160,14 +170,18 @@ CONCURRENT_TEST(concurrent_reporters_stop_at_error_cap)
 	for (i = 0; i < REPORTERS; i++)
 		pthread_join(r[i].th, NULL);
 	len = drain(prog, BPF_STDERR, buf, (1 << 20) - 1, 1000);
-	ASSERT_TRUE(len > 0);
+	if (!ASSERT_TRUE(len > 0))
+		goto out;
 	buf[len] = 0;
 	for (char *p = buf; (p = strstr(p, "ERROR: ")); p++)
 		errors++;
 	for (char *p = buf; (p = strstr(p, "Call trace:\n")); p++)
 		traces++;
-	ASSERT_EQ(errors, BPF_PROG_STREAM_ERROR_CNT);
-	ASSERT_EQ(traces, BPF_PROG_STREAM_ERROR_CNT);
+	if (!ASSERT_EQ(errors, BPF_PROG_STREAM_ERROR_CNT))
+		goto out;
+	if (!ASSERT_EQ(traces, BPF_PROG_STREAM_ERROR_CNT))
+		goto out;
+out:
 	free(buf);
 	prog_free(prog);
 }

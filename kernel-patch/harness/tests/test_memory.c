@@ -14,13 +14,19 @@ TEST(drain_frees_every_element)
 	int i;
 
 	for (i = 0; i < 900; i++)
-		ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%d %s\n", i,
-				 PTR("a line of about one hundred bytes, give or take some, "
-				     "written many times over")), 0);
-	ASSERT_EQ(harness_kmalloc_allocated() - before, 900);
-	ASSERT_EQ(harness_kmalloc_live() - base, 900);
-	ASSERT_TRUE(drain(prog, BPF_STDOUT, buf, 1 << 20, 3000) > 0);
-	ASSERT_EQ(harness_kmalloc_live() - base, 0);
+		if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "%d %s\n", i,
+				      PTR("a line of about one hundred bytes, give or take some, "
+				          "written many times over")), 0))
+			goto out;
+	if (!ASSERT_EQ(harness_kmalloc_allocated() - before, 900))
+		goto out;
+	if (!ASSERT_EQ(harness_kmalloc_live() - base, 900))
+		goto out;
+	if (!ASSERT_TRUE(drain(prog, BPF_STDOUT, buf, 1 << 20, 3000) > 0))
+		goto out;
+	if (!ASSERT_EQ(harness_kmalloc_live() - base, 0))
+		goto out;
+out:
 	free(buf);
 	prog_free(prog);
 }
@@ -34,18 +40,24 @@ TEST(program_free_frees_unread_elements)
 	int i;
 
 	for (i = 0; i < 3000; i++) {
-		ASSERT_EQ(PRINTK(prog, i & 1 ? BPF_STDOUT : BPF_STDERR,
-				 "unread message number %d\n", i), 0);
+		if (!ASSERT_EQ(PRINTK(prog, i & 1 ? BPF_STDOUT : BPF_STDERR,
+				      "unread message number %d\n", i), 0))
+			return;
 	}
 	bpf_stream_stage_init(&ss);
-	ASSERT_EQ(bpf_stream_printk(ss, "staged %d\n", 1), 0);
-	ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, BPF_STDERR), 0);
+	if (!ASSERT_EQ(bpf_stream_printk(ss, "staged %d\n", 1), 0))
+		return;
+	if (!ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, BPF_STDERR), 0))
+		return;
 	bpf_stream_stage_free(&ss);
 	/* a partly read element too */
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 3), 3);
-	ASSERT_EQ(harness_kmalloc_live() - base, 3001);
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 3), 3))
+		return;
+	if (!ASSERT_EQ(harness_kmalloc_live() - base, 3001))
+		return;
 	prog_free(prog);
-	ASSERT_EQ(harness_kmalloc_live() - base, 0);
+	if (!ASSERT_EQ(harness_kmalloc_live() - base, 0))
+		return;
 }
 
 struct cpu_writer {
@@ -81,14 +93,19 @@ CONCURRENT_TEST(concurrent_writers_on_all_cpus_then_free_frees_everything)
 	}
 	for (i = 0; i < HARNESS_NR_CPUS; i++)
 		pthread_join(th[i], NULL);
-	ASSERT_EQ(harness_kmalloc_live() - base, HARNESS_NR_CPUS * 200);
-	ASSERT_TRUE(drain(prog, BPF_STDOUT, buf, 1 << 20, 1000) > 0);
-	ASSERT_EQ(harness_kmalloc_live() - base, 0);
+	if (!ASSERT_EQ(harness_kmalloc_live() - base, HARNESS_NR_CPUS * 200))
+		goto out;
+	if (!ASSERT_TRUE(drain(prog, BPF_STDOUT, buf, 1 << 20, 1000) > 0))
+		goto out;
+	if (!ASSERT_EQ(harness_kmalloc_live() - base, 0))
+		goto out;
 	for (i = 0; i < HARNESS_NR_CPUS; i++)
 		pthread_create(&th[i], NULL, write_on_cpu, &cw[i]);
 	for (i = 0; i < HARNESS_NR_CPUS; i++)
 		pthread_join(th[i], NULL);
 	prog_free(prog);
-	ASSERT_EQ(harness_kmalloc_live() - base, 0);
+	if (!ASSERT_EQ(harness_kmalloc_live() - base, 0))
+		goto out;
+out:
 	free(buf);
 }

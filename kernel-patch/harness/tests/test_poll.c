@@ -29,26 +29,38 @@ TEST(stream_fd_open_refuses_bad_stream_ids_and_flags)
 	struct bpf_prog *prog = prog_new();
 	int fd;
 
-	ASSERT_EQ(bpf_prog_stream_new_fd(prog, 0, 0), -ENOENT);
-	ASSERT_EQ(bpf_prog_stream_new_fd(prog, 3, NB), -ENOENT);
-	ASSERT_EQ(bpf_prog_stream_new_fd(prog, BPF_STDOUT, F_RDONLY), -EINVAL);
-	ASSERT_EQ(bpf_prog_stream_new_fd(prog, BPF_STDOUT, 0x80000000u), -EINVAL);
-	ASSERT_EQ(bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB | F_RDONLY), -EINVAL);
-	ASSERT_EQ(harness_files_open(), 0);
+	if (!ASSERT_EQ(bpf_prog_stream_new_fd(prog, 0, 0), -ENOENT))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_new_fd(prog, 3, NB), -ENOENT))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_new_fd(prog, BPF_STDOUT, F_RDONLY), -EINVAL))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_new_fd(prog, BPF_STDOUT, 0x80000000u), -EINVAL))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB | F_RDONLY), -EINVAL))
+		goto out;
+	if (!ASSERT_EQ(harness_files_open(), 0))
+		goto out;
 	/* the first file of a stream allocates the shared state */
 	harness_kmalloc_fail_after(0);
-	ASSERT_EQ(bpf_prog_stream_new_fd(prog, BPF_STDERR, 0), -ENOMEM);
+	if (!ASSERT_EQ(bpf_prog_stream_new_fd(prog, BPF_STDERR, 0), -ENOMEM))
+		goto out;
 	harness_kmalloc_fail_after(-1);
 	fd = bpf_prog_stream_new_fd(prog, BPF_STDERR, 0);
-	ASSERT_TRUE(fd >= HARNESS_FD_BASE);
-	ASSERT_EQ(harness_file_flags(fd) & (O_ACCMODE | O_CLOEXEC | O_NONBLOCK),
-		  O_RDONLY | O_CLOEXEC);
+	if (!ASSERT_TRUE(fd >= HARNESS_FD_BASE))
+		goto out;
+	if (!ASSERT_EQ(harness_file_flags(fd) & (O_ACCMODE | O_CLOEXEC | O_NONBLOCK),
+		       O_RDONLY | O_CLOEXEC))
+		goto out;
 	harness_file_close(fd);
 	fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
-	ASSERT_EQ(harness_file_flags(fd) & (O_ACCMODE | O_CLOEXEC | O_NONBLOCK),
-		  O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (!ASSERT_EQ(harness_file_flags(fd) & (O_ACCMODE | O_CLOEXEC | O_NONBLOCK),
+		       O_RDONLY | O_CLOEXEC | O_NONBLOCK))
+		goto out;
 	harness_file_close(fd);
-	ASSERT_EQ(harness_files_open(), 0);
+	if (!ASSERT_EQ(harness_files_open(), 0))
+		goto out;
+out:
 	prog_free(prog);
 }
 
@@ -61,30 +73,50 @@ TEST(stream_fd_nonblock_reports_queued_data_and_read_drains_it)
 	int fd;
 
 	fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
-	ASSERT_TRUE(fd >= HARNESS_FD_BASE);
-	ASSERT_EQ(harness_file_poll(fd), 0);
-	ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), -EAGAIN);
+	if (!ASSERT_TRUE(fd >= HARNESS_FD_BASE))
+		goto out;
+	if (!ASSERT_EQ(harness_file_poll(fd), 0))
+		goto out;
+	if (!ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), -EAGAIN))
+		goto out;
 	wakeups = harness_file_wakeups(fd);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "hello %d\n", 1), 0);
-	ASSERT_TRUE(harness_file_wakeups(fd) > wakeups);
-	ASSERT_EQ(harness_file_poll(fd), READABLE);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "hello %d\n", 1), 0))
+		goto out;
+	if (!ASSERT_TRUE(harness_file_wakeups(fd) > wakeups))
+		goto out;
+	if (!ASSERT_EQ(harness_file_poll(fd), READABLE))
+		goto out;
 	/* the other stream neither wakes nor readies this file */
 	wakeups = harness_file_wakeups(fd);
-	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "elsewhere"), 0);
-	ASSERT_EQ(harness_file_wakeups(fd), wakeups);
-	ASSERT_EQ(harness_file_read(fd, buf, 3), 3);
-	ASSERT_EQ(harness_file_poll(fd), READABLE);
-	ASSERT_EQ(harness_file_read(fd, buf + 3, sizeof(buf) - 3), 5);
-	ASSERT_MEM(buf, "hello 1\n", 8);
-	ASSERT_EQ(harness_file_poll(fd), 0);
-	ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), -EAGAIN);
-	ASSERT_EQ(harness_file_read(fd, buf, 0), 0);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDERR, "elsewhere"), 0))
+		goto out;
+	if (!ASSERT_EQ(harness_file_wakeups(fd), wakeups))
+		goto out;
+	if (!ASSERT_EQ(harness_file_read(fd, buf, 3), 3))
+		goto out;
+	if (!ASSERT_EQ(harness_file_poll(fd), READABLE))
+		goto out;
+	if (!ASSERT_EQ(harness_file_read(fd, buf + 3, sizeof(buf) - 3), 5))
+		goto out;
+	if (!ASSERT_MEM(buf, "hello 1\n", 8))
+		goto out;
+	if (!ASSERT_EQ(harness_file_poll(fd), 0))
+		goto out;
+	if (!ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), -EAGAIN))
+		goto out;
+	if (!ASSERT_EQ(harness_file_read(fd, buf, 0), 0))
+		goto out;
 	/* the read command and the file drain the same stream */
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "again"), 0);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 5);
-	ASSERT_EQ(harness_file_poll(fd), 0);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "again"), 0))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 5))
+		goto out;
+	if (!ASSERT_EQ(harness_file_poll(fd), 0))
+		goto out;
 	harness_file_close(fd);
-	ASSERT_EQ(drain(prog, BPF_STDERR, buf, sizeof(buf), 32), 9);
+	if (!ASSERT_EQ(drain(prog, BPF_STDERR, buf, sizeof(buf), 32), 9))
+		goto out;
+out:
 	prog_free(prog);
 }
 
@@ -97,12 +129,18 @@ TEST(stream_fd_empty_write_raises_no_readiness)
 	int fd;
 
 	fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
-	ASSERT_TRUE(fd >= 0);
+	if (!ASSERT_TRUE(fd >= 0))
+		goto out;
 	wakeups = harness_file_wakeups(fd);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, ""), 0);
-	ASSERT_EQ(harness_file_wakeups(fd), wakeups);
-	ASSERT_EQ(harness_file_poll(fd), 0);
-	ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), -EAGAIN);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, ""), 0))
+		goto out;
+	if (!ASSERT_EQ(harness_file_wakeups(fd), wakeups))
+		goto out;
+	if (!ASSERT_EQ(harness_file_poll(fd), 0))
+		goto out;
+	if (!ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), -EAGAIN))
+		goto out;
+out:
 	harness_file_close(fd);
 	prog_free(prog);
 }
@@ -139,23 +177,33 @@ TEST(stream_fd_blocking_read_waits_for_data_then_for_the_end)
 	pthread_t t;
 
 	br.fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, 0);
-	ASSERT_TRUE(br.fd >= 0);
+	if (!ASSERT_TRUE(br.fd >= 0))
+		goto out;
 	pthread_create(&t, NULL, blocked_read_fn, &br);
-	ASSERT_TRUE(still_blocked_after_50ms(&br));
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
+	if (!ASSERT_TRUE(still_blocked_after_50ms(&br)))
+		goto out;
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0))
+		goto out;
 	pthread_join(t, NULL);
-	ASSERT_EQ(br.ret, 3);
-	ASSERT_MEM(br.buf, "foo", 3);
+	if (!ASSERT_EQ(br.ret, 3))
+		goto out;
+	if (!ASSERT_MEM(br.buf, "foo", 3))
+		goto out;
 
 	atomic_store(&br.done, 0);
 	pthread_create(&t, NULL, blocked_read_fn, &br);
-	ASSERT_TRUE(still_blocked_after_50ms(&br));
+	if (!ASSERT_TRUE(still_blocked_after_50ms(&br)))
+		goto out;
 	/* the other stream does not end the wait */
-	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "x"), 0);
-	ASSERT_TRUE(still_blocked_after_50ms(&br));
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDERR, "x"), 0))
+		goto out;
+	if (!ASSERT_TRUE(still_blocked_after_50ms(&br)))
+		goto out;
 	prog_free(prog);
 	pthread_join(t, NULL);
-	ASSERT_EQ(br.ret, 0);
+	if (!ASSERT_EQ(br.ret, 0))
+		goto out;
+out:
 	harness_file_close(br.fd);
 }
 
@@ -170,23 +218,36 @@ TEST(stream_fd_hangup_keeps_unread_data_then_end_of_file)
 
 	live = harness_kmalloc_live();
 	fd = bpf_prog_stream_new_fd(prog, BPF_STDERR, NB);
-	ASSERT_TRUE(fd >= 0);
-	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "foo"), 0);
-	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "bar"), 0);
-	ASSERT_EQ(harness_file_poll(fd), READABLE);
-	ASSERT_EQ(harness_file_read(fd, buf, 1), 1);
+	if (!ASSERT_TRUE(fd >= 0))
+		return;
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDERR, "foo"), 0))
+		return;
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDERR, "bar"), 0))
+		return;
+	if (!ASSERT_EQ(harness_file_poll(fd), READABLE))
+		return;
+	if (!ASSERT_EQ(harness_file_read(fd, buf, 1), 1))
+		return;
 	wakeups = harness_file_wakeups(fd);
 	prog_free(prog);
-	ASSERT_TRUE(harness_file_wakeups(fd) > wakeups);
-	ASSERT_EQ(harness_file_poll(fd), READABLE | EPOLLHUP);
-	ASSERT_EQ(harness_file_read(fd, buf + 1, sizeof(buf) - 1), 5);
-	ASSERT_MEM(buf, "foobar", 6);
-	ASSERT_EQ(harness_file_poll(fd), EPOLLHUP);
-	ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), 0);
+	if (!ASSERT_TRUE(harness_file_wakeups(fd) > wakeups))
+		return;
+	if (!ASSERT_EQ(harness_file_poll(fd), READABLE | EPOLLHUP))
+		return;
+	if (!ASSERT_EQ(harness_file_read(fd, buf + 1, sizeof(buf) - 1), 5))
+		return;
+	if (!ASSERT_MEM(buf, "foobar", 6))
+		return;
+	if (!ASSERT_EQ(harness_file_poll(fd), EPOLLHUP))
+		return;
+	if (!ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), 0))
+		return;
 	/* only the shared poll state is left, and the file frees it */
-	ASSERT_EQ(harness_kmalloc_live() - live, 1);
+	if (!ASSERT_EQ(harness_kmalloc_live() - live, 1))
+		return;
 	harness_file_close(fd);
-	ASSERT_EQ(harness_kmalloc_live() - live, 0);
+	if (!ASSERT_EQ(harness_kmalloc_live() - live, 0))
+		return;
 }
 
 /* What nobody read before the last file closed goes with the poll state. */
@@ -197,13 +258,18 @@ TEST(stream_fd_unread_data_of_a_dead_program_is_freed_with_the_file)
 	int fd;
 
 	fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
-	ASSERT_TRUE(fd >= 0);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "never read"), 0);
+	if (!ASSERT_TRUE(fd >= 0))
+		return;
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "never read"), 0))
+		return;
 	prog_free(prog);
-	ASSERT_EQ(harness_file_poll(fd), READABLE | EPOLLHUP);
-	ASSERT_EQ(harness_kmalloc_live() - live, 2);
+	if (!ASSERT_EQ(harness_file_poll(fd), READABLE | EPOLLHUP))
+		return;
+	if (!ASSERT_EQ(harness_kmalloc_live() - live, 2))
+		return;
 	harness_file_close(fd);
-	ASSERT_EQ(harness_kmalloc_live() - live, 0);
+	if (!ASSERT_EQ(harness_kmalloc_live() - live, 0))
+		return;
 }
 
 /* test_stream_fd_edge: output into a drained stream wakes again */
@@ -215,19 +281,31 @@ TEST(stream_fd_wakes_again_after_a_drain)
 	int fd;
 
 	fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
-	ASSERT_TRUE(fd >= 0);
+	if (!ASSERT_TRUE(fd >= 0))
+		goto out;
 	wakeups = harness_file_wakeups(fd);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
-	ASSERT_TRUE(harness_file_wakeups(fd) > wakeups);
-	ASSERT_EQ(harness_file_read(fd, buf, 2), 2);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
-	ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), 4);
-	ASSERT_MEM(buf, "ofoo", 4);
-	ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), -EAGAIN);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0))
+		goto out;
+	if (!ASSERT_TRUE(harness_file_wakeups(fd) > wakeups))
+		goto out;
+	if (!ASSERT_EQ(harness_file_read(fd, buf, 2), 2))
+		goto out;
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0))
+		goto out;
+	if (!ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), 4))
+		goto out;
+	if (!ASSERT_MEM(buf, "ofoo", 4))
+		goto out;
+	if (!ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), -EAGAIN))
+		goto out;
 	wakeups = harness_file_wakeups(fd);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
-	ASSERT_TRUE(harness_file_wakeups(fd) > wakeups);
-	ASSERT_EQ(harness_file_poll(fd), READABLE);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0))
+		goto out;
+	if (!ASSERT_TRUE(harness_file_wakeups(fd) > wakeups))
+		goto out;
+	if (!ASSERT_EQ(harness_file_poll(fd), READABLE))
+		goto out;
+out:
 	harness_file_close(fd);
 	prog_free(prog);
 }
@@ -241,22 +319,34 @@ TEST(stream_fd_files_of_one_stream_share_state_and_close_in_any_order)
 
 	a = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
 	b = bpf_prog_stream_new_fd(prog, BPF_STDOUT, 0);
-	ASSERT_TRUE(a >= 0 && b >= 0 && a != b);
-	ASSERT_EQ(harness_kmalloc_live() - live, 1);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "x"), 0);
-	ASSERT_EQ(harness_file_poll(a), READABLE);
-	ASSERT_EQ(harness_file_poll(b), READABLE);
-	ASSERT_EQ(harness_file_read(b, buf, sizeof(buf)), 1);
-	ASSERT_EQ(harness_file_poll(a), 0);
+	if (!ASSERT_TRUE(a >= 0 && b >= 0 && a != b))
+		return;
+	if (!ASSERT_EQ(harness_kmalloc_live() - live, 1))
+		return;
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "x"), 0))
+		return;
+	if (!ASSERT_EQ(harness_file_poll(a), READABLE))
+		return;
+	if (!ASSERT_EQ(harness_file_poll(b), READABLE))
+		return;
+	if (!ASSERT_EQ(harness_file_read(b, buf, sizeof(buf)), 1))
+		return;
+	if (!ASSERT_EQ(harness_file_poll(a), 0))
+		return;
 	harness_file_close(a);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "y"), 0);
-	ASSERT_EQ(harness_file_poll(b), READABLE);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "y"), 0))
+		return;
+	if (!ASSERT_EQ(harness_file_poll(b), READABLE))
+		return;
 	harness_file_close(b);
 	/* no file left: writes still work and wake nobody */
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "z"), 0);
-	ASSERT_EQ(drain(prog, BPF_STDOUT, buf, sizeof(buf), 8), 2);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "z"), 0))
+		return;
+	if (!ASSERT_EQ(drain(prog, BPF_STDOUT, buf, sizeof(buf), 8), 2))
+		return;
 	prog_free(prog);
-	ASSERT_EQ(harness_kmalloc_live() - live, 0);
+	if (!ASSERT_EQ(harness_kmalloc_live() - live, 0))
+		return;
 }
 
 TEST(stream_fd_wakes_on_a_committed_stage)
@@ -268,17 +358,26 @@ TEST(stream_fd_wakes_on_a_committed_stage)
 	int fd;
 
 	fd = bpf_prog_stream_new_fd(prog, BPF_STDERR, NB);
-	ASSERT_TRUE(fd >= 0);
+	if (!ASSERT_TRUE(fd >= 0))
+		goto out;
 	wakeups = harness_file_wakeups(fd);
 	bpf_stream_stage_init(&ss);
-	ASSERT_EQ(bpf_stream_printk(ss, "ERROR: %d\n", 7), 0);
-	ASSERT_EQ(harness_file_poll(fd), 0);
-	ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, BPF_STDERR), 0);
+	if (!ASSERT_EQ(bpf_stream_printk(ss, "ERROR: %d\n", 7), 0))
+		goto out;
+	if (!ASSERT_EQ(harness_file_poll(fd), 0))
+		goto out;
+	if (!ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, BPF_STDERR), 0))
+		goto out;
 	bpf_stream_stage_free(&ss);
-	ASSERT_TRUE(harness_file_wakeups(fd) > wakeups);
-	ASSERT_EQ(harness_file_poll(fd), READABLE);
-	ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), 9);
-	ASSERT_MEM(buf, "ERROR: 7\n", 9);
+	if (!ASSERT_TRUE(harness_file_wakeups(fd) > wakeups))
+		goto out;
+	if (!ASSERT_EQ(harness_file_poll(fd), READABLE))
+		goto out;
+	if (!ASSERT_EQ(harness_file_read(fd, buf, sizeof(buf)), 9))
+		goto out;
+	if (!ASSERT_MEM(buf, "ERROR: 7\n", 9))
+		goto out;
+out:
 	harness_file_close(fd);
 	prog_free(prog);
 }
@@ -346,7 +445,8 @@ CONCURRENT_TEST(concurrent_poll_reader_gets_everything_then_hangup)
 	int i;
 
 	r.fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, NB);
-	ASSERT_TRUE(r.fd >= 0);
+	if (!ASSERT_TRUE(r.fd >= 0))
+		goto out;
 	pthread_create(&rth, NULL, poll_read_until_hangup, &r);
 	for (i = 0; i < POLL_WRITERS; i++) {
 		w[i] = (struct poll_writer){ .prog = prog, .cpu = 1 + i };
@@ -360,9 +460,13 @@ CONCURRENT_TEST(concurrent_poll_reader_gets_everything_then_hangup)
 		;
 	prog_free(prog);
 	pthread_join(rth, NULL);
-	ASSERT_EQ(r.bytes, total);
-	ASSERT_EQ(r.last, EPOLLHUP);
-	ASSERT_TRUE(r.wait_calls >= 2);
+	if (!ASSERT_EQ(r.bytes, total))
+		goto out;
+	if (!ASSERT_EQ(r.last, EPOLLHUP))
+		goto out;
+	if (!ASSERT_TRUE(r.wait_calls >= 2))
+		goto out;
+out:
 	harness_file_close(r.fd);
 }
 struct blocking_reader {
@@ -395,7 +499,8 @@ CONCURRENT_TEST(concurrent_blocking_reader_gets_everything_then_end_of_file)
 	int i;
 
 	r.fd = bpf_prog_stream_new_fd(prog, BPF_STDOUT, 0);
-	ASSERT_TRUE(r.fd >= 0);
+	if (!ASSERT_TRUE(r.fd >= 0))
+		goto out;
 	pthread_create(&rth, NULL, blocking_read_until_eof, &r);
 	for (i = 0; i < POLL_WRITERS; i++) {
 		w[i] = (struct poll_writer){ .prog = prog, .cpu = 1 + i };
@@ -407,8 +512,11 @@ CONCURRENT_TEST(concurrent_blocking_reader_gets_everything_then_end_of_file)
 		total += POLL_MSGS * (long)snprintf(NULL, 0, "cpu %d line %04d\n", 1 + i, 0);
 	prog_free(prog);
 	pthread_join(rth, NULL);
-	ASSERT_EQ(r.bytes, total);
-	ASSERT_EQ(r.last, 0);
+	if (!ASSERT_EQ(r.bytes, total))
+		goto out;
+	if (!ASSERT_EQ(r.last, 0))
+		goto out;
+out:
 	harness_file_close(r.fd);
 }
 #else

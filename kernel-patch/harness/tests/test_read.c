@@ -76,15 +76,21 @@ TEST(fifo_order_when_filled_to_capacity_and_drained)
 
 		while (!(ret = write_random(prog, &seed, cycle, seq, exp, &exp_len)))
 			seq++;
-		ASSERT_EQ(ret, -ENOSPC);
-		ASSERT_EQ(stream_queued(prog, BPF_STDOUT), exp_len);
+		if (!ASSERT_EQ(ret, -ENOSPC))
+			goto out;
+		if (!ASSERT_EQ(stream_queued(prog, BPF_STDOUT), exp_len))
+			goto out;
 		while ((n = bpf_prog_stream_read(prog, BPF_STDOUT, got + got_len,
 						 1 + rnd(&seed) % 100000)) > 0)
 			got_len += n;
-		ASSERT_EQ(n, 0);
-		ASSERT_EQ(got_len, exp_len);
-		ASSERT_MEM(got, exp, exp_len);
+		if (!ASSERT_EQ(n, 0))
+			goto out;
+		if (!ASSERT_EQ(got_len, exp_len))
+			goto out;
+		if (!ASSERT_MEM(got, exp, exp_len))
+			goto out;
 	}
+out:
 	free(exp);
 	free(got);
 	prog_free(prog);
@@ -122,14 +128,23 @@ TEST(selftest_read_sequence_2_1_0_after_foo)
 	struct bpf_prog *prog = prog_new();
 	char buf[8] = { 0 };
 
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 2), 2);
-	ASSERT_MEM(buf, "fo", 2);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 2), 1);
-	ASSERT_MEM(buf, "o", 1);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 2), 0);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDERR, buf, 2), 0);
-	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 2), 2))
+		goto out;
+	if (!ASSERT_MEM(buf, "fo", 2))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 2), 1))
+		goto out;
+	if (!ASSERT_MEM(buf, "o", 1))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 2), 0))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDERR, buf, 2), 0))
+		goto out;
+	if (!ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0))
+		goto out;
+out:
 	prog_free(prog);
 }
 
@@ -138,11 +153,17 @@ TEST(selftest_stream_ids_0_and_3_are_enoent)
 	struct bpf_prog *prog = prog_new();
 	char buf[8];
 
-	ASSERT_EQ(bpf_prog_stream_read(prog, 0, buf, sizeof(buf)), -ENOENT);
-	ASSERT_EQ(bpf_prog_stream_read(prog, 3, buf, sizeof(buf)), -ENOENT);
-	ASSERT_EQ(PRINTK(prog, 0, "x"), -ENOENT);
-	ASSERT_EQ(PRINTK(prog, 3, "x"), -ENOENT);
-	ASSERT_EQ(PRINTK(prog, -1, "x"), -ENOENT);
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, 0, buf, sizeof(buf)), -ENOENT))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, 3, buf, sizeof(buf)), -ENOENT))
+		goto out;
+	if (!ASSERT_EQ(PRINTK(prog, 0, "x"), -ENOENT))
+		goto out;
+	if (!ASSERT_EQ(PRINTK(prog, 3, "x"), -ENOENT))
+		goto out;
+	if (!ASSERT_EQ(PRINTK(prog, -1, "x"), -ENOENT))
+		goto out;
+out:
 	prog_free(prog);
 }
 
@@ -152,13 +173,20 @@ TEST(selftest_efault_on_bad_buffer_keeps_unread_data)
 	struct bpf_prog *prog = prog_new();
 	char buf[16];
 
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, NULL, 16), -EFAULT);
-	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 3);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 3);
-	ASSERT_MEM(buf, "foo", 3);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, NULL, 16), -EFAULT))
+		goto out;
+	if (!ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 3))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 3))
+		goto out;
+	if (!ASSERT_MEM(buf, "foo", 3))
+		goto out;
 	/* an empty stream never touches the buffer */
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, NULL, 16), 0);
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, NULL, 16), 0))
+		goto out;
+out:
 	prog_free(prog);
 }
 
@@ -171,19 +199,29 @@ TEST(efault_mid_buffer_returns_short_read_then_rest)
 	struct bpf_prog *prog = prog_new();
 	char buf[64];
 
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "hello "), 0);
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "world\n"), 0);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "hello "), 0))
+		goto out;
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "world\n"), 0))
+		goto out;
 	harness_uaccess_fault_from(buf + 8);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 8);
-	ASSERT_MEM(buf, "hello wo", 8);
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 8))
+		goto out;
+	if (!ASSERT_MEM(buf, "hello wo", 8))
+		goto out;
 	/* nothing copyable at all: -EFAULT, nothing consumed */
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf + 8, 10), -EFAULT);
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf + 8, 10), -EFAULT))
+		goto out;
 	/* a message stays charged until it is read in full */
-	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 6);
+	if (!ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 6))
+		goto out;
 	harness_uaccess_fault_from(NULL);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 4);
-	ASSERT_MEM(buf, "rld\n", 4);
-	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0);
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 4))
+		goto out;
+	if (!ASSERT_MEM(buf, "rld\n", 4))
+		goto out;
+	if (!ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0))
+		goto out;
+out:
 	prog_free(prog);
 }
 
@@ -194,12 +232,19 @@ TEST(read_length_above_int_max_is_einval)
 	struct bpf_prog *prog = prog_new();
 	char buf[16];
 
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 0x80000000u), -EINVAL);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 0xffffffffu), -EINVAL);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 0x7fffffffu), 3);
-	ASSERT_MEM(buf, "foo", 3);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 0), 0);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "foo"), 0))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 0x80000000u), -EINVAL))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 0xffffffffu), -EINVAL))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 0x7fffffffu), 3))
+		goto out;
+	if (!ASSERT_MEM(buf, "foo", 3))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, 0), 0))
+		goto out;
+out:
 	prog_free(prog);
 }
 
@@ -208,11 +253,18 @@ TEST(streams_of_one_program_are_independent)
 	struct bpf_prog *prog = prog_new();
 	char buf[16];
 
-	ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "out"), 0);
-	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "err!"), 0);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDERR, buf, sizeof(buf)), 4);
-	ASSERT_MEM(buf, "err!", 4);
-	ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 3);
-	ASSERT_MEM(buf, "out", 3);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDOUT, "out"), 0))
+		goto out;
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDERR, "err!"), 0))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDERR, buf, sizeof(buf)), 4))
+		goto out;
+	if (!ASSERT_MEM(buf, "err!", 4))
+		goto out;
+	if (!ASSERT_EQ(bpf_prog_stream_read(prog, BPF_STDOUT, buf, sizeof(buf)), 3))
+		goto out;
+	if (!ASSERT_MEM(buf, "out", 3))
+		goto out;
+out:
 	prog_free(prog);
 }

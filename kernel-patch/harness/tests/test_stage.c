@@ -14,19 +14,29 @@ TEST(stage_commit_queues_block_in_order)
 	char buf[128];
 	const char *exp = "before\nafter\nERROR: thing\n  line 1\n  line 2\n";
 
-	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "before\n"), 0);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDERR, "before\n"), 0))
+		goto out;
 	bpf_stream_stage_init(&ss);
-	ASSERT_EQ(bpf_stream_printk(ss, "ERROR: %s\n", "thing"), 0);
-	ASSERT_EQ(bpf_stream_printk(ss, "  line %d\n", 1), 0);
-	ASSERT_EQ(bpf_stream_printk(ss, "  line %d\n", 2), 0);
+	if (!ASSERT_EQ(bpf_stream_printk(ss, "ERROR: %s\n", "thing"), 0))
+		goto out;
+	if (!ASSERT_EQ(bpf_stream_printk(ss, "  line %d\n", 1), 0))
+		goto out;
+	if (!ASSERT_EQ(bpf_stream_printk(ss, "  line %d\n", 2), 0))
+		goto out;
 	/* nothing visible before the commit */
-	ASSERT_EQ(PRINTK(prog, BPF_STDERR, "after\n"), 0);
-	ASSERT_EQ(stream_queued(prog, BPF_STDERR), 13);
-	ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, BPF_STDERR), 0);
+	if (!ASSERT_EQ(PRINTK(prog, BPF_STDERR, "after\n"), 0))
+		goto out;
+	if (!ASSERT_EQ(stream_queued(prog, BPF_STDERR), 13))
+		goto out;
+	if (!ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, BPF_STDERR), 0))
+		goto out;
 	bpf_stream_stage_free(&ss);
 	/* committed after "after": it lands after it */
-	ASSERT_EQ(drain(prog, BPF_STDERR, buf, sizeof(buf), 5), (long)strlen(exp));
-	ASSERT_MEM(buf, exp, strlen(exp));
+	if (!ASSERT_EQ(drain(prog, BPF_STDERR, buf, sizeof(buf), 5), (long)strlen(exp)))
+		goto out;
+	if (!ASSERT_MEM(buf, exp, strlen(exp)))
+		goto out;
+out:
 	prog_free(prog);
 }
 
@@ -40,13 +50,19 @@ TEST(stage_commit_to_full_stream_fails_and_frees_the_stage)
 	while (!PRINTK(prog, BPF_STDERR, "%s", PTR("filler filler filler filler\n")))
 		n++;
 	bpf_stream_stage_init(&ss);
-	ASSERT_EQ(bpf_stream_printk(ss, "ERROR: %d\n", 1), 0);
-	ASSERT_EQ(bpf_stream_printk(ss, "more text that cannot fit %d\n", 2), 0);
-	ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, BPF_STDERR), -ENOSPC);
-	ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, 3), -EINVAL);
+	if (!ASSERT_EQ(bpf_stream_printk(ss, "ERROR: %d\n", 1), 0))
+		goto out;
+	if (!ASSERT_EQ(bpf_stream_printk(ss, "more text that cannot fit %d\n", 2), 0))
+		goto out;
+	if (!ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, BPF_STDERR), -ENOSPC))
+		goto out;
+	if (!ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, 3), -EINVAL))
+		goto out;
 	bpf_stream_stage_free(&ss);
 	got = drain(prog, BPF_STDERR, buf, BPF_STREAM_MAX_CAPACITY, 1 << 20);
-	ASSERT_EQ(got, n * 28);
+	if (!ASSERT_EQ(got, n * 28))
+		goto out;
+out:
 	free(buf);
 	prog_free(prog);
 }
@@ -59,12 +75,17 @@ TEST(stage_allocation_failure_commits_only_what_was_staged)
 
 	harness_kmalloc_fail_after(0);
 	bpf_stream_stage_init(&ss);
-	ASSERT_EQ(bpf_stream_printk(ss, "ERROR: %d\n", 1), -ENOMEM);
-	ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, BPF_STDERR), 0);
+	if (!ASSERT_EQ(bpf_stream_printk(ss, "ERROR: %d\n", 1), -ENOMEM))
+		goto out;
+	if (!ASSERT_EQ(bpf_stream_stage_commit(&ss, prog, BPF_STDERR), 0))
+		goto out;
 	bpf_stream_stage_free(&ss);
-	ASSERT_EQ(stream_queued(prog, BPF_STDERR), 0);
+	if (!ASSERT_EQ(stream_queued(prog, BPF_STDERR), 0))
+		goto out;
 	harness_kmalloc_fail_after(-1);
-	ASSERT_EQ(drain(prog, BPF_STDERR, buf, sizeof(buf), 64), 0);
+	if (!ASSERT_EQ(drain(prog, BPF_STDERR, buf, sizeof(buf), 64), 0))
+		goto out;
+out:
 	prog_free(prog);
 }
 
@@ -166,9 +187,11 @@ CONCURRENT_TEST(concurrent_staged_blocks_arrive_contiguous_exactly_once)
 		int n = bpf_prog_stream_read(prog, BPF_STDOUT, all + len,
 					     1 + rnd(&seed) % 700);
 
-		ASSERT_TRUE(n >= 0);
+		if (!ASSERT_TRUE(n >= 0))
+			goto out;
 		len += n;
-		ASSERT_TRUE(len + 1024 < cap);
+		if (!ASSERT_TRUE(len + 1024 < cap))
+			goto out;
 		if (!n && done)
 			break;
 		if (!n)
@@ -178,8 +201,10 @@ CONCURRENT_TEST(concurrent_staged_blocks_arrive_contiguous_exactly_once)
 		pthread_join(w[i].th, NULL);
 		bytes += w[i].bytes;
 	}
-	ASSERT_EQ(len, bytes);
-	ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0);
+	if (!ASSERT_EQ(len, bytes))
+		goto out;
+	if (!ASSERT_EQ(stream_queued(prog, BPF_STDOUT), 0))
+		goto out;
 	all[len] = 0;
 
 	for (line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -187,14 +212,21 @@ CONCURRENT_TEST(concurrent_staged_blocks_arrive_contiguous_exactly_once)
 
 		if (sscanf(line, "w%d b%d l%d/%d", &wi, &b, &l, &n) == 4) {
 			if (in_w >= 0) {
-				ASSERT_EQ(wi, in_w);
-				ASSERT_EQ(b, in_b);
-				ASSERT_EQ(l, in_l);
-				ASSERT_EQ(n, in_n);
+				if (!ASSERT_EQ(wi, in_w))
+					goto out;
+				if (!ASSERT_EQ(b, in_b))
+					goto out;
+				if (!ASSERT_EQ(l, in_l))
+					goto out;
+				if (!ASSERT_EQ(n, in_n))
+					goto out;
 			} else {
-				ASSERT_TRUE(wi >= 0 && wi < STAGERS);
-				ASSERT_EQ(b, next_block[wi]);
-				ASSERT_EQ(l, 0);
+				if (!ASSERT_TRUE(wi >= 0 && wi < STAGERS))
+					goto out;
+				if (!ASSERT_EQ(b, next_block[wi]))
+					goto out;
+				if (!ASSERT_EQ(l, 0))
+					goto out;
 				in_w = wi;
 				in_b = b;
 				in_n = n;
@@ -206,18 +238,24 @@ CONCURRENT_TEST(concurrent_staged_blocks_arrive_contiguous_exactly_once)
 			}
 		} else if (sscanf(line, "k%d", &k) == 1) {
 			/* a single line never lands inside a block */
-			ASSERT_EQ(in_w, -1);
-			ASSERT_EQ(k, next_single);
+			if (!ASSERT_EQ(in_w, -1))
+				goto out;
+			if (!ASSERT_EQ(k, next_single))
+				goto out;
 			next_single++;
 		} else {
 			test_fail(__FILE__, __LINE__, "garbled line \"%s\"", line);
 			break;
 		}
 	}
-	ASSERT_EQ(in_w, -1);
+	if (!ASSERT_EQ(in_w, -1))
+		goto out;
 	for (i = 0; i < STAGERS; i++)
-		ASSERT_EQ(next_block[i], BLOCKS);
-	ASSERT_EQ(next_single, SINGLES);
+		if (!ASSERT_EQ(next_block[i], BLOCKS))
+			goto out;
+	if (!ASSERT_EQ(next_single, SINGLES))
+		goto out;
+out:
 	free(all);
 	prog_free(prog);
 }
