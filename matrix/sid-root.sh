@@ -55,7 +55,7 @@ if [ -z "$mirror" ]; then
 fi
 
 mounted=()
-# shellcheck disable=SC2317 # called by the EXIT trap
+# shellcheck disable=SC2317,SC2329 # called by the EXIT trap (SC2329: shellcheck >= 0.10)
 cleanup() {
 	local i
 	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
