@@ -56,38 +56,6 @@ static void ctl_maps_close(struct ctl_maps *m)
 	m->rodata_fd = m->ctl_fd = m->drop_fd = -1;
 }
 
-/* Offset and size of variable @name in an array map's BTF datasec. */
-static long datasec_var(const struct bpf_map_info *mi, const char *name, __u32 *size)
-{
-	const struct btf_var_secinfo *vs;
-	const struct btf_type *sec;
-	struct btf *btf;
-	long off = -ENOENT;
-	int i;
-
-	if (mi->type != BPF_MAP_TYPE_ARRAY || !mi->btf_id || !mi->btf_value_type_id)
-		return -ENOENT;
-	btf = bs_kernel_btf(mi->btf_id);
-	if (!btf)
-		return -ENOENT;
-	sec = btf__type_by_id(btf, mi->btf_value_type_id);
-	if (sec && btf_is_datasec(sec)) {
-		vs = btf_var_secinfos(sec);
-		for (i = 0; i < btf_vlen(sec); i++, vs++) {
-			const struct btf_type *var = btf__type_by_id(btf, vs->type);
-			const char *n = var ? btf__name_by_offset(btf, var->name_off) : NULL;
-
-			if (n && !strcmp(n, name) && vs->offset + vs->size <= mi->value_size) {
-				off = vs->offset;
-				*size = vs->size;
-				break;
-			}
-		}
-	}
-	btf__free(btf);
-	return off;
-}
-
 static int ctl_maps_find(int prog_fd, struct ctl_maps *m, struct bpf_prog_info *pi)
 {
 	__u32 *maps = NULL, i;
@@ -123,14 +91,14 @@ static int ctl_maps_find(int prog_fd, struct ctl_maps *m, struct bpf_prog_info *
 			m->drop_fd = fd;
 			keep = true;
 		} else if (m->rodata_fd < 0 && strstr(mi.name, ".rodata") &&
-			   (off = datasec_var(&mi, BPF_STREAM_FMT_BASE_VAR, &sz)) >= 0 &&
+			   (off = bs_datasec_var(&mi, BPF_STREAM_FMT_BASE_VAR, &sz)) >= 0 &&
 			   sz == sizeof(__u64)) {
 			m->rodata_fd = fd;
 			m->rodata_id = mi.id;
 			m->base = off;
 			keep = true;
 		} else if (m->ctl_fd < 0 && mi.type == BPF_MAP_TYPE_ARRAY &&
-			   (off = datasec_var(&mi, BPF_STREAM_CTL_VAR, &sz)) >= 0 &&
+			   (off = bs_datasec_var(&mi, BPF_STREAM_CTL_VAR, &sz)) >= 0 &&
 			   sz >= sizeof(struct bpf_stream_site_state) &&
 			   sz % sizeof(struct bpf_stream_site_state) == 0) {
 			m->ctl_fd = fd;

@@ -266,9 +266,7 @@ static char *prog_full_name(int prog_fd, const struct bpf_prog_info *base)
 	return name ? name : strndup(base->name, sizeof(base->name));
 }
 
-/* Offset of the .rodata variable @var_name of @size bytes in an array
- * map's value, from the map's BTF: >= 0, or -ENOENT. */
-static long var_offset(const struct bpf_map_info *mi, const char *var_name, __u32 size)
+long bs_datasec_var(const struct bpf_map_info *mi, const char *var_name, __u32 *size)
 {
 	const struct btf_var_secinfo *vs;
 	const struct btf_type *sec;
@@ -288,15 +286,24 @@ static long var_offset(const struct bpf_map_info *mi, const char *var_name, __u3
 			const struct btf_type *var = btf__type_by_id(btf, vs->type);
 			const char *name = var ? btf__name_by_offset(btf, var->name_off) : NULL;
 
-			if (name && !strcmp(name, var_name) && vs->size == size &&
-			    vs->offset + size <= mi->value_size) {
+			if (name && !strcmp(name, var_name) && vs->offset + vs->size <= mi->value_size) {
 				off = vs->offset;
+				*size = vs->size;
 				break;
 			}
 		}
 	}
 	btf__free(btf);
 	return off;
+}
+
+/* Offset of the .rodata variable @var_name of @size bytes: >= 0, or -ENOENT. */
+static long var_offset(const struct bpf_map_info *mi, const char *var_name, __u32 size)
+{
+	__u32 sz;
+	long off = bs_datasec_var(mi, var_name, &sz);
+
+	return off >= 0 && sz != size ? -ENOENT : off;
 }
 
 /* The maps of one program that make a bpf_stream.h instance. */

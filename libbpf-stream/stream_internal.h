@@ -201,6 +201,10 @@ struct bs_stream_src {
 	int (*dropped)(void *read_ctx, __u64 *count);
 };
 
+/* Offset (>= 0, or -ENOENT) and *size of variable @var_name in an array
+ * map's value, from the map's BTF datasec (discovery.c). */
+struct bpf_map_info;
+long bs_datasec_var(const struct bpf_map_info *mi, const char *var_name, __u32 *size);
 /* The program's info with its map ids (discovery.c; *maps: caller frees).
  * Return: 0 or -errno. */
 int bs_prog_info_maps(int prog_fd, struct bpf_prog_info *info, __u32 **maps);
