@@ -49,33 +49,50 @@ static size_t essential_len(const char *name)
 	return sep ? (size_t)(sep - name) : strlen(name);
 }
 
-int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char **why)
+/* The next function of @btf after *@id whose name starts with @prefix and
+ * that has a prototype (bpf_stream.h's kfunc externs): its BTF type, its
+ * name in *@name and its number of arguments in *@nr_args; NULL after the
+ * last. Start with *@id = 0. */
+static const struct btf_type *next_extern(const struct btf *btf, __u32 *id, const char *prefix,
+					  const char **name, __u32 *nr_args)
 {
-	struct btf *btf = bpf_object__btf(obj);
-	size_t want_len = k->kfunc_name ? strlen(k->kfunc_name) : 0;
-	int seen = 0, fit = 0;
-	__u32 id, n;
+	size_t plen = strlen(prefix);
+	__u32 n = btf__type_cnt(btf);
 
-	*why = NULL;
-	if (!btf)
-		return 0;	/* no BTF: no kfunc externs either */
-	n = btf__type_cnt(btf);
-	for (id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
+	while (++*id < n) {
+		const struct btf_type *t = btf__type_by_id(btf, *id);
 		const struct btf_type *proto;
-		const char *name;
 
 		if (!t || !btf_is_func(t))
 			continue;
-		name = btf__name_by_offset(btf, t->name_off);
-		if (!name || strncmp(name, BS_KFUNC_PREFIX, sizeof(BS_KFUNC_PREFIX) - 1))
+		*name = btf__name_by_offset(btf, t->name_off);
+		if (!*name || strncmp(*name, prefix, plen))
 			continue;
 		proto = btf__type_by_id(btf, t->type);
 		if (!proto || !btf_is_func_proto(proto))
 			continue;
+		*nr_args = btf_vlen(proto);
+		return t;
+	}
+	return NULL;
+}
+
+int bs_bind_kfunc(struct bpf_object *obj, const struct bs_kernel *k, const char **why)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	size_t want_len = k->kfunc_name ? strlen(k->kfunc_name) : 0;
+	const struct btf_type *t;
+	int seen = 0, fit = 0;
+	__u32 id = 0, nr_args;
+	const char *name;
+
+	*why = NULL;
+	if (!btf)
+		return 0;	/* no BTF: no kfunc externs either */
+	while ((t = next_extern(btf, &id, BS_KFUNC_PREFIX, &name, &nr_args))) {
 		seen++;
 		if (!k->kfunc_name || essential_len(name) != want_len ||
-		    strncmp(name, k->kfunc_name, want_len) || btf_vlen(proto) != k->kfunc_nr_args)
+		    strncmp(name, k->kfunc_name, want_len) || nr_args != k->kfunc_nr_args)
 			continue;
 		fit++;
 		if (name[want_len] && !bs_libbpf_resolves_flavours()) {
@@ -120,23 +137,14 @@ void bs_bind_print_stack(struct bpf_object *obj)
 {
 	struct btf *btf = bpf_object__btf(obj);
 	size_t want_len = strlen(BS_STACK_KFUNC);
-	__u32 id, n;
+	const struct btf_type *t;
+	__u32 id = 0, nr_args;
+	const char *name;
 
 	if (!btf || bs_libbpf_resolves_flavours())
 		return;
-	n = btf__type_cnt(btf);
-	for (id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-		const struct btf_type *proto;
-		const char *name;
-
-		if (!t || !btf_is_func(t))
-			continue;
-		name = btf__name_by_offset(btf, t->name_off);
-		if (!name || strncmp(name, BS_STACK_KFUNC "___", want_len + 3))
-			continue;
-		proto = btf__type_by_id(btf, t->type);
-		if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) != BS_STACK_NR_ARGS)
+	while ((t = next_extern(btf, &id, BS_STACK_KFUNC "___", &name, &nr_args))) {
+		if (nr_args != BS_STACK_NR_ARGS)
 			continue;
 		/* the kernel is asked only for objects that call it */
 		if (!bs_feat_supported(BS_FEAT_PRINT_STACK))
