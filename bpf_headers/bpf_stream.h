@@ -40,6 +40,10 @@
  *   BPF_STREAM_DROP_SITES    (call site, stream) pairs whose drops are
  *                            counted apart (default 256); drops beyond
  *                            are counted with the writer unknown
+ *   BPF_STREAM_INLINE        define it to inline every helper at each call
+ *                            site instead of calling the header's global
+ *                            subprograms (needed where a kernel refuses a
+ *                            global call: see ___BS_SUBPROG below)
  */
 #ifndef __BPF_STREAM_H
 #define __BPF_STREAM_H
@@ -173,6 +177,8 @@ __u32 __bpf_stream_fmt_check __weak;
 
 struct ___bpf_stream_scratch {
 	char buf[(___BS_SCRATCH + 7) / 8 * 8];
+	__u64 args[BPF_STREAM_MAX_ARGS];	/* a %s call site's arguments */
+	__u64 used, pos;			/* see __bpf_stream_ring_strs() */
 };
 
 struct {
@@ -228,23 +234,60 @@ extern int ___bpf_stream_check_fmt(const char *fmt, ...) __attribute__((format(p
 
 /* ---- the two transports ---- */
 
-/* Count a message that could not be queued, under its call site (so the
- * reader names the program that dropped it), else under its stream alone.
- * The per-site count comes first and bpf_stream_stats.sited after it: a
- * reader that sees sited change rescans the sites and finds the count. */
-static __always_inline void ___bpf_stream_count_drop_as(__u32 stream_id, const char *fmt,
-							 __u32 key_stream)
+/*
+ * Subprograms verified once. The parts of a call site that do not depend
+ * on its format (counting a drop; building a record with strings) are
+ * global functions: the verifier checks each once per program, from its
+ * BTF prototype (numbers only), and every call site is then a call. With
+ * them inlined, as in libbpf-stream 1.1.0, each call site carried its own
+ * copy. make bench, section 9, measures both on a 50-call-site program.
+ * Weak: a function of this header defined by several .bpf.c files linked
+ * into one object is kept once (files linked together must then agree on
+ * the build options above; BPF_STREAM_TIMESTAMP changes the names). Not
+ * __hidden: libbpf verifies hidden functions at every call, as static ones.
+ *
+ * Some kernels refuse a call of a global function while the program has
+ * preemption disabled (bpf_preempt_disable(): Debian's 6.12 does, 6.16
+ * and later do not; docs/bpf-side.md). A call site there needs
+ * -DBPF_STREAM_INLINE (or the define before the #include): every helper
+ * inlined at its call sites, as in 1.1.0.
+ */
+#ifdef BPF_STREAM_INLINE
+#define ___BS_SUBPROG static __always_inline
+#else
+#define ___BS_SUBPROG __attribute__((noinline, weak))
+#endif
+#ifdef BPF_STREAM_TIMESTAMP
+#define __bpf_stream_ring_strs __bpf_stream_ring_strs_ts
+#endif
+
+/* The call site of @fmt: both are .rodata addresses, the difference is the
+ * format's offset from the sentinel (privileged loaders only: an
+ * unprivileged one cannot use bpf_snprintf either). */
+#define ___bs_site_of(fmt) ((__u32)((unsigned long)(fmt) - (unsigned long)&bpf_stream_fmt_base))
+
+/* Count a message that could not be queued, under its call site @site (so
+ * the reader names the program that dropped it), else under its stream
+ * alone. The per-site count comes first and bpf_stream_stats.sited after
+ * it: a reader that sees sited change rescans the sites and finds the
+ * count. An -E2BIG (Linux 7.4+ refuses a message longer than its
+ * per-message limit, before charging the stream) is an oversize drop,
+ * counted under the key's stream id with BPF_STREAM_DROP_OVERSIZE set
+ * (bpf_stream_record.h), so libbpf-stream announces it apart; any other
+ * error is a plain drop. Both are drops: writes = deliveries + drops holds
+ * either way. Returns 0. */
+___BS_SUBPROG int __bpf_stream_count_err(__u32 stream_id, __u32 site, int err)
 {
 	struct bpf_stream_drop_key dk = {
-		.site = (__u32)((unsigned long)fmt - (unsigned long)&bpf_stream_fmt_base),
-		.stream_id = key_stream,
+		.site = site,
+		.stream_id = err == -___BS_E2BIG ? stream_id | BPF_STREAM_DROP_OVERSIZE : stream_id,
 	};
 	__u32 key = stream_id;
 	struct bpf_stream_stats *st = bpf_map_lookup_elem(&bpf_stream_stat, &key);
 	__u64 zero = 0, *n;
 
 	if (!st)
-		return;
+		return 0;
 	n = bpf_map_lookup_elem(&bpf_stream_drop, &dk);
 	if (!n) {
 		/* -EEXIST from a racing CPU still leaves the entry there */
@@ -257,26 +300,11 @@ static __always_inline void ___bpf_stream_count_drop_as(__u32 stream_id, const c
 	} else {
 		__sync_fetch_and_add(&st->dropped, 1);
 	}
+	return 0;
 }
 
-static __always_inline void ___bpf_stream_count_drop(__u32 stream_id, const char *fmt)
-{
-	___bpf_stream_count_drop_as(stream_id, fmt, stream_id);
-}
-
-/* Count a failed write by its error: -E2BIG (Linux 7.4+ refuses a message
- * longer than its per-message limit, before charging the stream) is an
- * oversize drop, counted under the key's stream id with
- * BPF_STREAM_DROP_OVERSIZE set (bpf_stream_record.h), so libbpf-stream
- * announces it apart; any other error is a plain drop. Both are drops:
- * writes = deliveries + drops holds either way. */
-static __always_inline void ___bpf_stream_count_err(__u32 stream_id, const char *fmt, int err)
-{
-	if (err == -___BS_E2BIG)
-		___bpf_stream_count_drop_as(stream_id, fmt, stream_id | BPF_STREAM_DROP_OVERSIZE);
-	else
-		___bpf_stream_count_drop(stream_id, fmt);
-}
+#define ___bpf_stream_count_err(stream_id, fmt, err) \
+	__bpf_stream_count_err(stream_id, ___bs_site_of(fmt), err)
 
 /* Submit flags of a record: batched wake-ups (see the top of this file).
  * The byte rule fires for the record that takes the waiting bytes across
@@ -455,14 +483,8 @@ static __always_inline __u32 ___bpf_stream_scan(const char *f, __u32 sz)
 		     : [m] "i"(max))
 
 static __always_inline void ___bpf_stream_hdr(struct bpf_stream_rec_hdr *h, __u32 stream_id,
-					      __u16 flags, __u16 len, const char *fmt,
-					      __u32 nargs)
+					      __u16 flags, __u16 len, __u32 site, __u32 nargs)
 {
-	/* the call site: both are .rodata addresses, the difference is the
-	 * format's offset from the sentinel (privileged loaders only: an
-	 * unprivileged one cannot use bpf_snprintf either) */
-	__u32 site = (__u32)((unsigned long)fmt - (unsigned long)&bpf_stream_fmt_base);
-
 	flags |= ___BS_TS_SZ ? BPF_STREAM_REC_F_TS : 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* two stores instead of nine (the layout of struct bpf_stream_rec_hdr) */
@@ -511,7 +533,7 @@ static __always_inline int ___bpf_stream_ring_text(__u32 stream_id, const char *
 		flags = BPF_STREAM_REC_F_TRUNCATED;
 	}
 	h = (void *)s->buf;
-	___bpf_stream_hdr(h, stream_id, flags, len, fmt, 0);
+	___bpf_stream_hdr(h, stream_id, flags, len, ___bs_site_of(fmt), 0);
 #ifdef BPF_STREAM_TIMESTAMP
 	*(__u64 *)(s->buf + sizeof(*h)) = now;
 #endif
@@ -527,73 +549,89 @@ static __always_inline int ___bpf_stream_ring_text(__u32 stream_id, const char *
  * message 512 bytes for its converted arguments (4 or 8 bytes each, 4-byte
  * aligned; 1 per %c) and strings (NUL included; a string is cut to what is
  * left; -ENOSPC when nothing is left for the next one). Arguments beyond
- * the format's conversions are never converted: they cost nothing. */
-static __always_inline int ___bpf_stream_ring_strs(__u32 stream_id, const char *fmt,
-						   unsigned long long *args, __u32 nargs,
-						   __u32 scan, __u64 now)
+ * the format's conversions are never converted: they cost nothing.
+ * A subprogram verified once (see ___BS_SUBPROG): the call site puts its
+ * arguments in the scratch and passes only numbers. The running byte
+ * counts go through the scratch at each argument, so that the verifier
+ * sees one range there rather than one value per format it could be
+ * called with (4^12 paths otherwise). */
+___BS_SUBPROG int __bpf_stream_ring_strs(__u32 stream_id, __u32 site, __u32 nargs, __u32 scan,
+					  __u64 now)
 {
 	struct ___bpf_stream_scratch *s;
 	struct bpf_stream_rec_hdr *h;
 	__u32 zero = 0, i;
-	__u64 used = 0, pos;
 	unsigned long long *a;
 
 	s = bpf_map_lookup_elem(&__bpf_stream_scratch, &zero);
 	if (!s)
 		return -___BS_ENOSPC;
+	if (nargs > BPF_STREAM_MAX_ARGS)
+		return -___BS_EINVAL;
 	a = (void *)(s->buf + sizeof(*h) + ___BS_TS_SZ);
-	pos = sizeof(*h) + ___BS_TS_SZ + 8 * nargs;
+	s->used = 0;
+	s->pos = sizeof(*h) + ___BS_TS_SZ + 8 * nargs;
 	for (i = 0; i < BPF_STREAM_MAX_ARGS; i++) {
 		__u32 k = ___bs_kind(scan, i);
+		__u64 used, pos;
 		long n;
 
 		if (i >= nargs)
 			break;
 		if (i >= ___bs_nconv(scan)) {
-			a[i] = args[i];
+			a[i] = s->args[i];
 			continue;
 		}
+		used = *(volatile __u64 *)&s->used;
 		if (k == ___BS_K_I32 || k == ___BS_K_I64) {
 			used = (used + 3) & ~3ULL;
 			used += k == ___BS_K_I64 ? 8 : 4;
 			if (used > BPF_STREAM_BIN_ARGS_MAX)
 				return -___BS_ENOSPC;
-			a[i] = args[i];
+			s->used = used;
+			a[i] = s->args[i];
 			continue;
 		}
 		if (used >= BPF_STREAM_BIN_ARGS_MAX)
 			return -___BS_ENOSPC;
 		___bs_clamp(used, BPF_STREAM_BIN_ARGS_MAX - 1);
 		if (k == ___BS_K_CHR) {
-			used++;
-			a[i] = args[i];
+			s->used = used + 1;
+			a[i] = s->args[i];
 			continue;
 		}
 		/* %s: kernel memory, else (a user address on x86) user memory,
 		 * like the kernel's %s; a fault copies "" */
+		pos = *(volatile __u64 *)&s->pos;
 		___bs_clamp(pos, ___BS_HDR_ROOM + 8 * BPF_STREAM_MAX_ARGS + BPF_STREAM_BIN_ARGS_MAX);
 		n = bpf_probe_read_kernel_str(s->buf + pos, BPF_STREAM_BIN_ARGS_MAX - used,
-					      (const void *)(long)args[i]);
+					      (const void *)(long)s->args[i]);
 		if (n < 0)
 			n = bpf_probe_read_user_str(s->buf + pos, BPF_STREAM_BIN_ARGS_MAX - used,
-						    (const void *)(long)args[i]);
+						    (const void *)(long)s->args[i]);
 		if (n <= 0) {
 			s->buf[pos] = 0;
 			n = 1;
 		}
 		a[i] = n;
-		used += n;
-		pos += n;
+		s->used = used + n;
+		s->pos = pos + n;
 	}
 	h = (void *)s->buf;
-	___bpf_stream_hdr(h, stream_id, BPF_STREAM_REC_F_BINARY,
-			  pos - sizeof(*h) - ___BS_TS_SZ, fmt, nargs);
+	{
+		__u64 pos = *(volatile __u64 *)&s->pos;
+
+		___bs_clamp(pos, sizeof(s->buf));
+		if (pos < sizeof(*h) + ___BS_TS_SZ)
+			return -___BS_EINVAL;
+		___bpf_stream_hdr(h, stream_id, BPF_STREAM_REC_F_BINARY,
+				  pos - sizeof(*h) - ___BS_TS_SZ, site, nargs);
 #ifdef BPF_STREAM_TIMESTAMP
-	*(__u64 *)(s->buf + sizeof(*h)) = now;
+		*(__u64 *)(s->buf + sizeof(*h)) = now;
 #endif
-	___bs_clamp(pos, sizeof(s->buf));
-	return bpf_ringbuf_output(&bpf_stream_rb, s->buf, pos,
-				  ___bpf_stream_wake_flags(now, pos, 0));
+		return bpf_ringbuf_output(&bpf_stream_rb, s->buf, pos,
+					  ___bpf_stream_wake_flags(now, pos, 0));
+	}
 }
 
 /* Integer-only binary record: a reservation of a constant size. */
@@ -608,7 +646,8 @@ static __always_inline int ___bpf_stream_ring_ints(__u32 stream_id, const char *
 	h = bpf_ringbuf_reserve(&bpf_stream_rb, sz, 0);
 	if (!h)
 		return -___BS_ENOSPC;
-	___bpf_stream_hdr(h, stream_id, BPF_STREAM_REC_F_BINARY, 8 * nargs, fmt, nargs);
+	___bpf_stream_hdr(h, stream_id, BPF_STREAM_REC_F_BINARY, 8 * nargs, ___bs_site_of(fmt),
+			  nargs);
 #ifdef BPF_STREAM_TIMESTAMP
 	*(__u64 *)(h + 1) = now;
 #endif
@@ -635,8 +674,20 @@ static __always_inline int ___bpf_stream_ringbuf(__u32 stream_id, const char *fm
 	/* the kernel's own check of the format, on a path it verifies */
 	if (__bpf_stream_fmt_check)
 		bpf_snprintf((char *)0, 0, fmt, (__u64 *)args, nargs * 8);
-	if (scan & ___BS_SCAN_STRS)
-		return ___bpf_stream_ring_strs(stream_id, fmt, args, nargs, scan, now);
+	if (scan & ___BS_SCAN_STRS) {
+		struct ___bpf_stream_scratch *s;
+		__u32 zero = 0, i;
+
+		s = bpf_map_lookup_elem(&__bpf_stream_scratch, &zero);
+		if (!s)
+			return -___BS_ENOSPC;
+		for (i = 0; i < BPF_STREAM_MAX_ARGS; i++) {
+			if (i >= nargs)
+				break;
+			s->args[i] = args[i];
+		}
+		return __bpf_stream_ring_strs(stream_id, ___bs_site_of(fmt), nargs, scan, now);
+	}
 	return ___bpf_stream_ring_ints(stream_id, fmt, args, nargs, now);
 }
 

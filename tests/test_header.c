@@ -21,6 +21,9 @@
 #include "libbpf_stream.h"
 #include "stream_internal.h"
 #include "hdr_args.skel.h"
+#include "hdr_subprog.skel.h"
+#include "hdr_subprog_inline.skel.h"
+#include "../common/kernel_probe.h"
 #include "../header-variants/load_sites.h"
 
 static int run_prog(struct bpf_program *prog)
@@ -498,4 +501,157 @@ Test(header, every_site_loads_with_each_clang_and_limit, .timeout = 240)
 		nobj, seen_cc);
 	cr_assert_geq(nobj, 6, "objects of load_sites.c found in %s: %d (make tests builds them)",
 		      dir, nobj);
+}
+
+/* ---- the header's subprograms (docs/bpf-side.md) ---- */
+
+#define MAX_FUNCS 8
+
+/* The functions of a loaded program as the kernel keeps them: the name and
+ * BTF linkage of each func_info entry, from the program's BTF. */
+struct prog_funcs {
+	__u32 n;
+	char name[MAX_FUNCS][64];
+	int linkage[MAX_FUNCS];
+};
+
+static void prog_funcs(int prog_fd, struct prog_funcs *f)
+{
+	struct bpf_func_info fi[MAX_FUNCS] = {};
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), i;
+	struct btf *btf;
+
+	cr_assert_eq(bpf_obj_get_info_by_fd(prog_fd, &info, &len), 0, "%s", strerror(errno));
+	cr_assert(info.nr_func_info >= 1 && info.nr_func_info <= MAX_FUNCS, "%u functions",
+		  info.nr_func_info);
+	f->n = info.nr_func_info;
+	memset(&info, 0, sizeof(info));
+	info.nr_func_info = f->n;
+	info.func_info_rec_size = sizeof(fi[0]);
+	info.func_info = (__u64)(unsigned long)fi;
+	cr_assert_eq(bpf_obj_get_info_by_fd(prog_fd, &info, &len), 0, "%s", strerror(errno));
+	btf = btf__load_from_kernel_by_id(info.btf_id);
+	cr_assert_not_null(btf, "program BTF %u: %s", info.btf_id, strerror(errno));
+	for (i = 0; i < f->n; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, fi[i].type_id);
+
+		cr_assert(t && btf_is_func(t), "func_info %u: type %u", i, fi[i].type_id);
+		snprintf(f->name[i], sizeof(f->name[0]), "%s", btf__name_by_offset(btf, t->name_off));
+		f->linkage[i] = btf_vlen(t);
+	}
+	btf__free(btf);
+}
+
+static int func_linkage(const struct prog_funcs *f, const char *name)
+{
+	__u32 i;
+
+	for (i = 0; i < f->n; i++)
+		if (!strcmp(f->name[i], name))
+			return f->linkage[i];
+	return -1;
+}
+
+/* Run @prog and collect the records of @rb_fd with the formats of @rodata_fd. */
+static void run_and_read(struct bpf_program *prog, int rb_fd, int rodata_fd, struct rec_seen *seen)
+{
+	struct ring_buffer *rb;
+
+	seen->fmts = bs_fmt_table__from_map(rodata_fd);
+	cr_assert_not_null(seen->fmts, "format table: %s", strerror(errno));
+	rb = ring_buffer__new(rb_fd, on_rec, seen, NULL);
+	cr_assert_not_null(rb);
+	cr_assert_eq(run_prog(prog), 0);
+	cr_assert_geq(ring_buffer__consume(rb), 0);
+	ring_buffer__free(rb);
+	bs_fmt_table__free(seen->fmts);
+}
+
+/* What users build: counting a drop and building a %s record are global
+ * functions, which the kernel verifies once (BTF linkage global: checked
+ * by their prototype, not at each call); with BPF_STREAM_INLINE the
+ * program has no function but its own. Both print the same records. */
+Test(header, helpers_are_global_subprograms_unless_inline)
+{
+	struct hdr_subprog_inline *inl = hdr_subprog_inline__open();
+	struct hdr_subprog *sub = hdr_subprog__open();
+	struct rec_seen seen_sub = {}, seen_inl = {};
+	struct prog_funcs f;
+	int i;
+
+	cr_assert(sub && inl, "open: %s", strerror(errno));
+	sub->rodata->bpf_stream_transport_sel = BPF_STREAM_SEL_RINGBUF;
+	inl->rodata->bpf_stream_transport_sel = BPF_STREAM_SEL_RINGBUF;
+	cr_assert_eq(hdr_subprog__load(sub), 0, "load: %s", strerror(errno));
+	cr_assert_eq(hdr_subprog_inline__load(inl), 0, "load inline: %s", strerror(errno));
+
+	prog_funcs(bpf_program__fd(sub->progs.subprog_lines), &f);
+	cr_expect_eq(f.n, 3, "%u functions", f.n);
+	cr_expect_eq(func_linkage(&f, "subprog_lines"), BTF_FUNC_GLOBAL);
+	cr_expect_eq(func_linkage(&f, "__bpf_stream_count_err"), BTF_FUNC_GLOBAL);
+	cr_expect_eq(func_linkage(&f, "__bpf_stream_ring_strs"), BTF_FUNC_GLOBAL);
+	prog_funcs(bpf_program__fd(inl->progs.subprog_lines), &f);
+	cr_expect_eq(f.n, 1, "inline: %u functions (%s, %s)", f.n, f.name[0],
+		     f.n > 1 ? f.name[1] : "");
+
+	run_and_read(sub->progs.subprog_lines, bpf_map__fd(sub->maps.bpf_stream_rb),
+		     bpf_map__fd(sub->maps.rodata), &seen_sub);
+	run_and_read(inl->progs.subprog_lines, bpf_map__fd(inl->maps.bpf_stream_rb),
+		     bpf_map__fd(inl->maps.rodata), &seen_inl);
+	cr_assert_eq(seen_sub.n, 2);
+	cr_assert_eq(seen_inl.n, 2);
+	cr_expect_str_eq(seen_sub.text[0], "ints -7 8\n");
+	cr_expect_str_eq(seen_sub.text[1], "strs abc=9 abc\n");
+	for (i = 0; i < 2; i++) {
+		cr_expect_str_eq(seen_inl.text[i], seen_sub.text[i]);
+		cr_expect_eq(seen_inl.size[i], seen_sub.size[i]);
+		cr_expect_eq(sub->bss->rets[i], 0);
+		cr_expect_eq(inl->bss->rets[i], 0);
+	}
+	hdr_subprog__destroy(sub);
+	hdr_subprog_inline__destroy(inl);
+}
+
+/* A call site between bpf_preempt_disable() and bpf_preempt_enable(): the
+ * inlined build loads and prints on every kernel that has the kfuncs. Some
+ * kernels refuse the default build's global calls there; which ones is
+ * reported, not asserted (docs/bpf-side.md lists them). */
+Test(header, inline_build_prints_with_preemption_disabled)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct hdr_subprog_inline *inl;
+	struct hdr_subprog *sub;
+	struct rec_seen seen = {};
+	bool has;
+	int err;
+
+	cr_assert_not_null(vmlinux, "vmlinux BTF: %s", strerror(errno));
+	has = btf__find_by_name_kind(vmlinux, "bpf_preempt_disable", BTF_KIND_FUNC) > 0;
+	btf__free(vmlinux);
+	if (!has)
+		cr_skip_test("%s has no bpf_preempt_disable kfunc (Linux 6.10+)", kp_kernel());
+
+	inl = hdr_subprog_inline__open();
+	cr_assert_not_null(inl);
+	inl->rodata->bpf_stream_transport_sel = BPF_STREAM_SEL_RINGBUF;
+	bpf_program__set_autoload(inl->progs.subprog_preempt, true);
+	cr_assert_eq(hdr_subprog_inline__load(inl), 0, "inline build: %s", strerror(errno));
+	run_and_read(inl->progs.subprog_preempt, bpf_map__fd(inl->maps.bpf_stream_rb),
+		     bpf_map__fd(inl->maps.rodata), &seen);
+	cr_assert_eq(seen.n, 1);
+	cr_expect_str_eq(seen.text[0], "preempt off abc\n");
+	cr_expect_eq(inl->bss->rets[2], 0);
+	hdr_subprog_inline__destroy(inl);
+
+	sub = hdr_subprog__open();
+	cr_assert_not_null(sub);
+	sub->rodata->bpf_stream_transport_sel = BPF_STREAM_SEL_RINGBUF;
+	bpf_program__set_autoload(sub->progs.subprog_preempt, true);
+	err = hdr_subprog__load(sub);
+	cr_log_info("%s: the default build with preemption disabled: %s", kp_kernel(),
+		    err ? "refused (a global function call there)" : "loads");
+	printf("header: %s: default build with preemption disabled %s\n", kp_kernel(),
+	       err ? "refused" : "loads");
+	hdr_subprog__destroy(sub);
 }
