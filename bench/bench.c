@@ -45,7 +45,7 @@ static void usage(const char *prog)
 
 int main(int argc, char **argv)
 {
-	const char *sections = "12345678";
+	const char *sections = "123456789";
 	int opt, err;
 
 	while ((opt = getopt(argc, argv, "r:n:l:m:o:k:s:P:R:Fh")) != -1) {
@@ -112,6 +112,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: call-site control: %s\n", strerror(-err));
 	if (strchr(sections, '8') && (err = bench_idle()))
 		fprintf(stderr, "bench: idle cost of follow all: %s\n", strerror(-err));
+	if (strchr(sections, '9') && (err = bench_verifier()))
+		fprintf(stderr, "bench: verifier cost: %s\n", strerror(-err));
 
 	bench_print();
 	if (bench_write_json(bench_cfg.out, bench_cfg.kernel_json)) {

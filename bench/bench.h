@@ -88,6 +88,7 @@ int bench_kernel_patch(void);
 int bench_wait(void);
 int bench_ctl(void);
 int bench_idle(void);
+int bench_verifier(void);
 
 /* Error-name helper for return-value histograms. */
 const char *bench_errname(int err);
