@@ -701,8 +701,15 @@ int main(int argc, char **argv)
 			c->help(stdout);
 			return EXIT_OK;
 		}
-		if (journal_output && c->func != do_follow && c->func != do_dump)
-			return usage_err("--journal belongs to 'follow' and 'dump'");
+		if (c->func != do_follow && c->func != do_dump) {
+			/* options of reading programs: never ignored elsewhere */
+			if (journal_output)
+				return usage_err("--journal belongs to 'follow' and 'dump'");
+			if (steal_streams)
+				return usage_err("--steal belongs to 'follow' and 'dump'");
+			if (arrival_order)
+				return usage_err("--arrival-order belongs to 'follow' and 'dump'");
+		}
 		if (journal_output && json_output)
 			return usage_err("--journal and --json are two outputs: pick one");
 		ret = c->func(argc - 1, argv + 1);

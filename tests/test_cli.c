@@ -387,6 +387,10 @@ Test(cli, usage_errors_exit_64_with_one_error_line)
 		/* run's options are run's: after its name only */
 		ARGV("--prog", "x", "run", OBJ_HELLO),
 		ARGV("run", OBJ_HELLO, "--bogus"),
+		/* options of follow and dump, never ignored by another command */
+		ARGV("--steal", "list"),
+		ARGV("--arrival-order", "run", OBJ_HELLO),
+		ARGV("list", "--journal"),
 	};
 	size_t i;
 
