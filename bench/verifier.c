@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * 9. Cost to the verifier of 50 call sites (bench_sites50.bpf.c), as
+ * 9. Cost to the verifier of 50 call sites (bench_sites50.h), as
  *    veristat measures it: the kernel's own statistics of the load
  *    (log level 4: "processed N insns", "verification time N usec"), and
  *    the size of the loaded program (bpf_prog_info: translated

@@ -613,45 +613,62 @@ Test(header, helpers_are_global_subprograms_unless_inline)
 	hdr_subprog_inline__destroy(inl);
 }
 
-/* A call site between bpf_preempt_disable() and bpf_preempt_enable(): the
- * inlined build loads and prints on every kernel that has the kfuncs. Some
- * kernels refuse the default build's global calls there; which ones is
- * reported, not asserted (docs/bpf-side.md lists them). */
-Test(header, inline_build_prints_with_preemption_disabled)
+/* A call site in a region where the program disabled preemption or
+ * interrupts: the inlined build loads and prints on every kernel that has
+ * the kfuncs. Some kernels refuse the default build's global calls there;
+ * which ones is reported, not asserted (docs/bpf-side.md lists them). */
+static void inline_build_prints_in_region(const char *kfunc, const char *since,
+					  const char *prog_name, int ret_idx, const char *line)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	struct hdr_subprog_inline *inl;
+	struct bpf_program *prog;
 	struct hdr_subprog *sub;
 	struct rec_seen seen = {};
 	bool has;
 	int err;
 
 	cr_assert_not_null(vmlinux, "vmlinux BTF: %s", strerror(errno));
-	has = btf__find_by_name_kind(vmlinux, "bpf_preempt_disable", BTF_KIND_FUNC) > 0;
+	has = btf__find_by_name_kind(vmlinux, kfunc, BTF_KIND_FUNC) > 0;
 	btf__free(vmlinux);
 	if (!has)
-		cr_skip_test("%s has no bpf_preempt_disable kfunc (Linux 6.10+)", kp_kernel());
+		cr_skip_test("%s has no %s kfunc (Linux %s+)", kp_kernel(), kfunc, since);
 
 	inl = hdr_subprog_inline__open();
 	cr_assert_not_null(inl);
 	inl->rodata->bpf_stream_transport_sel = BPF_STREAM_SEL_RINGBUF;
-	bpf_program__set_autoload(inl->progs.subprog_preempt, true);
-	cr_assert_eq(hdr_subprog_inline__load(inl), 0, "inline build: %s", strerror(errno));
-	run_and_read(inl->progs.subprog_preempt, bpf_map__fd(inl->maps.bpf_stream_rb),
-		     bpf_map__fd(inl->maps.rodata), &seen);
+	prog = bpf_object__find_program_by_name(inl->obj, prog_name);
+	cr_assert_not_null(prog);
+	bpf_program__set_autoload(prog, true);
+	cr_assert_eq(hdr_subprog_inline__load(inl), 0, "inline build, %s: %s", prog_name,
+		     strerror(errno));
+	run_and_read(prog, bpf_map__fd(inl->maps.bpf_stream_rb), bpf_map__fd(inl->maps.rodata),
+		     &seen);
 	cr_assert_eq(seen.n, 1);
-	cr_expect_str_eq(seen.text[0], "preempt off abc\n");
-	cr_expect_eq(inl->bss->rets[2], 0);
+	cr_expect_str_eq(seen.text[0], line);
+	cr_expect_eq(inl->bss->rets[ret_idx], 0);
 	hdr_subprog_inline__destroy(inl);
 
 	sub = hdr_subprog__open();
 	cr_assert_not_null(sub);
 	sub->rodata->bpf_stream_transport_sel = BPF_STREAM_SEL_RINGBUF;
-	bpf_program__set_autoload(sub->progs.subprog_preempt, true);
+	prog = bpf_object__find_program_by_name(sub->obj, prog_name);
+	cr_assert_not_null(prog);
+	bpf_program__set_autoload(prog, true);
 	err = hdr_subprog__load(sub);
-	cr_log_info("%s: the default build with preemption disabled: %s", kp_kernel(),
-		    err ? "refused (a global function call there)" : "loads");
-	printf("header: %s: default build with preemption disabled %s\n", kp_kernel(),
-	       err ? "refused" : "loads");
+	printf("header: %s: default build after %s() %s\n", kp_kernel(), kfunc,
+	       err ? "refused (a global function call there)" : "loads");
 	hdr_subprog__destroy(sub);
+}
+
+Test(header, inline_build_prints_with_preemption_disabled)
+{
+	inline_build_prints_in_region("bpf_preempt_disable", "6.10", "subprog_preempt", 2,
+				      "preempt off abc\n");
+}
+
+Test(header, inline_build_prints_with_interrupts_disabled)
+{
+	inline_build_prints_in_region("bpf_local_irq_save", "6.14", "subprog_irq", 3,
+				      "irqs off abc\n");
 }
