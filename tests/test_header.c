@@ -617,6 +617,18 @@ Test(header, helpers_are_global_subprograms_unless_inline)
  * interrupts: the inlined build loads and prints on every kernel that has
  * the kfuncs. Some kernels refuse the default build's global calls there;
  * which ones is reported, not asserted (docs/bpf-side.md lists them). */
+/* An opened hdr_subprog build made ready to load @prog_name, which is off
+ * by default, on the ring-buffer transport (@sel: its selector). */
+static struct bpf_program *region_prog(struct bpf_object *obj, __u32 *sel, const char *prog_name)
+{
+	struct bpf_program *prog = bpf_object__find_program_by_name(obj, prog_name);
+
+	cr_assert_not_null(prog, "no program %s", prog_name);
+	*sel = BPF_STREAM_SEL_RINGBUF;
+	bpf_program__set_autoload(prog, true);
+	return prog;
+}
+
 static void inline_build_prints_in_region(const char *kfunc, const char *since,
 					  const char *prog_name, int ret_idx, const char *line)
 {
@@ -636,10 +648,7 @@ static void inline_build_prints_in_region(const char *kfunc, const char *since,
 
 	inl = hdr_subprog_inline__open();
 	cr_assert_not_null(inl);
-	inl->rodata->bpf_stream_transport_sel = BPF_STREAM_SEL_RINGBUF;
-	prog = bpf_object__find_program_by_name(inl->obj, prog_name);
-	cr_assert_not_null(prog);
-	bpf_program__set_autoload(prog, true);
+	prog = region_prog(inl->obj, &inl->rodata->bpf_stream_transport_sel, prog_name);
 	cr_assert_eq(hdr_subprog_inline__load(inl), 0, "inline build, %s: %s", prog_name,
 		     strerror(errno));
 	run_and_read(prog, bpf_map__fd(inl->maps.bpf_stream_rb), bpf_map__fd(inl->maps.rodata),
@@ -651,10 +660,7 @@ static void inline_build_prints_in_region(const char *kfunc, const char *since,
 
 	sub = hdr_subprog__open();
 	cr_assert_not_null(sub);
-	sub->rodata->bpf_stream_transport_sel = BPF_STREAM_SEL_RINGBUF;
-	prog = bpf_object__find_program_by_name(sub->obj, prog_name);
-	cr_assert_not_null(prog);
-	bpf_program__set_autoload(prog, true);
+	prog = region_prog(sub->obj, &sub->rodata->bpf_stream_transport_sel, prog_name);
 	err = hdr_subprog__load(sub);
 	printf("header: %s: default build after %s() %s\n", kp_kernel(), kfunc,
 	       err ? "refused (a global function call there)" : "loads");
